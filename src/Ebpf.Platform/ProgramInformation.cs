@@ -1,0 +1,49 @@
+using System.Collections.Frozen;
+using System.Collections.Immutable;
+
+namespace Ebpf.Platform;
+
+/// <summary>
+/// Everything a program of one type is verified against: the type descriptor, the helpers specific to this
+/// type (ids from 65536), and the global helpers (ids below 65536) this type overrides. The global helpers
+/// themselves come from <see cref="GlobalHelpers"/>.
+/// </summary>
+public sealed class ProgramInformation
+{
+    public ProgramInformation(ProgramTypeDescriptor descriptor,
+        IEnumerable<HelperPrototype>? typeSpecificHelpers = null,
+        IEnumerable<uint>? globalHelperOverrides = null)
+    {
+        Descriptor = descriptor;
+        TypeSpecificHelpers = (typeSpecificHelpers ?? []).OrderBy(h => h.Id).ToImmutableArray();
+        foreach (var helper in TypeSpecificHelpers)
+        {
+            if (helper.Id <= GlobalHelpers.MaxGlobalHelperId)
+                throw new ArgumentException($"Type-specific helper {helper.Name} of '{descriptor.Name}' has id {helper.Id}; type-specific ids start at 65536.");
+        }
+        GlobalHelperOverrides = (globalHelperOverrides ?? []).ToFrozenSet();
+        _typeSpecific = TypeSpecificHelpers.ToFrozenDictionary(h => h.Id);
+    }
+
+    private readonly FrozenDictionary<uint, HelperPrototype> _typeSpecific;
+
+    public ProgramTypeDescriptor Descriptor { get; }
+    public ImmutableArray<HelperPrototype> TypeSpecificHelpers { get; }
+    public FrozenSet<uint> GlobalHelperOverrides { get; }
+
+    /// <summary>
+    /// The prototype a call to <paramref name="id"/> resolves to for this program type, or null when the type
+    /// offers no such helper. Global ids use the core prototype (an override only supplies an implementation);
+    /// a global helper with no core implementation resolves only when this type overrides it.
+    /// </summary>
+    public HelperPrototype? FindHelper(uint id)
+    {
+        if (id <= GlobalHelpers.MaxGlobalHelperId)
+        {
+            var proto = GlobalHelpers.Find(id);
+            if (proto is null) return null;
+            return GlobalHelpers.HasCoreImplementation(id) || GlobalHelperOverrides.Contains(id) ? proto : null;
+        }
+        return _typeSpecific.GetValueOrDefault(id);
+    }
+}
