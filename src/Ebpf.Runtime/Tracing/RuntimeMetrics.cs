@@ -1,0 +1,33 @@
+using System.Diagnostics.Metrics;
+
+namespace Ebpf.Runtime.Tracing;
+
+/// <summary>
+/// <see cref="System.Diagnostics.Metrics"/> instruments of the runtime (meter "EbpfForDotNet"): program invocations
+/// and their run time, tagged with program name and type. Recording costs nothing when no listener is enabled.
+/// </summary>
+public static class RuntimeMetrics
+{
+    public const string MeterName = "EbpfForDotNet";
+
+    public static readonly Meter Meter = new(MeterName);
+
+    public static readonly Counter<long> Invocations =
+        Meter.CreateCounter<long>("ebpf.program.invocations", unit: "{invocation}", description: "Program invocations");
+
+    public static readonly Histogram<double> RunTime =
+        Meter.CreateHistogram<double>("ebpf.program.run_time", unit: "ns", description: "Run time of one program invocation");
+
+    public static readonly Counter<long> ExtensionUnavailable =
+        Meter.CreateCounter<long>("ebpf.program.extension_unavailable", unit: "{invocation}",
+            description: "Invocations refused because the program-information provider was absent");
+
+    public static bool Enabled => Invocations.Enabled || RunTime.Enabled;
+
+    public static void RecordInvocation(string programName, string programType, double nanoseconds)
+    {
+        var tags = new KeyValuePair<string, object?>[] { new("program", programName), new("type", programType) };
+        Invocations.Add(1, tags);
+        RunTime.Record(nanoseconds, tags);
+    }
+}
