@@ -1,0 +1,25 @@
+using System.Buffers.Binary;
+using Ebpf.Platform;
+using Ebpf.Runtime.Extensions;
+
+namespace Ebpf.Extensions.Net;
+
+/// <summary>
+/// The xdp_test hook: each packet goes through the attached programs in order until one returns a verdict other
+/// than PASS. Context: data @0, data_end @8, data_meta @16, ingress_ifindex @24 (32 bytes).
+/// </summary>
+public sealed class XdpTestHook() : HookProvider("Ebpf.Extensions.Net/xdp_test", WellKnownAttachTypes.XdpTest, WellKnownProgramTypes.XdpTestGuid)
+{
+    public unsafe XdpResult Process(ReadOnlySpan<byte> packet, uint ingressInterfaceIndex)
+    {
+        using var ctx = NetContexts.Xdp(packet);
+        BinaryPrimitives.WriteUInt32LittleEndian(ctx.ContextBytes[24..], ingressInterfaceIndex);
+        var action = XdpAction.Pass;
+        int ran = Invoke(ctx.Context, (_, r0) =>
+        {
+            action = (XdpAction)(uint)r0;
+            return action == XdpAction.Pass;
+        });
+        return new XdpResult(action, ctx.Data.ToArray(), ran);
+    }
+}

@@ -1,0 +1,28 @@
+using Ebpf.Platform;
+using Ebpf.Runtime.Extensions;
+
+namespace Ebpf.Extensions.Sample;
+
+/// <summary>The sample extension used by tests: program type "sample", section "sample_ext", and its helpers.</summary>
+public sealed class SampleExtension : IExtension
+{
+    public const string ExtensionName = "Ebpf.Extensions.Sample";
+
+    public SampleExtension()
+    {
+        Provider = new ProgramInformationProvider(ExtensionName, WellKnownProgramTypes.Sample, SampleHelpers.All,
+            SampleHelpers.Overrides, new SampleContextFactory());
+        ProgramInformationProviders = [Provider];
+        HookProviders = [Hook];
+    }
+
+    public string Name => ExtensionName;
+    public ProgramInformationProvider Provider { get; }
+    public SampleHook Hook { get; } = new();
+
+    public IReadOnlyList<SectionMapping> Sections { get; } =
+        [new("sample_ext", WellKnownProgramTypes.SampleGuid, WellKnownAttachTypes.Sample, 8, IsPrefix: true)];
+
+    public IReadOnlyList<IProgramInformationProvider> ProgramInformationProviders { get; }
+    public IReadOnlyList<HookProvider> HookProviders { get; }
+}

@@ -1,0 +1,329 @@
+using System.Collections.Immutable;
+using Ebpf.Isa;
+using Ebpf.Platform;
+using Ebpf.Runtime.Interpretation;
+using Ebpf.Runtime.Maps;
+using Ebpf.Runtime.Memory;
+using Ebpf.Runtime.Programs;
+using Ebpf.Runtime.Tracing;
+
+namespace Ebpf.Runtime.Extensions;
+
+/// <summary>
+/// Binds programs to the program-information providers of their types and links to the hook providers of their
+/// attach types, at any moment and from any thread (the roles NMR plays in eBPF for Windows).
+/// - A program is loaded against the provider of its type; its hash records that provider's information.
+/// - A provider leaving unbinds its programs (invocations then report <see cref="EbpfResult.ExtensionFailedToLoad"/>)
+///   and waits for invocations in flight; a provider arriving re-binds them only if the hash still matches.
+/// - A hook provider leaving drops its links (they stay attached); one arriving re-binds them.
+/// </summary>
+public sealed class ExtensionRegistry
+{
+    private readonly Lock _gate = new();
+    private readonly Dictionary<Guid, IProgramInformationProvider> _providers = [];
+    private readonly List<HookProvider> _hooks = [];
+    private readonly Dictionary<Guid, List<EbpfProgram>> _programs = [];
+    private readonly List<Link> _links = [];
+    private readonly Func<uint, HelperFunction?> _coreHelpers;
+
+    public ExtensionRegistry(Func<uint, HelperFunction?> coreHelpers, IProgramVerifier? verifier = null,
+        EpochManager? epochs = null, SectionRegistry? sections = null)
+    {
+        _coreHelpers = coreHelpers;
+        Verifier = verifier;
+        Epochs = epochs ?? EpochManager.Shared;
+        Sections = sections ?? new SectionRegistry();
+    }
+
+    public IProgramVerifier? Verifier { get; }
+    public EpochManager Epochs { get; }
+    public SectionRegistry Sections { get; }
+
+    /// <summary>Builds the executor of a bound program; the JIT replaces the interpreter here.</summary>
+    public Func<EbpfProgram, HelperTable, IProgramExecutor> ExecutorFactory { get; set; } = DefaultExecutor;
+
+    public IProgramInformationProvider? FindProgramInformation(Guid programType)
+    {
+        lock (_gate) return _providers.GetValueOrDefault(programType);
+    }
+
+    public IReadOnlyList<HookProvider> HookProviders
+    {
+        get { lock (_gate) return _hooks.ToArray(); }
+    }
+
+    public IReadOnlyList<Link> Links
+    {
+        get { lock (_gate) return _links.ToArray(); }
+    }
+
+    // ---- extensions ----
+
+    public void Load(IExtension extension)
+    {
+        foreach (var mapping in extension.Sections) Sections.Register(mapping);
+        foreach (var provider in extension.ProgramInformationProviders) Register(provider);
+        foreach (var hook in extension.HookProviders) Register(hook);
+    }
+
+    public void Unload(IExtension extension)
+    {
+        foreach (var hook in extension.HookProviders) Unregister(hook);
+        foreach (var provider in extension.ProgramInformationProviders) Unregister(provider);
+        foreach (var mapping in extension.Sections) Sections.Unregister(mapping.Section, mapping.IsPrefix);
+    }
+
+    // ---- program-information providers ----
+
+    public void Register(IProgramInformationProvider provider)
+    {
+        var type = provider.Information.Descriptor.ProgramType;
+        var refused = new List<(EbpfProgram Program, string Expected, string Actual)>();
+        lock (_gate)
+        {
+            if (!_providers.TryAdd(type, provider))
+                throw new EbpfException(EbpfResult.ObjectAlreadyExists,
+                    $"A program-information provider ({_providers[type].Name}) is already registered for program type '{provider.Information.Descriptor.Name}' ({type}).");
+            foreach (var program in ProgramsOf(type))
+            {
+                byte[] hash;
+                try
+                {
+                    hash = ProgramInformationHash.Compute(provider.Information, program.CalledHelperIds);
+                }
+                catch (ProgramInformationException ex)
+                {
+                    program.LastBindError = $"Provider {provider.Name} cannot serve program {program.Name}: {ex.Message}";
+                    refused.Add((program, program.ProgramInformationHashHex, "(none: " + ex.Message + ")"));
+                    continue;
+                }
+                if (!hash.AsSpan().SequenceEqual(program.ProgramInformationHash))
+                {
+                    string actual = ProgramInformationHash.ToHex(hash);
+                    program.LastBindError = HashMismatchMessage(program, provider, program.ProgramInformationHashHex, actual);
+                    refused.Add((program, program.ProgramInformationHashHex, actual));
+                    continue;
+                }
+                try
+                {
+                    program.SetBinding(CreateBinding(program, provider));
+                    program.LastBindError = null;
+                }
+                catch (EbpfException ex)
+                {
+                    program.LastBindError = ex.Message;
+                }
+            }
+        }
+        foreach (var (program, expected, actual) in refused)
+            EbpfEventSource.Log.HashMismatch(program.Name, program.ProgramTypeName, provider.Name, expected, actual);
+        EbpfEventSource.Log.ProviderRegistered("program-information", provider.Name, provider.Information.Descriptor.Name);
+    }
+
+    public void Unregister(IProgramInformationProvider provider)
+    {
+        var type = provider.Information.Descriptor.ProgramType;
+        lock (_gate)
+        {
+            if (!_providers.TryGetValue(type, out var current) || !ReferenceEquals(current, provider)) return;
+            _providers.Remove(type);
+            foreach (var program in ProgramsOf(type)) program.SetBinding(null);
+        }
+        // Rundown: invocations that picked up the old binding entered their epoch before this point.
+        Epochs.Synchronize();
+        EbpfEventSource.Log.ProviderUnregistered("program-information", provider.Name, provider.Information.Descriptor.Name);
+    }
+
+    // ---- hook providers ----
+
+    public void Register(HookProvider hook)
+    {
+        lock (_gate)
+        {
+            if (_hooks.Any(h => h.AttachType == hook.AttachType && h.ProgramType == hook.ProgramType))
+                throw new EbpfException(EbpfResult.ObjectAlreadyExists,
+                    $"A hook provider is already registered for attach type {hook.AttachType} and program type {hook.ProgramType}.");
+            _hooks.Add(hook);
+            foreach (var link in _links)
+            {
+                if (link.State == LinkState.Attached && link.Provider is null && Accepts(hook, link))
+                    hook.Bind(link);
+            }
+        }
+        EbpfEventSource.Log.ProviderRegistered("hook", hook.Name, hook.AttachType.ToString());
+    }
+
+    public void Unregister(HookProvider hook)
+    {
+        lock (_gate)
+        {
+            if (!_hooks.Remove(hook)) return;
+            hook.UnbindAll();
+        }
+        EbpfEventSource.Log.ProviderUnregistered("hook", hook.Name, hook.AttachType.ToString());
+    }
+
+    // ---- programs ----
+
+    /// <summary>
+    /// Loads a program against the provider of its type: every helper it calls must be provided, it must verify
+    /// (unless <see cref="ProgramLoadRequest.Unverified"/>), and a supplied hash must match the computed one.
+    /// </summary>
+    public EbpfProgram LoadProgram(ProgramLoadRequest request)
+    {
+        IProgramInformationProvider provider;
+        lock (_gate)
+        {
+            provider = _providers.GetValueOrDefault(request.ProgramType) ?? throw new EbpfException(EbpfResult.ExtensionFailedToLoad,
+                $"Program {request.Name} (section {request.Section}): no program-information provider is registered for program type {request.ProgramType}.");
+        }
+        var information = provider.Information;
+        var called = CalledHelperIds(request.Instructions);
+        foreach (var id in called)
+        {
+            if (information.FindHelper(id) is null)
+                throw new EbpfException(EbpfResult.InvalidArgument,
+                    $"Program {request.Name} (section {request.Section}) calls helper {HelperName(id)} which program type '{information.Descriptor.Name}' does not provide.");
+        }
+
+        if (!request.Unverified)
+        {
+            var verifier = Verifier ?? throw new EbpfException(EbpfResult.VerificationFailed,
+                $"Program {request.Name}: no verifier is configured, and the load did not ask for unverified mode.");
+            if (verifier.Verify(request.Name, request.Instructions, information) is { } failure)
+            {
+                EbpfEventSource.Log.VerificationFailed(request.Name, request.Section, failure.InstructionIndex, failure.Message);
+                throw new EbpfException(EbpfResult.VerificationFailed,
+                    $"Program {request.Name} (section {request.Section}) failed verification at instruction {failure.InstructionIndex}: {failure.Message}");
+            }
+        }
+
+        var hash = ProgramInformationHash.Compute(information, called);
+        if (request.ExpectedHash is { } expected && !expected.AsSpan().SequenceEqual(hash))
+        {
+            string expectedHex = ProgramInformationHash.ToHex(expected), actualHex = ProgramInformationHash.ToHex(hash);
+            EbpfEventSource.Log.HashMismatch(request.Name, information.Descriptor.Name, provider.Name, expectedHex, actualHex);
+            throw new EbpfException(EbpfResult.InvalidArgument,
+                $"Program {request.Name}: program information hash mismatch for program type '{information.Descriptor.Name}' " +
+                $"(provider {provider.Name}): expected {expectedHex}, computed {actualHex}.");
+        }
+
+        var program = new EbpfProgram(request, information, provider.Name, called, hash, Epochs);
+        lock (_gate)
+        {
+            // The provider may have left while we verified; then the program waits for its return.
+            if (_providers.TryGetValue(request.ProgramType, out var current) && ReferenceEquals(current, provider))
+                program.SetBinding(CreateBinding(program, provider));
+            if (!_programs.TryGetValue(request.ProgramType, out var list)) _programs[request.ProgramType] = list = [];
+            list.Add(program);
+        }
+        EbpfEventSource.Log.ProgramLoaded(program.Name, program.Section, information.Descriptor.Name, program.ProgramInformationHashHex);
+        return program;
+    }
+
+    /// <summary>Forgets a program: it is unbound, and its links are detached.</summary>
+    public void UnloadProgram(EbpfProgram program)
+    {
+        foreach (var link in Links.Where(l => l.Program == program)) Detach(link);
+        lock (_gate)
+        {
+            if (_programs.TryGetValue(program.ProgramType, out var list)) list.Remove(program);
+            program.SetBinding(null);
+        }
+        Epochs.Synchronize();
+    }
+
+    // ---- links ----
+
+    /// <summary>
+    /// Attaches <paramref name="program"/> to the hook of <paramref name="attachType"/> (default: the attach type
+    /// its section expects). Fails with <see cref="EbpfResult.ExtensionFailedToLoad"/> when no hook provider is there.
+    /// </summary>
+    public Link Attach(EbpfProgram program, Guid? attachType = null, ReadOnlyMemory<byte> parameters = default)
+    {
+        var type = attachType ?? program.ExpectedAttachType ?? throw new EbpfException(EbpfResult.InvalidArgument,
+            $"Program {program.Name} (section {program.Section}) has no expected attach type; name one.");
+        var link = new Link(program, type, parameters);
+        link.TryMove(LinkState.Initial, LinkState.Attaching);
+        lock (_gate)
+        {
+            var hook = _hooks.FirstOrDefault(h => Accepts(h, link));
+            if (hook is null)
+            {
+                link.SetState(LinkState.Detached);
+                throw new EbpfException(EbpfResult.ExtensionFailedToLoad,
+                    $"Cannot attach {program.Name}: no hook provider for attach type {type} accepts program type '{program.ProgramTypeName}'.");
+            }
+            try
+            {
+                hook.Bind(link);
+            }
+            catch (ArgumentException ex)
+            {
+                link.SetState(LinkState.Detached);
+                throw new EbpfException(EbpfResult.InvalidArgument, $"Cannot attach {program.Name} to {hook.Name}: {ex.Message}");
+            }
+            link.SetState(LinkState.Attached);
+            _links.Add(link);
+        }
+        EbpfEventSource.Log.LinkAttached(program.Name, type.ToString());
+        return link;
+    }
+
+    public void Detach(Link link)
+    {
+        if (!link.TryMove(LinkState.Attached, LinkState.Detaching)) return;
+        lock (_gate)
+        {
+            link.Provider?.Unbind(link);
+            _links.Remove(link);
+        }
+        link.SetState(LinkState.Detached);
+        EbpfEventSource.Log.LinkDetached(link.Program.Name, link.AttachType.ToString());
+    }
+
+    // ---- internals ----
+
+    private static bool Accepts(HookProvider hook, Link link) =>
+        hook.AttachType == link.AttachType && hook.ProgramType == link.Program.ProgramType;
+
+    private List<EbpfProgram> ProgramsOf(Guid type) => _programs.GetValueOrDefault(type) ?? [];
+
+    private ProgramBinding CreateBinding(EbpfProgram program, IProgramInformationProvider provider)
+    {
+        var table = new HelperTable();
+        foreach (var id in program.CalledHelperIds)
+        {
+            var prototype = provider.Information.FindHelper(id)!;
+            var function = provider.FindImplementation(id)
+                ?? (id <= GlobalHelpers.MaxGlobalHelperId ? _coreHelpers(id) : null)
+                ?? throw new EbpfException(EbpfResult.InvalidArgument,
+                    $"Program {program.Name}: helper {prototype.Name} ({id}) has no implementation in provider {provider.Name} or the core.");
+            table.Add(id, prototype.Name, function);
+        }
+        return new ProgramBinding(provider, ExecutorFactory(program, table));
+    }
+
+    private static IProgramExecutor DefaultExecutor(EbpfProgram program, HelperTable helpers) =>
+        new InterpreterExecutor(new Interpreter(program.Instructions.AsSpan(), helpers,
+            new InterpreterOptions { ResolveWideImmediate = program.WideImmediates }));
+
+    private static string HashMismatchMessage(EbpfProgram program, IProgramInformationProvider provider, string expected, string actual) =>
+        $"Program information hash mismatch for program {program.Name} (type '{program.ProgramTypeName}', provider {provider.Name}): " +
+        $"expected {expected}, got {actual}.";
+
+    private static string HelperName(uint id) => GlobalHelpers.Find(id) is { } p ? $"{p.Name} ({id})" : id.ToString();
+
+    /// <summary>Distinct ids of the helpers a program calls (call with src 0), ascending.</summary>
+    public static ImmutableArray<uint> CalledHelperIds(ImmutableArray<Instruction> instructions)
+    {
+        var ids = new SortedSet<uint>();
+        for (int i = 0; i < instructions.Length; i++)
+        {
+            var insn = instructions[i];
+            if (insn.Opcode == OpCodes.Call && insn.Src == PseudoSource.HelperCall) ids.Add((uint)insn.Imm);
+            else if (insn.IsWideLoad) i++;
+        }
+        return [.. ids];
+    }
+}

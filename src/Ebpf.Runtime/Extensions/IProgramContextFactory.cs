@@ -1,0 +1,8 @@
+namespace Ebpf.Runtime.Extensions;
+
+/// <summary>Context create/destroy for test-run: what an extension does with <c>ctx_in</c> and <c>data_in</c>.</summary>
+public interface IProgramContextFactory
+{
+    /// <summary>Builds a context; throws <see cref="ArgumentException"/> naming the argument that does not fit.</summary>
+    ProgramContext Create(ReadOnlySpan<byte> contextIn, ReadOnlySpan<byte> dataIn);
+}

@@ -1,0 +1,26 @@
+using Ebpf.Platform;
+using Ebpf.Runtime.Interpretation;
+
+namespace Ebpf.Runtime.Extensions;
+
+/// <summary>
+/// The program-information provider role of an extension: it owns one program type, declares what programs of
+/// that type may call (<see cref="Information"/>) and supplies the implementations of its type-specific helpers
+/// and of the global helpers it overrides.
+/// </summary>
+public interface IProgramInformationProvider
+{
+    /// <summary>Provider name, for messages and events (e.g. "Ebpf.Extensions.Process").</summary>
+    string Name { get; }
+
+    ProgramInformation Information { get; }
+
+    /// <summary>
+    /// The implementation of a type-specific helper, or of a global helper this type overrides; null when the
+    /// provider has none (a global id then falls back to the core implementation).
+    /// </summary>
+    HelperFunction? FindImplementation(uint helperId);
+
+    /// <summary>Builds contexts for test-run; null when the type cannot be test-run.</summary>
+    IProgramContextFactory? ContextFactory { get; }
+}

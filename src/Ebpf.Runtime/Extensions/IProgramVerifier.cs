@@ -1,0 +1,15 @@
+using System.Collections.Immutable;
+using Ebpf.Isa;
+using Ebpf.Platform;
+
+namespace Ebpf.Runtime.Extensions;
+
+/// <summary>Proves a program safe against the program information of its type before it may run.</summary>
+public interface IProgramVerifier
+{
+    /// <summary>Null when the program is accepted; otherwise the reason, naming the instruction.</summary>
+    ProgramVerificationFailure? Verify(string programName, ImmutableArray<Instruction> instructions, ProgramInformation information);
+}
+
+/// <summary>Why a program was refused: the instruction index and a message.</summary>
+public sealed record ProgramVerificationFailure(int InstructionIndex, string Message);

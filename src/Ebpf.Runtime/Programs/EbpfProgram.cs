@@ -1,0 +1,118 @@
+using System.Collections.Immutable;
+using System.Diagnostics;
+using Ebpf.Isa;
+using Ebpf.Platform;
+using Ebpf.Runtime.Extensions;
+using Ebpf.Runtime.Interpretation;
+using Ebpf.Runtime.Maps;
+using Ebpf.Runtime.Memory;
+using Ebpf.Runtime.Tracing;
+
+namespace Ebpf.Runtime.Programs;
+
+/// <summary>
+/// A loaded, verified program. It keeps what it was verified against (<see cref="VerifiedAgainst"/>, hashed in
+/// <see cref="ProgramInformationHash"/>) and is bound to the provider that currently serves its type; while no
+/// provider serves it, invocations return <see cref="EbpfResult.ExtensionFailedToLoad"/> and the program stays.
+/// </summary>
+public sealed class EbpfProgram : IProgramReference
+{
+    private static uint s_nextId;
+    private volatile ProgramBinding? _binding;
+
+    internal EbpfProgram(ProgramLoadRequest request, ProgramInformation verifiedAgainst, string providerName,
+        ImmutableArray<uint> calledHelperIds, byte[] hash, EpochManager epochs)
+    {
+        Id = Interlocked.Increment(ref s_nextId);
+        Name = request.Name;
+        Section = request.Section;
+        ProgramType = request.ProgramType;
+        ExpectedAttachType = request.ExpectedAttachType;
+        Instructions = request.Instructions;
+        Engine = request.Engine;
+        WideImmediates = request.WideImmediates;
+        VerifiedAgainst = verifiedAgainst;
+        ProviderName = providerName;
+        CalledHelperIds = calledHelperIds;
+        ProgramInformationHash = hash;
+        Epochs = epochs;
+    }
+
+    public uint Id { get; }
+    public string Name { get; }
+    public string Section { get; }
+    public Guid ProgramType { get; }
+    public Guid? ExpectedAttachType { get; }
+    public ImmutableArray<Instruction> Instructions { get; }
+    public ExecutionEngine Engine { get; }
+    internal WideImmediateResolver? WideImmediates { get; }
+    internal EpochManager Epochs { get; }
+
+    /// <summary>The program information the verifier and the hash used.</summary>
+    public ProgramInformation VerifiedAgainst { get; }
+
+    public string ProgramTypeName => VerifiedAgainst.Descriptor.Name;
+
+    /// <summary>Name of the provider the program was loaded against.</summary>
+    public string ProviderName { get; }
+
+    /// <summary>Distinct helper ids the program calls, ascending.</summary>
+    public ImmutableArray<uint> CalledHelperIds { get; }
+
+    /// <summary>SHA-256 program-information hash, computed at load from <see cref="VerifiedAgainst"/>.</summary>
+    public byte[] ProgramInformationHash { get; }
+
+    public string ProgramInformationHashHex => Platform.ProgramInformationHash.ToHex(ProgramInformationHash);
+
+    /// <summary>True while a provider serves this program's type and its information matched.</summary>
+    public bool IsBound => _binding is not null;
+
+    /// <summary>Why the last re-bind was refused (e.g. a hash mismatch); null when it was not.</summary>
+    public string? LastBindError { get; internal set; }
+
+    internal ProgramBinding? Binding => _binding;
+
+    internal void SetBinding(ProgramBinding? binding) => _binding = binding;
+
+    /// <summary>Runs the program on <paramref name="context"/> (r1), following tail calls.</summary>
+    public unsafe InvocationResult Invoke(void* context) => Invoke(context, default);
+
+    /// <summary>Runs the program; <paramref name="regions"/> are the memory a checked run may touch.</summary>
+    public unsafe InvocationResult Invoke(void* context, ReadOnlySpan<MemoryRegion> regions, ulong r2 = 0)
+    {
+        using var scope = ProgramExecutionScope.Enter(Epochs);
+        var binding = _binding;
+        if (binding is null)
+        {
+            RuntimeMetrics.ExtensionUnavailable.Add(1);
+            return new InvocationResult(EbpfResult.ExtensionFailedToLoad, 0);
+        }
+
+        long start = RuntimeMetrics.Enabled ? Stopwatch.GetTimestamp() : 0;
+        var state = InvocationState.Rent();
+        try
+        {
+            state.Program = this;
+            state.Processor = scope.Processor;
+            var request = new ExecutionRequest { R1 = (ulong)context, R2 = r2, Regions = regions, HelperState = state };
+            ulong r0 = binding.Executor.Run(request);
+            while (state.PendingTailCall is { } next)
+            {
+                state.PendingTailCall = null;
+                var nextBinding = next._binding;
+                if (nextBinding is null) return new InvocationResult(EbpfResult.ExtensionFailedToLoad, 0);
+                state.Program = next;
+                r0 = nextBinding.Executor.Run(request);
+            }
+            if (start != 0)
+                RuntimeMetrics.RecordInvocation(Name, ProgramTypeName, Stopwatch.GetElapsedTime(start).TotalNanoseconds);
+            return new InvocationResult(EbpfResult.Success, r0);
+        }
+        finally
+        {
+            InvocationState.Return(state);
+        }
+    }
+
+    public override string ToString() => $"{Name} ({Section}, {ProgramTypeName})";
+}
