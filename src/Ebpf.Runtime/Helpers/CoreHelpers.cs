@@ -40,11 +40,13 @@ public static class CoreHelpers
         byId[GlobalHelpers.MapUpdateElem] = MapHelpers.Update;
         byId[GlobalHelpers.MapDeleteElem] = MapHelpers.Delete;
         byId[GlobalHelpers.MapLookupAndDeleteElem] = MapHelpers.LookupAndDelete;
+        byId[GlobalHelpers.TailCall] = TailCallHelper.TailCall;
         byId[GlobalHelpers.GetPrandomU32] = UtilityHelpers.GetPrandomU32;
         byId[GlobalHelpers.KtimeGetBootNs] = UtilityHelpers.KtimeGetBootNs;
         byId[GlobalHelpers.GetSmpProcessorId] = UtilityHelpers.GetSmpProcessorId;
         byId[GlobalHelpers.KtimeGetNs] = UtilityHelpers.KtimeGetNs;
         byId[GlobalHelpers.CsumDiff] = MemoryHelpers.CsumDiff;
+        byId[GlobalHelpers.RingbufOutput] = EventOutputHelpers.RingbufOutput;
         byId[GlobalHelpers.TracePrintk2] = TraceHelpers.TracePrintk2;
         byId[GlobalHelpers.TracePrintk3] = TraceHelpers.TracePrintk3;
         byId[GlobalHelpers.TracePrintk4] = TraceHelpers.TracePrintk4;
@@ -64,6 +66,7 @@ public static class CoreHelpers
         byId[GlobalHelpers.StrnlenS] = StringHelpers.StrnlenS;
         byId[GlobalHelpers.KtimeGetBootMs] = UtilityHelpers.KtimeGetBootMs;
         byId[GlobalHelpers.KtimeGetMs] = UtilityHelpers.KtimeGetMs;
+        byId[GlobalHelpers.PerfEventOutput] = EventOutputHelpers.PerfEventOutput;
         byId[GlobalHelpers.GetCurrentProcessStartKey] = UtilityHelpers.GetCurrentProcessStartKey;
         byId[GlobalHelpers.GetCurrentThreadCreateTime] = UtilityHelpers.GetCurrentThreadCreateTime;
         return byId;

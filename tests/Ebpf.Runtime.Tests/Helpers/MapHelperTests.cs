@@ -249,4 +249,79 @@ public class MapHelperTests
             """, ExecutionMode.Checked));
         Assert.Equal(6, fault.ProgramCounter);
     }
+
+    [Fact]
+    public void QueueAndStackPushPopPeekFromPrograms()
+    {
+        using var queue = MapFactory.Create(new MapDefinition(MapType.Queue, 0, 8, 2), "q");
+        using var stack = MapFactory.Create(new MapDefinition(MapType.Stack, 0, 8, 2), "s");
+        // op(map, &value [value from memory], flags from memory); returns the helper result, and for pop/peek the
+        // value read (in memory[8]).
+        static string Op(EbpfMap map, uint helper) => $"""
+            mov %r6, %r1
+            ldxdw %r2, [%r1]
+            stxdw [%r10-8], %r2
+            lddw %r1, 0x{map.Handle:x}
+            mov %r2, %r10
+            add %r2, -8
+            ldxdw %r3, [%r6+16]
+            call {helper}
+            ldxdw %r1, [%r10-8]
+            stxdw [%r6+8], %r1
+            exit
+            """;
+        (long Result, ulong Value) Do(EbpfMap map, uint helper, ulong value = 0, ulong flags = 0)
+        {
+            var memory = Memory(0, 0, flags);
+            BitConverter.TryWriteBytes(memory.AsSpan(0), value);
+            long result = Signed(Run(Op(map, helper), memory, ExecutionMode.Checked));
+            return (result, BitConverter.ToUInt64(memory, 8));
+        }
+
+        foreach (var map in new[] { queue, stack })
+        {
+            Assert.Equal(-(long)EbpfResult.ObjectNotFound, Do(map, GlobalHelpers.MapPopElem).Result);
+            Assert.Equal(-(long)EbpfResult.ObjectNotFound, Do(map, GlobalHelpers.MapPeekElem).Result);
+            Assert.Equal(0, Do(map, GlobalHelpers.MapPushElem, 1).Result);
+            Assert.Equal(0, Do(map, GlobalHelpers.MapPushElem, 2).Result);
+            Assert.Equal(-(long)EbpfResult.OutOfSpace, Do(map, GlobalHelpers.MapPushElem, 3).Result);
+            Assert.Equal(0, Do(map, GlobalHelpers.MapPushElem, 3, flags: 2).Result);   // BPF_EXIST: drop the oldest
+        }
+        // Queue: 1 was dropped, FIFO gives 2 then 3. Stack: 1 dropped, LIFO gives 3 then 2.
+        Assert.Equal((0L, 2ul), Do(queue, GlobalHelpers.MapPeekElem));
+        Assert.Equal((0L, 2ul), Do(queue, GlobalHelpers.MapPopElem));
+        Assert.Equal((0L, 3ul), Do(queue, GlobalHelpers.MapPopElem));
+        Assert.Equal((0L, 3ul), Do(stack, GlobalHelpers.MapPeekElem));
+        Assert.Equal((0L, 3ul), Do(stack, GlobalHelpers.MapPopElem));
+        Assert.Equal((0L, 2ul), Do(stack, GlobalHelpers.MapPopElem));
+    }
+
+    [Fact]
+    public void MapInMapLookupYieldsTheInnerMapForAFurtherLookup()
+    {
+        var innerDefinition = new MapDefinition(MapType.Array, 4, 8, 1);
+        using var inner = MapFactory.Create(innerDefinition, "inner");
+        using var outer = (MapOfMaps)MapFactory.Create(new MapDefinition(MapType.ArrayOfMaps, 4, 4, 2, InnerMap: innerDefinition), "outer");
+        outer.SetInnerMap(Bytes.Of(1u), inner);
+        inner.Update(Bytes.Of(0u), Bytes.Of(4242ul));
+        // inner = lookup(outer, 1); value = lookup(inner, 0); return *value.
+        string program = $"""
+            stw [%r10-4], 1
+            lddw %r1, 0x{outer.Handle:x}
+            mov %r2, %r10
+            add %r2, -4
+            call 1
+            jeq %r0, 0, +7
+            stw [%r10-4], 0
+            mov %r1, %r0
+            mov %r2, %r10
+            add %r2, -4
+            call 1
+            jeq %r0, 0, +1
+            ldxdw %r0, [%r0]
+            exit
+            """;
+        Assert.Equal(4242ul, Run(program, ExecutionMode.Checked));
+        Assert.Equal(4242ul, Run(program));
+    }
 }
