@@ -22,6 +22,13 @@ public static partial class MapFactory
         {
             MapType.Hash or MapType.PercpuHash or MapType.LruHash or MapType.LruPercpuHash => new HashMap(name, definition),
             MapType.Array or MapType.PercpuArray => new ArrayMap(name, definition),
+            MapType.ProgArray => new ProgramArrayMap(name, definition, programResolver),
+            MapType.HashOfMaps => new HashOfMapsMap(name, definition, definition.InnerMap ?? innerMapTemplate!.Definition),
+            MapType.ArrayOfMaps => new ArrayOfMapsMap(name, definition, definition.InnerMap ?? innerMapTemplate!.Definition),
+            MapType.LpmTrie => new LpmTrieMap(name, definition),
+            MapType.Queue or MapType.Stack => new QueueStackMap(name, definition),
+            MapType.Ringbuf => new RingBufferMap(name, definition),
+            MapType.PerfEventArray => new PerfEventArrayMap(name, definition),
             _ => throw new EbpfMapException(EbpfResult.InvalidArgument, $"map '{name}': unknown map type {(uint)definition.Type}"),
         };
         map.Publish();

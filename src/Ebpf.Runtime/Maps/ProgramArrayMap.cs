@@ -1,0 +1,115 @@
+using System.Runtime.CompilerServices;
+using System.Runtime.InteropServices;
+using Ebpf.Platform;
+
+namespace Ebpf.Runtime.Maps;
+
+/// <summary>
+/// PROG_ARRAY (3): tail-call targets. The first program stored (or bound with <see cref="TryBindProgramType"/>)
+/// fixes the array's program type; a program of another type gives <see cref="EbpfResult.InvalidFd"/>.
+/// User mode stores by program id (resolved through the <see cref="IProgramResolver"/> given at creation) and
+/// reads back program ids. Programs cannot look up, update or delete entries; the tail-call helper uses
+/// <see cref="GetProgram"/>.
+/// </summary>
+public sealed class ProgramArrayMap : EbpfMap
+{
+    private readonly IProgramReference?[] _programs;
+    private readonly IProgramResolver? _resolver;
+    private readonly Lock _typeLock = new();
+    private Guid _programType;
+    private bool _typeFixed;
+
+    internal ProgramArrayMap(string name, MapDefinition definition, IProgramResolver? resolver) : base(name, definition)
+    {
+        _programs = new IProgramReference?[MaxEntries];
+        _resolver = resolver;
+    }
+
+    /// <summary>The fixed program type, or null while no program has been stored or bound.</summary>
+    public Guid? ProgramType { get { lock (_typeLock) return _typeFixed ? _programType : null; } }
+
+    /// <summary>The program in slot <paramref name="index"/>, or null (empty or out of range). Lock-free.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public IProgramReference? GetProgram(uint index) => index < (uint)_programs.Length ? Volatile.Read(ref _programs[index]) : null;
+
+    /// <summary>Fixes the program type if not yet fixed; <see cref="EbpfResult.InvalidFd"/> if it is fixed to another type.</summary>
+    public EbpfResult TryBindProgramType(Guid programType)
+    {
+        lock (_typeLock)
+        {
+            if (!_typeFixed)
+            {
+                _programType = programType;
+                _typeFixed = true;
+                return EbpfResult.Success;
+            }
+            return _programType == programType ? EbpfResult.Success : EbpfResult.InvalidFd;
+        }
+    }
+
+    /// <summary>Stores <paramref name="program"/> (null clears the slot).</summary>
+    public EbpfResult TrySetProgram(uint index, IProgramReference? program)
+    {
+        if (index >= (uint)_programs.Length) return EbpfResult.InvalidArgument;
+        if (IsDisposed) return EbpfResult.InvalidObject;
+        if (program is not null)
+        {
+            var bound = TryBindProgramType(program.ProgramType);
+            if (bound != EbpfResult.Success) return bound;
+        }
+        Volatile.Write(ref _programs[index], program);
+        return EbpfResult.Success;
+    }
+
+    public void SetProgram(uint index, IProgramReference? program)
+    {
+        var result = TrySetProgram(index, program);
+        if (result == EbpfResult.InvalidFd)
+            throw new EbpfMapException(result, $"PROG_ARRAY '{Name}' holds programs of type {_programType}; program {program!.Id} is of type {program.ProgramType}");
+        if (result != EbpfResult.Success)
+            throw new EbpfMapException(result, $"PROG_ARRAY '{Name}': storing into slot {index} of {MaxEntries} failed");
+    }
+
+    protected override EbpfResult LookupCore(ReadOnlySpan<byte> key, Span<byte> value)
+    {
+        uint index = MemoryMarshal.Read<uint>(key);
+        if (index >= MaxEntries) return EbpfResult.ObjectNotFound;
+        var program = GetProgram(index);
+        if (program is null) return EbpfResult.ObjectNotFound;
+        MemoryMarshal.Write(value, program.Id);
+        return EbpfResult.Success;
+    }
+
+    protected override EbpfResult UpdateCore(ReadOnlySpan<byte> key, ReadOnlySpan<byte> value, MapUpdateFlags flags)
+    {
+        uint index = MemoryMarshal.Read<uint>(key);
+        if (index >= MaxEntries || flags == MapUpdateFlags.NoExist) return EbpfResult.InvalidArgument;
+        var program = _resolver?.ResolveProgram(MemoryMarshal.Read<uint>(value));
+        return program is null ? EbpfResult.InvalidFd : TrySetProgram(index, program);
+    }
+
+    protected override EbpfResult DeleteCore(ReadOnlySpan<byte> key)
+    {
+        uint index = MemoryMarshal.Read<uint>(key);
+        if (index >= MaxEntries) return EbpfResult.InvalidArgument;
+        Volatile.Write(ref _programs[index], null);
+        return EbpfResult.Success;
+    }
+
+    protected override EbpfResult GetNextKeyCore(ReadOnlySpan<byte> previousKey, Span<byte> nextKey)
+    {
+        uint next = 0;
+        if (!previousKey.IsEmpty)
+        {
+            uint previous = MemoryMarshal.Read<uint>(previousKey);
+            if (previous < MaxEntries) next = previous + 1;
+        }
+        if (next >= MaxEntries) return EbpfResult.NoMoreKeys;
+        MemoryMarshal.Write(nextKey, in next);
+        return EbpfResult.Success;
+    }
+
+    protected override void OnLastReferenceReleased() => Array.Clear(_programs);
+
+    protected override void FreeNativeResources() { }
+}

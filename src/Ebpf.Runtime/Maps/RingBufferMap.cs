@@ -1,0 +1,117 @@
+using System.Runtime.CompilerServices;
+using Ebpf.Platform;
+
+namespace Ebpf.Runtime.Maps;
+
+/// <summary>
+/// RINGBUF (13): max_entries bytes of <see cref="RingBuffer"/> shared by all producers. Programs write records
+/// with <see cref="OutputFromProgram"/> (bpf_ringbuf_output); one user-mode consumer reads them with
+/// <see cref="Consume"/>, <see cref="Poll"/> or <see cref="ReadAllAsync"/>, which sleep until a producer signals.
+/// Lookup, update and delete are not supported (<see cref="EbpfResult.OperationNotSupported"/>).
+/// </summary>
+public sealed class RingBufferMap : EbpfMap
+{
+    private static readonly RingBuffer.RecordVisitor<RingBufferRecordHandler> s_visit = static (handler, record) => handler(record);
+
+    private readonly ConsumerSignal _signal = new();
+    private readonly RingBuffer _ring;
+    private readonly Lock _consumeLock = new();
+    private byte[] _scratch = new byte[256];
+
+    internal RingBufferMap(string name, MapDefinition definition) : base(name, definition) =>
+        _ring = new RingBuffer(MaxEntries, _signal);
+
+    /// <summary>Records refused because the ring was full.</summary>
+    public long LostRecords => _ring.LostRecords;
+
+    /// <summary>Largest record data length.</summary>
+    public uint MaxRecordLength => _ring.MaxRecordLength;
+
+    /// <summary>Bytes written and not yet consumed (headers and padding included).</summary>
+    public long PendingBytes => _ring.ProducerPosition - _ring.ConsumerPosition;
+
+    /// <summary>bpf_ringbuf_output: 0, -12 (ring full, counted as lost) or -6 (length 0 or too large). Flags are ignored, as in the core.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public unsafe int OutputFromProgram(byte* data, ulong size, ulong flags) =>
+        size > uint.MaxValue ? Fail(EbpfResult.InvalidArgument) : -(int)_ring.Output(data, (uint)size, null, 0);
+
+    /// <summary>Writes a record from user mode or an extension (the same path programs use).</summary>
+    public unsafe EbpfResult Output(ReadOnlySpan<byte> data)
+    {
+        if (IsDisposed) return EbpfResult.InvalidObject;
+        using var epoch = Epoch.Enter();
+        fixed (byte* d = data) return _ring.Output(d, (uint)data.Length, null, 0);
+    }
+
+    /// <summary>Delivers every committed record in order; returns how many. Does not wait.</summary>
+    public int Consume(RingBufferRecordHandler handler, int maxRecords = int.MaxValue)
+    {
+        ArgumentNullException.ThrowIfNull(handler);
+        ObjectDisposedException.ThrowIf(IsDisposed, this);
+        using var epoch = Epoch.Enter();
+        lock (_consumeLock) return _ring.Consume(s_visit, handler, ref _scratch, maxRecords);
+    }
+
+    /// <summary>ring_buffer__poll: waits up to <paramref name="timeout"/> for a record, then consumes what is there.</summary>
+    public int Poll(RingBufferRecordHandler handler, TimeSpan timeout, CancellationToken cancellationToken = default)
+    {
+        int consumed = Consume(handler);
+        if (consumed > 0) return consumed;
+        _signal.PrepareWait();
+        if (!_ring.HasCommittedRecord() && !IsDisposed)
+            _signal.Wait(timeout, cancellationToken);
+        _signal.CancelWait();
+        return IsDisposed ? 0 : Consume(handler);
+    }
+
+    /// <summary>Waits until a committed record is available (or the map is disposed).</summary>
+    public async ValueTask WaitForDataAsync(CancellationToken cancellationToken = default)
+    {
+        while (!IsDisposed && !_ring.HasCommittedRecord())
+        {
+            _signal.PrepareWait();
+            if (_ring.HasCommittedRecord() || IsDisposed)
+            {
+                _signal.CancelWait();
+                return;
+            }
+            await _signal.WaitAsync(cancellationToken).ConfigureAwait(false);
+        }
+    }
+
+    /// <summary>
+    /// Every record as it arrives, in order, until cancelled or the map is disposed. Each record's memory is reused:
+    /// it is valid until the next one is requested. One reader at a time.
+    /// </summary>
+    public async IAsyncEnumerable<ReadOnlyMemory<byte>> ReadAllAsync([EnumeratorCancellation] CancellationToken cancellationToken = default)
+    {
+        byte[] buffer = new byte[256];
+        while (!IsDisposed)
+        {
+            cancellationToken.ThrowIfCancellationRequested();
+            int length = TakeNext(ref buffer);
+            if (length >= 0)
+            {
+                yield return buffer.AsMemory(0, length);
+                continue;
+            }
+            await WaitForDataAsync(cancellationToken).ConfigureAwait(false);
+        }
+    }
+
+    private int TakeNext(ref byte[] buffer)
+    {
+        if (IsDisposed) return -1;
+        using var epoch = Epoch.Enter();
+        return _ring.TryTakeNext(ref buffer);
+    }
+
+    protected override EbpfResult LookupCore(ReadOnlySpan<byte> key, Span<byte> value) => EbpfResult.OperationNotSupported;
+    protected override EbpfResult UpdateCore(ReadOnlySpan<byte> key, ReadOnlySpan<byte> value, MapUpdateFlags flags) => EbpfResult.OperationNotSupported;
+    protected override EbpfResult DeleteCore(ReadOnlySpan<byte> key) => EbpfResult.OperationNotSupported;
+    protected override EbpfResult GetNextKeyCore(ReadOnlySpan<byte> previousKey, Span<byte> nextKey) => EbpfResult.OperationNotSupported;
+
+    protected override void OnLastReferenceReleased() => _signal.WakeAll();
+
+    protected override void FreeNativeResources() => _ring.Free();
+}
