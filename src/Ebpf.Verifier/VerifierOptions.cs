@@ -14,6 +14,11 @@ public sealed record VerifierOptions
     public bool ReturnValueMustBeNumber { get; init; } = true;
     /// <summary>The last instruction must not fall through; false treats falling off the end as an exit.</summary>
     public bool MustHaveExit { get; init; } = true;
+    /// <summary>
+    /// A load may read stack bytes never written (an unknown number), as PREVAIL allows; helpers still need
+    /// initialized memory, and bytes of a spilled pointer are never readable as a number.
+    /// </summary>
+    public bool AllowUninitializedStackReads { get; init; } = true;
     /// <summary>Multi-byte stack values composed from single bytes use big-endian order.</summary>
     public bool BigEndian { get; init; }
     /// <summary>Keep the abstract state before every instruction in <see cref="VerificationResult.States"/>.</summary>

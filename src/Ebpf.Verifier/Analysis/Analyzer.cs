@@ -25,7 +25,7 @@ internal sealed class Analyzer
     private readonly AbstractState?[] _in;
     private readonly AbstractState?[] _out;
     private readonly int[] _visits;
-    private readonly int _stackBottom;
+    private readonly int _stackTop;
     private AbstractState _initial = null!;
 
     public Analyzer(IrProgram program, IVerifierPlatform platform, VerifierOptions options)
@@ -40,7 +40,7 @@ internal sealed class Analyzer
         _in = new AbstractState?[_cfg.Blocks.Count];
         _out = new AbstractState?[_cfg.Blocks.Count];
         _visits = new int[_cfg.Blocks.Count];
-        _stackBottom = Transformer.FrameTop(_cfg.MaxDepth) - Isa.Registers.StackSize;
+        _stackTop = Isa.Registers.StackSize * options.MaxCallDepth;
     }
 
     public VariableLayout Layout => _layout;
@@ -57,7 +57,7 @@ internal sealed class Analyzer
     }
 
     /// <summary>A state with every register uninitialized and nothing known: the base of initial states.</summary>
-    public AbstractState CreateEmptyState() => new(_layout, _stackBottom, Transformer.FrameTop(0));
+    public AbstractState CreateEmptyState() => new(_layout, 0, _stackTop);
 
     /// <summary>The usual entry state: r1 = context, r10 = top of the stack, packet size within bounds.</summary>
     public AbstractState CreateEntryState()
@@ -69,7 +69,7 @@ internal sealed class Analyzer
         z.Assign(_layout.Offset(0, 1), Interval.Const(0));
         z.Assign(_layout.UValue(0, 1), nonNull);
         s.SetKind(0, 10, new RegisterKind(TypeFlags.Stack, RegisterKind.UnknownMap, Interval.Bottom));
-        z.Assign(_layout.Offset(0, 10), Interval.Const(Transformer.FrameTop(0)));
+        z.Assign(_layout.Offset(0, 10), Interval.Const(_stackTop));
         z.Assign(_layout.UValue(0, 10), nonNull);
         z.Assign(VariableLayout.PacketSize, new Interval(0, _options.MaxPacketSize));
         z.Assign(VariableLayout.MetaOffset, _platform.Context.Meta >= 0 ? new Interval(-4098, 0) : Interval.Const(0));
@@ -106,7 +106,7 @@ internal sealed class Analyzer
             if (result is null) result = edgeState;
             else result.JoinWith(edgeState);
         }
-        return result ?? AbstractState.CreateBottom(_layout, _stackBottom, Transformer.FrameTop(0));
+        return result ?? AbstractState.CreateBottom(_layout, 0, _stackTop);
     }
 
     private AbstractState ApplyEdge(CfgEdge e, AbstractState source)
@@ -133,7 +133,12 @@ internal sealed class Analyzer
     {
         if (s.IsBottom) return s;
         if (b.IsLoopHead && _layout.LoopCounters > 0)
+        {
+            int count = sink?.Count ?? 0;
             _transformer.CountIteration(s, _layout.LoopCounter(b.LoopCounter), b.Pcs[0], _options.MaxLoopIterations, sink);
+            for (int i = count; i < (sink?.Count ?? 0); i++)
+                diagnostics!.Add(MakeDiagnostic(sink![i].Pc, DiagnosticSeverity.Error, sink[i].Message, null));
+        }
         foreach (int pc in b.Pcs)
         {
             if (s.IsBottom) break;

@@ -17,18 +17,14 @@ internal sealed partial class Transformer
                 SetConstant(dst, b.Is64 ? (ulong)src.Immediate : (uint)src.Immediate);
                 return;
             }
-            if (!Require(src.Register, Initialized)) return;
             if (b.Is64)
             {
+                // Copying is always safe; an uninitialized source makes an uninitialized destination.
                 CopyRegister(dst, src.Register);
                 return;
             }
-            if (T(src.Register) != Number)
-            {
-                // Truncating a pointer to 32 bits yields an unknown number.
-                SetNumber(dst, Interval.Unsigned32, Interval.Unsigned32);
-                return;
-            }
+            // Truncating a pointer to 32 bits would expose part of an address.
+            if (!Require(src.Register, Number)) return;
             if (UView(src.Register).IsWithin(Interval.Unsigned32))
             {
                 CopyRegister(dst, src.Register);
@@ -267,6 +263,16 @@ internal sealed partial class Transformer
         int dst = b.Dst;
         var src = b.Src;
         bool single(TypeFlags t) => System.Numerics.BitOperations.PopCount((uint)t) == 1;
+        if (b.Is64 && b.Op is BinaryOp.Add or BinaryOp.Sub && st == Number && (dt & ~(Number | MemoryPointers)) == 0 && !single(dt))
+        {
+            // A register that is a number on some paths and a pointer on others: shift the offset, forget the value.
+            var delta = src.IsRegister ? SView(src.Register) : Interval.Const(src.Immediate);
+            if (b.Op == BinaryOp.Sub) delta = -delta;
+            _s.Zone.AssignVariable(Off(dst), Off(dst), delta);
+            _s.Zone.Forget(Sv(dst));
+            _s.Zone.Forget(Uv(dst));
+            return;
+        }
         if (b.Is64 && b.Op == BinaryOp.Add)
         {
             if ((dt & ~MemoryPointers) == 0 && single(dt) && st == Number)

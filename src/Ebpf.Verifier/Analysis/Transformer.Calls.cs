@@ -50,6 +50,7 @@ internal sealed partial class Transformer
         }
 
         MapDescriptor? map = null;
+        Interval allocSize = Interval.Bottom;
         int mapReference = RegisterKind.UnknownMap;
         var args = proto.Arguments;
         for (int i = 0; i < args.Length; i++)
@@ -68,6 +69,7 @@ internal sealed partial class Transformer
                     {
                         Fail($"Invalid size (r{reg}.value > 0)", reg);
                     }
+                    if (args[i] == ArgumentType.ConstAllocSizeOrZero && T(reg) == Number) allocSize = UView(reg);
                     break;
                 case ArgumentType.PtrToCtx:
                     RequireContext(reg);
@@ -159,6 +161,13 @@ internal sealed partial class Transformer
                     _s.SetKind(0, 0, new RegisterKind(Shared, mapReference, Interval.Const(map.ValueSize)));
                     _s.Zone.Assign(Off(0), Interval.Const(0));
                 }
+                _s.Zone.Assign(Uv(0), MaybeNull);
+                break;
+            case ReturnType.PtrToAllocMemOrNull when !allocSize.IsBottom:
+                // Memory the helper allocated (a ring buffer record): shared with the outside, size from the argument.
+                SetUninitialized(0);
+                _s.SetKind(0, 0, new RegisterKind(Shared, RegisterKind.UnknownMap, new Interval(allocSize.Lo, allocSize.Lo)));
+                _s.Zone.Assign(Off(0), Interval.Const(0));
                 _s.Zone.Assign(Uv(0), MaybeNull);
                 break;
             case ReturnType.PtrToSocketOrNull or ReturnType.PtrToTcpSocketOrNull or ReturnType.PtrToSockCommonOrNull:
@@ -257,10 +266,8 @@ internal sealed partial class Transformer
         state.PushSaved(saved);
         SetUninitialized(0);
         for (int r = 6; r <= 9; r++) SetUninitialized(r);
-        SetUninitialized(10);
-        SetK(10, new RegisterKind(Stack, RegisterKind.UnknownMap, Interval.Bottom));
-        _s.Zone.Assign(Off(10), Interval.Const(FrameTop(callerDepth + 1)));
-        _s.Zone.Assign(Uv(10), NonNull);
+        // The callee's frame lies just below the caller's.
+        _s.Zone.AssignVariable(Off(10), Off(10), Interval.Const(-Isa.Registers.StackSize));
     }
 
     /// <summary>Back in the caller: r0 is the result, r1-r5 are clobbered, r6-r10 restored, the callee's frame is dead.</summary>
@@ -270,10 +277,11 @@ internal sealed partial class Transformer
         _frame = calleeDepth - 1;
         _sink = null;
         var saved = state.PopSaved();
+        var calleeFrame = _s.Zone.Get(Off(10));
         for (int r = 1; r <= 5; r++) SetUninitialized(r);
         for (int i = 0; i < 5; i++) RestoreFromCell(6 + i, saved[i]);
-        int top = FrameTop(calleeDepth);
-        state.Stack.StoreAnywhere(top - Isa.Registers.StackSize, top, false);
+        if (calleeFrame.IsSingleton && T(10) == Stack)
+            state.Stack.Forget((int)calleeFrame.Lo - Isa.Registers.StackSize, (int)calleeFrame.Lo);
     }
 
     /// <summary>Increments a loop head's counter and checks it against the iteration bound.</summary>

@@ -9,8 +9,40 @@ internal sealed partial class Transformer
     /// <summary>A comparison needs initialized operands; comparing pointers of different regions reveals addresses.</summary>
     private void CheckComparison(Condition c)
     {
-        Require(c.Left, Initialized);
-        if (c.Right.IsRegister) Require(c.Right.Register, Initialized);
+        const TypeFlags comparable = Number | Context | Stack | Packet | Shared;
+        bool signed = c.Op is ConditionOp.SLt or ConditionOp.SLe or ConditionOp.SGt or ConditionOp.SGe;
+        if (!c.Right.IsRegister)
+        {
+            // Only an unsigned or equality test of a 64-bit pointer against a constant (a null check) is meaningful.
+            if (!c.Is64 || signed) Require(c.Left, Number);
+            else Require(c.Left, comparable | MapFd | MapFdPrograms | Socket);
+            return;
+        }
+        int r = c.Right.Register;
+        if (!c.Is64)
+        {
+            Require(c.Left, Number);
+            Require(r, Number);
+            return;
+        }
+        bool leftOk = Require(c.Left, comparable);
+        bool rightOk = Require(r, comparable);
+        if (!leftOk || !rightOk) return;
+        var lt = T(c.Left);
+        var rt = T(r);
+        if (lt == rt && System.Numerics.BitOperations.PopCount((uint)lt) == 1) return;
+        // A pointer compared with a number or another region must be in bounds, so the comparison cannot wrap.
+        CheckComparablePointer(c.Left);
+        CheckComparablePointer(r);
+    }
+
+    private void CheckComparablePointer(int p)
+    {
+        var t = T(p);
+        if ((t & Packet) != 0 && _s.Zone.Bound(Off(p), VariableLayout.MetaOffset) > 0)
+            Fail($"Lower bound must be at least meta_offset (valid_access(r{p}.offset) for comparison/subtraction)", p);
+        if ((t & Stack) != 0 && (T(10) != Stack || _s.Zone.Bound(Off(p), Off(10)) > Isa.Registers.StackSize))
+            Fail($"Lower bound must be at least r10.stack_offset - subprogram_stack_size (valid_access(r{p}.offset) for comparison/subtraction)", p);
     }
 
     /// <summary>Restricts the state to the executions where <paramref name="c"/> holds.</summary>

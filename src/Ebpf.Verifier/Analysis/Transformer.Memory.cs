@@ -6,7 +6,13 @@ namespace Ebpf.Verifier.Analysis;
 
 internal sealed partial class Transformer
 {
-    private int StackLowerBound => FrameTop(_frame) - Isa.Registers.StackSize;
+    /// <summary>True when base + offset is at or above the bottom of the current frame (r10 - 512).</summary>
+    private bool AboveFrameBottom(int baseReg, int offset)
+    {
+        if (T(10) == Stack) return _s.Zone.Bound(Off(baseReg), Off(10)) <= offset + Isa.Registers.StackSize;
+        var off = _s.Zone.Get(Off(baseReg));
+        return off.Lo != Interval.NegInf && off.Lo + offset >= 0;
+    }
 
     /// <summary>
     /// Checks that [base + offset, base + offset + width) lies inside the region of every type base may have.
@@ -23,17 +29,18 @@ internal sealed partial class Transformer
         {
             Int128 lo = off.Lo == Interval.NegInf ? Interval.NegInf : off.Lo + offset;
             Int128 hi = off.Hi == Interval.PosInf ? Interval.PosInf : off.Hi + offset + width;
-            if (lo < StackLowerBound)
+            if (lo < 0 || !AboveFrameBottom(baseReg, offset))
             {
                 ok = false;
-                Fail($"Lower bound must be at least r10.stack_offset - {Isa.Registers.StackSize} ({access})", baseReg);
+                Fail($"Lower bound must be at least r10.stack_offset - subprogram_stack_size ({access})", baseReg);
+                if (types == Stack && T(10) == Stack) _s.Zone.AddConstraint(Off(baseReg), Off(10), offset + Isa.Registers.StackSize);
             }
-            if (hi > FrameTop(0))
+            if (hi > TotalStackSize)
             {
                 ok = false;
                 Fail($"Upper bound must be at most total_stack_size ({access})", baseReg);
             }
-            if (!ok && types == Stack) _s.Zone.Restrict(Off(baseReg), new Interval(StackLowerBound - offset, FrameTop(0) - offset - width));
+            if (!ok && types == Stack) _s.Zone.Restrict(Off(baseReg), new Interval(-offset, TotalStackSize - offset - width));
         }
         if ((types & Context) != 0)
         {
@@ -125,6 +132,13 @@ internal sealed partial class Transformer
                 return;
             }
             if (types == Context && LoadContextField(dst, baseReg, m.Offset, m.Width)) return;
+            if ((types & Context) != 0 && OverlapsPointerField(baseReg, m.Offset, m.Width))
+            {
+                // Part of a packet pointer, or a number: nothing that may leave the program.
+                SetUninitialized(dst);
+                SetK(dst, new RegisterKind(Number | Packet, RegisterKind.UnknownMap, Interval.Bottom));
+                return;
+            }
             SetLoadedNumber(dst, m.Width, m.SignExtend);
             return;
         }
@@ -138,6 +152,18 @@ internal sealed partial class Transformer
             Fail($"Only numbers can be stored to externally-visible regions (r{baseReg}.type != stack -> r{m.Value.Register}.type == number)", baseReg, m.Value.Register);
         }
         if ((baseTypes & Stack) != 0) StackStore(baseReg, m.Offset, m.Width, m.Value, baseTypes == Stack);
+    }
+
+    private bool OverlapsPointerField(int baseReg, int offset, int width)
+    {
+        var off = _s.Zone.Get(Off(baseReg));
+        if (!off.HasFiniteBounds) return _ctx.Data >= 0 || _ctx.End >= 0 || _ctx.Meta >= 0;
+        Int128 lo = off.Lo + offset, hi = off.Hi + offset + width;
+        foreach (int field in (ReadOnlySpan<int>)[_ctx.Data, _ctx.End, _ctx.Meta])
+        {
+            if (field >= 0 && lo < field + _platform.ContextPointerWidth && field < hi) return true;
+        }
+        return false;
     }
 
     private bool LoadContextField(int dst, int baseReg, int offset, int width)
@@ -173,7 +199,7 @@ internal sealed partial class Transformer
                 RestoreFromCell(dst, c.Value);
                 return;
             }
-            if (_s.Stack.AllNumeric(at, at + width))
+            if (Readable(at, at + width))
             {
                 if (cell is { } nc && nc.Value.Kind.Types == Number)
                 {
@@ -201,7 +227,7 @@ internal sealed partial class Transformer
             SetLoadedNumber(dst, width, signExtend);
             return;
         }
-        if (off.HasFiniteBounds && _s.Stack.AllNumeric((int)off.Lo + offset, (int)off.Hi + offset + width))
+        if (off.HasFiniteBounds && Readable((int)off.Lo + offset, (int)off.Hi + offset + width))
         {
             SetLoadedNumber(dst, width, signExtend);
             return;
@@ -209,6 +235,10 @@ internal sealed partial class Transformer
         Fail($"Stack content is not numeric ({access})", baseReg);
         SetLoadedNumber(dst, width, signExtend);
     }
+
+    /// <summary>Stack bytes a load may read as a number: numeric ones, and uninitialized ones when allowed.</summary>
+    private bool Readable(int start, int end) =>
+        _options.AllowUninitializedStackReads ? _s.Stack.NoneDirty(start, end) : _s.Stack.AllNumeric(start, end);
 
     /// <summary>The value of [at, at + width) when single-value numeric cells cover it exactly.</summary>
     private ulong? ComposeBytes(int at, int width)
@@ -309,7 +339,7 @@ internal sealed partial class Transformer
             if (off.IsSingleton)
             {
                 int at = (int)off.Lo + a.Offset;
-                if (!_s.Stack.AllNumeric(at, at + a.Width))
+                if (!Readable(at, at + a.Width))
                     Fail($"Stack content is not numeric (valid_access({Describe(a.Base, a.Offset)}, width={a.Width}) for read)", a.Base);
                 _s.Stack.WriteNumbers(at, at + a.Width);
             }

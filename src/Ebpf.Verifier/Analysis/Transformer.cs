@@ -36,8 +36,8 @@ internal sealed partial class Transformer
     private static readonly Interval NonNull = new(1, Interval.TwoTo64 - 1);
     private static readonly Interval MaybeNull = Interval.Unsigned64;
 
-    /// <summary>Offset of frame <paramref name="frame"/>'s r10 in the absolute stack numbering.</summary>
-    public static int FrameTop(int frame) => Isa.Registers.StackSize * (1 - frame);
+    /// <summary>The whole stack: one 512-byte frame per possible call depth; the entry function's r10 is at the top.</summary>
+    private int TotalStackSize => Isa.Registers.StackSize * _options.MaxCallDepth;
 
     public void Execute(AbstractState state, int frame, int pc, IrInstruction instruction, List<Finding>? sink)
     {
@@ -57,7 +57,10 @@ internal sealed partial class Transformer
             case PacketLoadInstruction p: PacketLoad(p); break;
             case CallHelperInstruction c: CallHelper(c.HelperId); break;
             case CallRegisterInstruction cx: CallRegister(cx); break;
-            case AssumeInstruction assume: Assume(assume.Condition); break;
+            case AssumeInstruction assume:
+                CheckComparison(assume.Condition);
+                if (!_s.IsBottom) Assume(assume.Condition);
+                break;
             case JumpInstruction { Condition: { } c }: CheckComparison(c); break;
             case ExitInstruction or JumpInstruction or CallLocalInstruction: break;
             case InvalidInstruction inv: Fail($"Invalid instruction: {inv.Reason}"); _s.Zone.SetBottom(); break;

@@ -1,13 +1,15 @@
 namespace Ebpf.Verifier.Domains;
 
 /// <summary>
-/// The stack abstraction: per byte, whether it certainly holds (part of) a number, and a sorted list of cells that
-/// remember stored values (spilled pointers keep their type and offset; numbers their ranges). Offsets are absolute:
-/// the stack spans [<see cref="Bottom"/>, <see cref="Top"/>) with frame 0's r10 at <see cref="Top"/>.
+/// The stack abstraction: per byte, whether it certainly holds (part of) a number, whether it may hold part of a
+/// non-number (a spilled pointer: such bytes cannot be read as numbers), and a sorted list of cells that remember
+/// stored values (spilled pointers keep their type and offset; numbers their ranges). A byte that is neither is
+/// uninitialized. Offsets are absolute: the stack spans [<see cref="Bottom"/>, <see cref="Top"/>).
 /// </summary>
 public sealed class StackDomain
 {
     private readonly ulong[] _numeric;
+    private readonly ulong[] _dirty;
     private readonly List<StackCell> _cells;
 
     public StackDomain(int bottom, int top)
@@ -15,6 +17,7 @@ public sealed class StackDomain
         Bottom = bottom;
         Top = top;
         _numeric = new ulong[(top - bottom + 63) / 64];
+        _dirty = new ulong[_numeric.Length];
         _cells = [];
     }
 
@@ -23,6 +26,7 @@ public sealed class StackDomain
         Bottom = other.Bottom;
         Top = other.Top;
         _numeric = (ulong[])other._numeric.Clone();
+        _dirty = (ulong[])other._dirty.Clone();
         _cells = [.. other._cells];
     }
 
@@ -35,6 +39,7 @@ public sealed class StackDomain
     public void CopyFrom(StackDomain other)
     {
         Array.Copy(other._numeric, _numeric, _numeric.Length);
+        Array.Copy(other._dirty, _dirty, _dirty.Length);
         _cells.Clear();
         _cells.AddRange(other._cells);
     }
@@ -43,6 +48,22 @@ public sealed class StackDomain
     {
         int i = offset - Bottom;
         return (_numeric[i >> 6] & (1UL << (i & 63))) != 0;
+    }
+
+    public bool IsDirty(int offset)
+    {
+        int i = offset - Bottom;
+        return (_dirty[i >> 6] & (1UL << (i & 63))) != 0;
+    }
+
+    /// <summary>True when no byte of [start, end) may hold part of a non-number (uninitialized bytes are fine).</summary>
+    public bool NoneDirty(int start, int end)
+    {
+        for (int o = Math.Max(start, Bottom); o < Math.Min(end, Top); o++)
+        {
+            if (IsDirty(o)) return false;
+        }
+        return true;
     }
 
     /// <summary>True when every byte of [start, end) certainly holds a number.</summary>
@@ -63,14 +84,26 @@ public sealed class StackDomain
         return o - start;
     }
 
-    private void SetNumeric(int start, int end, bool value)
+    private void SetNumeric(int start, int end, bool value) => SetBits(_numeric, start, end, value);
+
+    private void SetDirty(int start, int end, bool value) => SetBits(_dirty, start, end, value);
+
+    private void SetBits(ulong[] bits, int start, int end, bool value)
     {
         for (int o = Math.Max(start, Bottom); o < Math.Min(end, Top); o++)
         {
             int i = o - Bottom;
-            if (value) _numeric[i >> 6] |= 1UL << (i & 63);
-            else _numeric[i >> 6] &= ~(1UL << (i & 63));
+            if (value) bits[i >> 6] |= 1UL << (i & 63);
+            else bits[i >> 6] &= ~(1UL << (i & 63));
         }
+    }
+
+    /// <summary>Makes [start, end) uninitialized (a dead call frame).</summary>
+    public void Forget(int start, int end)
+    {
+        RemoveCells(start, end);
+        SetNumeric(start, end, false);
+        SetDirty(start, end, false);
     }
 
     /// <summary>Removes the cells overlapping [start, end); a removed pointer cell's other bytes stay unreadable.</summary>
@@ -91,6 +124,7 @@ public sealed class StackDomain
         RemoveCells(offset, offset + width);
         bool number = value.Kind.Types == TypeFlags.Number;
         SetNumeric(offset, offset + width, number);
+        SetDirty(offset, offset + width, !number);
         if (!number && (value.Kind.Types & TypeFlags.Initialized) == 0) return;
         int at = 0;
         while (at < _cells.Count && _cells[at].Offset < offset) at++;
@@ -101,7 +135,11 @@ public sealed class StackDomain
     public void StoreAnywhere(int start, int end, bool isNumber)
     {
         RemoveCells(start, end);
-        if (!isNumber) SetNumeric(start, end, false);
+        if (!isNumber)
+        {
+            SetNumeric(start, end, false);
+            SetDirty(start, end, true);
+        }
     }
 
     /// <summary>A helper wrote numbers to [start, end), or a certain numeric store of unknown value.</summary>
@@ -109,6 +147,7 @@ public sealed class StackDomain
     {
         RemoveCells(start, end);
         SetNumeric(start, end, true);
+        SetDirty(start, end, false);
     }
 
     /// <summary>Forgets every cell whose value may have the given types (e.g. packet pointers after a reallocation).</summary>
@@ -116,14 +155,22 @@ public sealed class StackDomain
     {
         foreach (var c in _cells)
         {
-            if ((c.Value.Kind.Types & types) != 0) SetNumeric(c.Offset, c.End, false);
+            if ((c.Value.Kind.Types & types) != 0)
+            {
+                SetNumeric(c.Offset, c.End, false);
+                SetDirty(c.Offset, c.End, true);
+            }
         }
         _cells.RemoveAll(c => (c.Value.Kind.Types & types) != 0);
     }
 
     public void JoinWith(StackDomain other)
     {
-        for (int i = 0; i < _numeric.Length; i++) _numeric[i] &= other._numeric[i];
+        for (int i = 0; i < _numeric.Length; i++)
+        {
+            _numeric[i] &= other._numeric[i];
+            _dirty[i] |= other._dirty[i];
+        }
         var joined = new List<StackCell>();
         foreach (var c in _cells)
         {
@@ -136,7 +183,11 @@ public sealed class StackDomain
         _cells.AddRange(joined);
         foreach (var c in _cells)
         {
-            if (c.Value.Kind.Types != TypeFlags.Number) SetNumeric(c.Offset, c.End, false);
+            if (c.Value.Kind.Types != TypeFlags.Number)
+            {
+                SetNumeric(c.Offset, c.End, false);
+                SetDirty(c.Offset, c.End, true);
+            }
         }
     }
 
@@ -173,6 +224,7 @@ public sealed class StackDomain
         for (int i = 0; i < _numeric.Length; i++)
         {
             if ((other._numeric[i] & ~_numeric[i]) != 0) return false;
+            if ((_dirty[i] & ~other._dirty[i]) != 0) return false;
         }
         foreach (var o in other._cells)
         {

@@ -25,7 +25,7 @@ public sealed class PrevailYamlTests(ITestOutputHelper output)
             CheckTermination = c.Options.Contains("termination"),
             BigEndian = c.Options.Contains("big_endian"),
             MustHaveExit = false,
-            ReturnValueMustBeNumber = false,
+            ReturnValueMustBeNumber = true,
         };
         IrProgram program;
         try
