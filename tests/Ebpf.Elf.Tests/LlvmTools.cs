@@ -11,7 +11,7 @@ namespace Ebpf.Elf.Tests;
 /// </summary>
 public static partial class LlvmTools
 {
-    public sealed record Section(int Index, string Name, string Type, ulong Size);
+    public sealed record Section(int Index, string Name, string Type, ulong FileOffset, ulong Size);
     public sealed record Symbol(int Index, ulong Value, ulong Size, string Type, string Bind, string Ndx, string Name);
     public sealed record Relocation(ulong Offset, int SymbolIndex, string Type, string SymbolName);
     public sealed record Dump(List<Section> Sections, List<Symbol> Symbols, Dictionary<string, List<Relocation>> Relocations)
@@ -65,7 +65,7 @@ public static partial class LlvmTools
         return (process.ExitCode, stdout.Result + stderr.Result);
     }
 
-    [GeneratedRegex(@"^\s*\[\s*(\d+)\]\s+(\S+)\s+(\S+)\s+[0-9a-f]+\s+[0-9a-f]+\s+([0-9a-f]+)", RegexOptions.Multiline)]
+    [GeneratedRegex(@"^\s*\[\s*(\d+)\]\s+(\S+)\s+(\S+)\s+[0-9a-f]+\s+([0-9a-f]+)\s+([0-9a-f]+)", RegexOptions.Multiline)]
     private static partial Regex SectionLine();
 
     [GeneratedRegex(@"^\s*(\d+):\s+([0-9a-f]+)\s+(\d+)\s+(\S+)\s+(\S+)\s+\S+\s+(\S+)\s*(\S*)\s*$", RegexOptions.Multiline)]
@@ -81,7 +81,8 @@ public static partial class LlvmTools
     {
         var text = Run("llvm-readelf-19", $"-S -s -r --wide \"{path}\"");
         var sections = SectionLine().Matches(text).Select(m => new Section(int.Parse(m.Groups[1].Value, CultureInfo.InvariantCulture),
-            m.Groups[2].Value, m.Groups[3].Value, ulong.Parse(m.Groups[4].Value, NumberStyles.HexNumber))).ToList();
+            m.Groups[2].Value, m.Groups[3].Value, ulong.Parse(m.Groups[4].Value, NumberStyles.HexNumber),
+            ulong.Parse(m.Groups[5].Value, NumberStyles.HexNumber))).ToList();
         var symbols = SymbolLine().Matches(text).Select(m => new Symbol(int.Parse(m.Groups[1].Value, CultureInfo.InvariantCulture),
             ulong.Parse(m.Groups[2].Value, NumberStyles.HexNumber), ulong.Parse(m.Groups[3].Value, CultureInfo.InvariantCulture),
             m.Groups[4].Value, m.Groups[5].Value, m.Groups[6].Value, m.Groups[7].Value)).ToList();
