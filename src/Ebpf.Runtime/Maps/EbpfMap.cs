@@ -12,7 +12,7 @@ namespace Ebpf.Runtime.Maps;
 /// Create maps with <see cref="MapFactory"/>. Maps are reference counted: <see cref="Dispose"/> drops the creator's
 /// reference; pins, outer maps and programs add their own with <see cref="AddReference"/>.
 /// </summary>
-public abstract unsafe class EbpfMap : IDisposable
+public abstract unsafe class EbpfMap : IReferenceCounted, IDisposable
 {
     /// <summary>Names must be shorter than <c>BPF_OBJ_NAME_LEN</c> (64).</summary>
     public const int MaxNameLength = 63;

@@ -1,5 +1,6 @@
 using System.Numerics;
 using Ebpf.Platform;
+using Ebpf.Runtime.Pinning;
 
 namespace Ebpf.Runtime.Maps;
 
@@ -9,7 +10,7 @@ namespace Ebpf.Runtime.Maps;
 /// than 64 characters; an inner-map template only on map-in-map types (which require one). Violations throw
 /// <see cref="EbpfMapException"/> with the matching <see cref="EbpfResult"/>.
 /// </summary>
-public static partial class MapFactory
+public static class MapFactory
 {
     /// <summary>Creates a map. <paramref name="innerMapTemplate"/> is an existing map used as the inner-map template
     /// of a map-in-map when the definition carries no <see cref="MapDefinition.InnerMap"/>.</summary>
@@ -34,6 +35,63 @@ public static partial class MapFactory
         map.Publish();
         return map;
     }
+
+    /// <summary>
+    /// Creates a map, honouring <see cref="PinningType.ByName"/>: such a map is pinned at <c>BPF:\&lt;name&gt;</c>; if a
+    /// map is already pinned there and has the same type, key size, value size, max_entries, flags and inner-map
+    /// template, that map is returned (with a new reference for the caller; <paramref name="reused"/> = true).
+    /// An incompatible pinned map gives INVALID_ARGUMENT with a message listing each difference; a pinned
+    /// non-map gives INVALID_OBJECT. Maps without by-name pinning are simply created.
+    /// </summary>
+    public static EbpfMap CreateOrReusePinned(MapDefinition definition, string name, PinNamespace pins, out bool reused,
+        EbpfMap? innerMapTemplate = null, IProgramResolver? programResolver = null)
+    {
+        ArgumentNullException.ThrowIfNull(definition);
+        ArgumentNullException.ThrowIfNull(pins);
+        reused = false;
+        if (definition.Pinning != PinningType.ByName) return Create(definition, name, innerMapTemplate, programResolver);
+        if (string.IsNullOrEmpty(name))
+            throw new EbpfMapException(EbpfResult.InvalidArgument, $"a {definition.Type} map pinned by name needs a name");
+        string path = PinPath.Canonicalize(PinPath.Root + name);
+        var expected = definition.InnerMap is null && innerMapTemplate is not null ? definition with { InnerMap = innerMapTemplate.Definition } : definition;
+        var map = (EbpfMap)pins.GetOrPin(path,
+            create: () => Create(definition, name, innerMapTemplate, programResolver),
+            reuse: existing =>
+            {
+                if (existing is not EbpfMap pinned)
+                    throw new EbpfMapException(EbpfResult.InvalidObject, $"map '{name}': '{path}' holds a {existing.GetType().Name}, not a map");
+                var differences = Differences(pinned, expected);
+                if (differences.Count > 0)
+                    throw new EbpfMapException(EbpfResult.InvalidArgument,
+                        $"map '{name}': the map pinned at '{path}' is incompatible: {string.Join(", ", differences)} (pinned vs declared)");
+                pinned.AddReference();
+            },
+            out bool created);
+        reused = !created;
+        return map;
+    }
+
+    private static List<string> Differences(EbpfMap pinned, MapDefinition declared)
+    {
+        var have = pinned.Definition;
+        var differences = new List<string>();
+        if (have.Type != declared.Type) differences.Add($"type {have.Type} vs {declared.Type}");
+        if (have.KeySize != declared.KeySize) differences.Add($"key_size {have.KeySize} vs {declared.KeySize}");
+        if (have.ValueSize != declared.ValueSize) differences.Add($"value_size {have.ValueSize} vs {declared.ValueSize}");
+        if (have.MaxEntries != declared.MaxEntries) differences.Add($"max_entries {have.MaxEntries} vs {declared.MaxEntries}");
+        if (have.Flags != declared.Flags) differences.Add($"map_flags {have.Flags} vs {declared.Flags}");
+        var haveInner = pinned is MapOfMaps outer ? outer.InnerTemplate : null;
+        var declaredInner = declared.InnerMap;
+        if (haveInner is not null && declaredInner is not null)
+        {
+            if (haveInner.Type != declaredInner.Type || haveInner.KeySize != declaredInner.KeySize ||
+                haveInner.ValueSize != declaredInner.ValueSize || haveInner.MaxEntries != declaredInner.MaxEntries)
+                differences.Add($"inner map {Shape(haveInner)} vs {Shape(declaredInner)}");
+        }
+        return differences;
+    }
+
+    private static string Shape(MapDefinition d) => $"{d.Type}(key {d.KeySize}, value {d.ValueSize}, max_entries {d.MaxEntries})";
 
     private static void Validate(MapDefinition definition, string name, EbpfMap? innerMapTemplate)
     {
