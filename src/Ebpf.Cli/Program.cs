@@ -10,6 +10,7 @@ public static class Program
         var root = new RootCommand("eBPF for .NET: load, verify, run and inspect eBPF programs.");
         root.Subcommands.Add(ShowCommand.Create());
         root.Subcommands.Add(DisasmCommand.Create());
+        root.Subcommands.Add(VerifyCommand.Create());
         return root.Parse(args).Invoke();
     }
 }

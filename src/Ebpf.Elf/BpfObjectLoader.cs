@@ -212,17 +212,19 @@ internal sealed class BpfObjectLoader
         if (_btf is null) throw Error("BTF-defined maps need a .BTF section, and the object has none", s.Name);
         var datasec = _btf.FindDataSection(".maps") ?? throw Error("no BTF DATASEC describes the .maps section", s.Name);
         var slots = ReadMapSlots(s);
-        var symbolOffsets = new Dictionary<string, ulong>(StringComparer.Ordinal);
+        var mapSymbols = new Dictionary<string, ElfSymbol>(StringComparer.Ordinal);
         foreach (var y in _elf.Symbols)
-            if (y.SectionIndex == s.Index && !y.IsSection && y.Name.Length > 0) symbolOffsets.TryAdd(y.Name, y.Value);
+            if (y.SectionIndex == s.Index && !y.IsSection && y.Name.Length > 0) mapSymbols.TryAdd(y.Name, y);
         foreach (var entry in datasec.Members)
         {
             var variable = _btf.Get(entry.Type);
             if (variable is not { Kind: BtfKind.Variable })
                 throw Error($"DATASEC .maps entry refers to BTF type {entry.Type}, which is not a VAR", s.Name, entry.Offset);
             // The object's DATASEC may carry zero offsets (libbpf fixes them up from the symbols): the symbol is authoritative.
-            ulong mapOffset = symbolOffsets.TryGetValue(variable.Name, out var symbolOffset) ? symbolOffset : entry.Offset;
-            ulong mapSize = _btf.SizeOf(variable.SizeOrType) ?? entry.Size;
+            // The size covers the .values initialisers that follow the struct (a flexible array), as the symbol's does.
+            bool hasSymbol = mapSymbols.TryGetValue(variable.Name, out var mapSymbol);
+            ulong mapOffset = hasSymbol ? mapSymbol.Value : entry.Offset;
+            ulong mapSize = Math.Max(hasSymbol ? mapSymbol.Size : 0, Math.Max(entry.Size, _btf.SizeOf(variable.SizeOrType) ?? 0));
             if (mapOffset > s.Size || mapSize > s.Size - mapOffset)
                 throw Error($"map '{variable.Name}' at 0x{mapOffset:x} runs past the end of the section", s.Name, (long)mapOffset);
             var (definition, raw, rawPinning, inner, valuesOffset) = ParseBtfMapDefinition(variable.Name, variable.SizeOrType, s, (uint)mapOffset, allowValues: true);

@@ -16,6 +16,7 @@ public static class ShowCommand
         show.Subcommands.Add(Make("sections", "Sections and the role the loader gives each.", WriteSections));
         show.Subcommands.Add(Make("programs", "Programs (entry programs, global functions, callbacks) with their types.", WritePrograms));
         show.Subcommands.Add(Make("maps", "Maps: BTF-defined, legacy and global data.", WriteMaps));
+        show.Subcommands.Add(ShowHashCommand.Create());
         return show;
     }
 

@@ -5,15 +5,18 @@ using Ebpf.Runtime.Interpretation;
 namespace Ebpf.Runtime.Programs;
 
 /// <summary>
-/// What the runtime needs to load one program: its code (map references already resolved, or resolvable through
-/// <see cref="WideImmediates"/>), its type, and optionally the program-information hash it was built against
-/// (a native module carries one; a mismatch refuses the load).
+/// What the runtime needs to load one program: its code in object form (lddw map references carry map indices; the
+/// verifier reads them against <see cref="Maps"/>, and <see cref="WideImmediates"/> turns them into map addresses
+/// when the executor is built), its type, and optionally the program-information hash it was built against (a
+/// native module carries one; a mismatch refuses the load).
 /// </summary>
 public sealed record ProgramLoadRequest(string Name, string Section, Guid ProgramType, ImmutableArray<Instruction> Instructions)
 {
     public Guid? ExpectedAttachType { get; init; }
     public ExecutionEngine Engine { get; init; } = ExecutionEngine.Interpreter;
     public WideImmediateResolver? WideImmediates { get; init; }
+    /// <summary>The maps lddw map references index (object form), as the verifier sees them.</summary>
+    public IReadOnlyList<Platform.MapDefinition> Maps { get; init; } = [];
     public byte[]? ExpectedHash { get; init; }
     /// <summary>Skip verification. Only for tests that run deliberately unsafe code in checked mode.</summary>
     public bool Unverified { get; init; }

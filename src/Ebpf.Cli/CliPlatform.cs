@@ -1,0 +1,16 @@
+using Ebpf.Extensions.Net;
+using Ebpf.Extensions.Process;
+using Ebpf.Extensions.Sample;
+using Ebpf.Runtime.Extensions;
+
+namespace Ebpf.Cli;
+
+/// <summary>The extensions the command line knows: process, network and sample.</summary>
+internal static class CliPlatform
+{
+    public static IReadOnlyList<IExtension> CreateExtensions() => [new ProcessExtension(), new NetExtension(), new SampleExtension()];
+
+    /// <summary>The program-information provider of each program type the extensions own.</summary>
+    public static IReadOnlyDictionary<Guid, IProgramInformationProvider> ProgramInformation(IEnumerable<IExtension> extensions) =>
+        extensions.SelectMany(e => e.ProgramInformationProviders).ToDictionary(p => p.Information.Descriptor.ProgramType);
+}

@@ -1,0 +1,67 @@
+using System.CommandLine;
+using Ebpf.Elf;
+using Ebpf.Platform;
+using Ebpf.Runtime.Extensions;
+
+namespace Ebpf.Cli.Commands;
+
+/// <summary>
+/// <c>ebpf show hash &lt;object&gt;</c>: each program's program-information hash, computed against the extension
+/// that owns its section's program type (what a load stores and a native module must carry).
+/// </summary>
+public static class ShowHashCommand
+{
+    public static Command Create()
+    {
+        var command = new Command("hash", "Program-information hash (SHA-256) of each program, against its own extension.");
+        var file = new Argument<FileInfo>("object") { Description = "The ELF object file (clang -target bpf)." };
+        command.Arguments.Add(file);
+        command.SetAction(parse =>
+        {
+            var output = parse.InvocationConfiguration.Output;
+            var error = parse.InvocationConfiguration.Error;
+            var extensions = CliPlatform.CreateExtensions();
+            var sections = new SectionRegistry();
+            foreach (var mapping in extensions.SelectMany(e => e.Sections)) sections.Register(mapping);
+            BpfObject obj;
+            try
+            {
+                obj = BpfObject.Open(parse.GetRequiredValue(file).FullName, new BpfObjectOpenOptions { Sections = sections });
+            }
+            catch (BpfObjectException e)
+            {
+                error.WriteLine($"error: {e.Message}");
+                return 1;
+            }
+
+            var providers = CliPlatform.ProgramInformation(extensions);
+            var table = new TextTable("section", "function", "type", "provider", "helpers", "hash");
+            int failures = 0;
+            foreach (var program in obj.Programs.Where(p => p.Kind == BpfProgramKind.Entry))
+            {
+                if (!providers.TryGetValue(program.ProgramType, out var provider))
+                {
+                    table.Add(program.SectionName, program.Name, "unknown", "-", "-", "no extension owns this section");
+                    failures++;
+                    continue;
+                }
+                var called = ExtensionRegistry.CalledHelperIds(program.Instructions);
+                string hash;
+                try
+                {
+                    hash = ProgramInformationHash.ToHex(ProgramInformationHash.Compute(provider.Information, called));
+                }
+                catch (ProgramInformationException e)
+                {
+                    hash = e.Message;
+                    failures++;
+                }
+                table.Add(program.SectionName, program.Name, provider.Information.Descriptor.Name, provider.Name,
+                    string.Join(",", called), hash);
+            }
+            table.WriteTo(output);
+            return failures == 0 ? 0 : 1;
+        });
+        return command;
+    }
+}

@@ -1,0 +1,176 @@
+using System.CommandLine;
+using System.Diagnostics;
+using System.Text.Encodings.Web;
+using System.Text.Json;
+using Ebpf.Elf;
+using Ebpf.Isa;
+using Ebpf.Platform;
+using Ebpf.Verifier;
+using Ebpf.Verifier.Platforms;
+
+namespace Ebpf.Cli.Commands;
+
+/// <summary>
+/// <c>ebpf verify &lt;object&gt; [program] [-v] [--json] [--platform auto|windows|linux]</c>: PASS/FAIL per program. A
+/// failure names the instruction index, the instruction, the C source line and the registers involved; <c>-v</c>
+/// prints the invariant before every instruction. Sections an extension owns are verified against that
+/// extension's program information; other sections against the built-in Linux platform.
+/// </summary>
+public static class VerifyCommand
+{
+    private static readonly JsonWriterOptions JsonOptions = new() { Encoder = JavaScriptEncoder.UnsafeRelaxedJsonEscaping };
+
+    public static Command Create()
+    {
+        var command = new Command("verify", "Prove the programs of an object safe (abstract interpretation).");
+        var file = new Argument<FileInfo>("object") { Description = "The ELF object file (clang -target bpf)." };
+        var name = new Argument<string?>("program") { Description = "Only this program (function name).", Arity = ArgumentArity.ZeroOrOne };
+        var verbose = new Option<bool>("--verbose", "-v") { Description = "Print the invariant at every instruction." };
+        var json = new Option<bool>("--json") { Description = "One JSON record per program." };
+        var platform = new Option<string>("--platform")
+        {
+            Description = "auto: extensions' sections use their program information, others the Linux platform.",
+            DefaultValueFactory = _ => "auto",
+        };
+        platform.AcceptOnlyFromAmong("auto", "windows", "linux");
+        command.Arguments.Add(file);
+        command.Arguments.Add(name);
+        command.Options.Add(verbose);
+        command.Options.Add(json);
+        command.Options.Add(platform);
+        command.SetAction(parse => Run(parse.GetRequiredValue(file), parse.GetValue(name), parse.GetValue(verbose),
+            parse.GetValue(json), parse.GetValue(platform)!, parse.InvocationConfiguration.Output, parse.InvocationConfiguration.Error));
+        return command;
+    }
+
+    private static int Run(FileInfo file, string? only, bool verbose, bool json, string platformChoice, TextWriter output, TextWriter error)
+    {
+        var extensions = CliPlatform.CreateExtensions();
+        var sections = new SectionRegistry();
+        if (platformChoice != "linux")
+            foreach (var mapping in extensions.SelectMany(e => e.Sections)) sections.Register(mapping);
+        var providers = CliPlatform.ProgramInformation(extensions);
+
+        BpfObject obj;
+        try
+        {
+            // An object verified against Linux reads its map types in Linux numbering.
+            bool linuxMaps = platformChoice == "linux" ||
+                (platformChoice == "auto" && !ClaimsAnySection(file, sections));
+            obj = BpfObject.Open(file.FullName, new BpfObjectOpenOptions
+            {
+                Sections = sections,
+                MapTypeNumbering = linuxMaps ? MapTypeNumbering.Linux : MapTypeNumbering.Windows,
+            });
+        }
+        catch (BpfObjectException e)
+        {
+            error.WriteLine($"error: {e.Message}");
+            return 1;
+        }
+
+        var programs = obj.Programs.Where(p => p.Kind != BpfProgramKind.Subprogram && (only is null || p.Name == only)).ToArray();
+        if (programs.Length == 0)
+        {
+            error.WriteLine(only is null ? $"error: {file.Name} holds no programs." : $"error: {file.Name} has no program named '{only}'.");
+            return 1;
+        }
+
+        int failed = 0;
+        foreach (var program in programs)
+        {
+            IVerifierPlatform platform;
+            if (providers.TryGetValue(program.ProgramType, out var provider) && platformChoice != "linux")
+                platform = new ProgramInformationPlatform(provider.Information, obj.Maps.Select(m => MapDescriptor.FromDefinition(m.Definition)).ToArray());
+            else if (platformChoice == "windows")
+            {
+                error.WriteLine($"error: no extension owns section '{program.SectionName}' ({program.Name}).");
+                failed++;
+                continue;
+            }
+            else
+                platform = LinuxPlatform.ForSection(program.SectionName, file.FullName, obj.Maps.Select(LinuxMap).ToArray());
+
+            var options = VerifierOptions.Default with
+            {
+                RecordStates = verbose,
+                SourceLineResolver = i => program.SourceLineAt(i) is { } line ? $"{line.FileName}:{line.Line}: {line.Text.Trim()}" : null,
+                Disassembler = i => Disassembler.Format(program.Instructions.AsSpan(), i),
+            };
+            var clock = Stopwatch.StartNew();
+            var result = Verifier.Verifier.Verify(program.Instructions.AsSpan(), platform, options);
+            clock.Stop();
+            if (!result.Passed) failed++;
+            var first = result.Errors.FirstOrDefault();
+
+            if (json)
+            {
+                WriteJson(output, program, platform, result, first, clock.Elapsed.TotalMilliseconds);
+                continue;
+            }
+            output.WriteLine($"{(result.Passed ? "PASS" : "FAIL")} {program.SectionName}/{program.Name} ({platform.ProgramTypeName}, {program.Instructions.Length} instructions, {clock.Elapsed.TotalMilliseconds:F1} ms)");
+            foreach (var d in result.Diagnostics)
+                output.WriteLine("  " + d.ToString().Replace("\n", "\n  "));
+            if (verbose)
+            {
+                for (int i = 0; i < program.Instructions.Length; i++)
+                {
+                    if (result.States.TryGetValue(i, out var state)) output.WriteLine($"  {{{state}}}");
+                    if (program.SourceLines.FirstOrDefault(l => l.InstructionIndex == i) is { } line)
+                        output.WriteLine($"  ; {line.FileName}:{line.Line}: {line.Text.Trim()}");
+                    output.WriteLine($"  {i,5}: {Disassembler.Format(program.Instructions.AsSpan(), i)}");
+                    if (program.Instructions[i].IsWideLoad) i++;
+                }
+            }
+        }
+        return failed == 0 ? 0 : 1;
+    }
+
+    private static bool ClaimsAnySection(FileInfo file, SectionRegistry sections)
+    {
+        try
+        {
+            return BpfObject.Open(file.FullName, new BpfObjectOpenOptions { Sections = sections })
+                .Programs.Any(p => p.ProgramType != Guid.Empty);
+        }
+        catch (BpfObjectException)
+        {
+            return false;
+        }
+    }
+
+    private static MapDescriptor LinuxMap(BpfMap map) => new(map.RawType, LinuxPlatform.ValueKindOf(map.RawType),
+        map.Definition.KeySize, map.Definition.ValueSize, map.Definition.MaxEntries,
+        map.InnerMap is { } inner ? LinuxMap(inner) : null);
+
+    private static void WriteJson(TextWriter output, BpfProgram program, IVerifierPlatform platform, VerificationResult result,
+        Diagnostic? first, double milliseconds)
+    {
+        using var stream = new MemoryStream();
+        using (var w = new Utf8JsonWriter(stream, JsonOptions))
+        {
+            w.WriteStartObject();
+            w.WriteString("section", program.SectionName);
+            w.WriteString("function", program.Name);
+            w.WriteString("program_type", platform.ProgramTypeName);
+            w.WriteBoolean("passed", result.Passed);
+            if (first is null)
+            {
+                w.WriteNull("error");
+                w.WriteNull("instruction_index");
+            }
+            else
+            {
+                w.WriteString("error", first.Message);
+                w.WriteNumber("instruction_index", first.Index);
+                w.WriteString("instruction", first.Instruction);
+                w.WriteString("source_line", first.SourceLine);
+                w.WriteString("registers", first.RegisterState);
+            }
+            w.WriteNumber("instructions", program.Instructions.Length);
+            w.WriteNumber("milliseconds", Math.Round(milliseconds, 3));
+            w.WriteEndObject();
+        }
+        output.WriteLine(System.Text.Encoding.UTF8.GetString(stream.ToArray()));
+    }
+}

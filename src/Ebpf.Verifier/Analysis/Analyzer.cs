@@ -1,0 +1,344 @@
+using System.Collections.Immutable;
+using Ebpf.Verifier.Domains;
+using Ebpf.Verifier.Ir;
+using Ebpf.Verifier.Platforms;
+
+namespace Ebpf.Verifier.Analysis;
+
+/// <summary>
+/// Forward abstract interpretation over the call-expanded CFG: chaotic iteration in reverse post-order with widening
+/// (with thresholds) at loop heads, two descending (narrowing) passes, a final ascending pass that re-establishes a
+/// post-fixpoint, then a checking pass that reports every failed safety condition once per instruction.
+/// </summary>
+internal sealed class Analyzer
+{
+    private const int WideningDelay = 1;
+    private const int NarrowingPasses = 2;
+
+    private readonly IrProgram _program;
+    private readonly IVerifierPlatform _platform;
+    private readonly VerifierOptions _options;
+    private readonly ControlFlowGraph _cfg;
+    private readonly VariableLayout _layout;
+    private readonly Transformer _transformer;
+    private readonly long[] _thresholds;
+    private readonly AbstractState?[] _in;
+    private readonly AbstractState?[] _out;
+    private readonly int[] _visits;
+    private readonly int _stackTop;
+    private AbstractState _initial = null!;
+
+    public Analyzer(IrProgram program, IVerifierPlatform platform, VerifierOptions options)
+    {
+        _program = program;
+        _platform = platform;
+        _options = options;
+        _cfg = ControlFlowGraph.Build(program, options);
+        _layout = new VariableLayout(1, options.CheckTermination ? _cfg.LoopHeads : 0);
+        _transformer = new Transformer(platform, options, _layout);
+        _thresholds = CollectThresholds(program, options);
+        _in = new AbstractState?[_cfg.Blocks.Count];
+        _out = new AbstractState?[_cfg.Blocks.Count];
+        _visits = new int[_cfg.Blocks.Count];
+        _stackTop = Isa.Registers.StackSize * options.MaxCallDepth;
+    }
+
+    public VariableLayout Layout => _layout;
+
+    /// <summary>The zone variable counting entries of the entry function's loop head at <paramref name="pc"/>.</summary>
+    public int? LoopCounterVariable(int pc)
+    {
+        if (_layout.LoopCounters == 0) return null;
+        foreach (var b in _cfg.Blocks)
+        {
+            if (b.IsLoopHead && b.Depth == 0 && b.Pcs[0] == pc) return _layout.LoopCounter(b.LoopCounter);
+        }
+        return null;
+    }
+
+    /// <summary>A state with every register uninitialized and nothing known: the base of initial states.</summary>
+    public AbstractState CreateEmptyState() => new(_layout, 0, _stackTop);
+
+    /// <summary>The usual entry state: r1 = context, r10 = top of the stack, packet size within bounds.</summary>
+    public AbstractState CreateEntryState()
+    {
+        var s = CreateEmptyState();
+        var z = s.Zone;
+        var nonNull = new Interval(1, Interval.TwoTo64 - 1);
+        s.SetKind(0, 1, new RegisterKind(TypeFlags.Context, RegisterKind.UnknownMap, Interval.Bottom));
+        z.Assign(_layout.Offset(0, 1), Interval.Const(0));
+        z.Assign(_layout.UValue(0, 1), nonNull);
+        s.SetKind(0, 10, new RegisterKind(TypeFlags.Stack, RegisterKind.UnknownMap, Interval.Bottom));
+        z.Assign(_layout.Offset(0, 10), Interval.Const(_stackTop));
+        z.Assign(_layout.UValue(0, 10), nonNull);
+        z.Assign(VariableLayout.PacketSize, new Interval(0, _options.MaxPacketSize));
+        z.Assign(VariableLayout.MetaOffset, _platform.Context.Meta >= 0 ? new Interval(-4098, 0) : Interval.Const(0));
+        return s;
+    }
+
+    public VerificationResult Run(AbstractState? initial)
+    {
+        var diagnostics = new List<Diagnostic>();
+        if (_cfg.Errors.Count > 0)
+        {
+            foreach (var (pc, message) in _cfg.Errors.Distinct())
+                diagnostics.Add(MakeDiagnostic(pc, DiagnosticSeverity.Error, message, null));
+            return new VerificationResult([.. diagnostics], null, _cfg.LoopHeads, null, _cfg.Blocks.Count, null);
+        }
+        _initial = initial ?? CreateEntryState();
+        for (int i = 0; i < _layout.LoopCounters; i++) _initial.Zone.Assign(_layout.LoopCounter(i), Interval.Const(0));
+
+        Ascend();
+        for (int pass = 0; pass < NarrowingPasses; pass++) Descend();
+        Ascend(allBlocks: true);
+        return Check(diagnostics);
+    }
+
+    private AbstractState ComputeIn(CfgBlock b)
+    {
+        AbstractState? result = b.Id == 0 ? _initial.Clone() : null;
+        foreach (var e in b.Predecessors)
+        {
+            var o = _out[e.Source];
+            if (o is null || o.IsBottom) continue;
+            var edgeState = ApplyEdge(e, o);
+            if (edgeState.IsBottom) continue;
+            if (result is null) result = edgeState;
+            else result.JoinWith(edgeState);
+        }
+        return result ?? AbstractState.CreateBottom(_layout, 0, _stackTop);
+    }
+
+    private AbstractState ApplyEdge(CfgEdge e, AbstractState source)
+    {
+        var s = source.Clone();
+        var from = _cfg.Blocks[e.Source];
+        switch (e.Kind)
+        {
+            case EdgeKind.CallEnter:
+                _transformer.EnterCall(s, from.Depth);
+                break;
+            case EdgeKind.Return:
+                _transformer.ReturnFromCall(s, from.Depth);
+                break;
+            default:
+                if (e.Assume is { } c) _transformer.Refine(s, from.Depth, c);
+                break;
+        }
+        return s;
+    }
+
+    private AbstractState RunBlock(CfgBlock b, AbstractState s, List<Transformer.Finding>? sink,
+        Dictionary<int, string>? states, List<Diagnostic>? diagnostics)
+    {
+        if (s.IsBottom) return s;
+        if (b.IsLoopHead && _layout.LoopCounters > 0)
+        {
+            int count = sink?.Count ?? 0;
+            _transformer.CountIteration(s, _layout.LoopCounter(b.LoopCounter), b.Pcs[0], _options.MaxLoopIterations, sink);
+            for (int i = count; i < (sink?.Count ?? 0); i++)
+                diagnostics!.Add(MakeDiagnostic(sink![i].Pc, DiagnosticSeverity.Error, sink[i].Message, null));
+        }
+        foreach (int pc in b.Pcs)
+        {
+            if (s.IsBottom) break;
+            var ins = _program.Slots[pc]!;
+            if (states is not null && !states.ContainsKey(pc)) states[pc] = StateFormatter.Format(s, _layout, b.Depth);
+            if (sink is null)
+            {
+                _transformer.Execute(s, b.Depth, pc, ins, null);
+                continue;
+            }
+            var before = s.Clone();
+            int count = sink.Count;
+            _transformer.Execute(s, b.Depth, pc, ins, sink);
+            for (int i = count; i < sink.Count; i++)
+            {
+                var f = sink[i];
+                diagnostics!.Add(MakeDiagnostic(f.Pc, DiagnosticSeverity.Error, f.Message,
+                    StateFormatter.FormatRegisters(before, _layout, f.Registers)));
+            }
+        }
+        return s;
+    }
+
+    private void Process(CfgBlock b, bool join)
+    {
+        var newIn = ComputeIn(b);
+        if (newIn.IsBottom && _in[b.Id] is null) return;
+        var old = _in[b.Id];
+        if (old is not null)
+        {
+            if (newIn.IsIncludedIn(old)) return;
+            if (join)
+            {
+                if (b.IsLoopHead && _visits[b.Id] >= WideningDelay)
+                {
+                    var widened = old.Clone();
+                    widened.WidenWith(newIn, _thresholds);
+                    newIn = widened;
+                }
+                else
+                {
+                    newIn.JoinWith(old);
+                }
+            }
+        }
+        _visits[b.Id]++;
+        _in[b.Id] = newIn;
+        _out[b.Id] = RunBlock(b, newIn.Clone(), null, null, null);
+        _changed = true;
+    }
+
+    private bool _changed;
+
+    private void Ascend(bool allBlocks = false)
+    {
+        var queue = new PriorityQueue<int, int>();
+        var queued = new bool[_cfg.Blocks.Count];
+        void Enqueue(CfgBlock b)
+        {
+            if (queued[b.Id] || b.Order < 0) return;
+            queued[b.Id] = true;
+            queue.Enqueue(b.Id, b.Order);
+        }
+        if (allBlocks) foreach (var b in _cfg.Order) Enqueue(b);
+        else Enqueue(_cfg.Blocks[0]);
+        while (queue.TryDequeue(out int id, out _))
+        {
+            queued[id] = false;
+            var b = _cfg.Blocks[id];
+            _changed = false;
+            Process(b, join: true);
+            if (!_changed) continue;
+            foreach (var e in b.Successors) Enqueue(_cfg.Blocks[e.Target]);
+        }
+    }
+
+    private void Descend()
+    {
+        foreach (var b in _cfg.Order)
+        {
+            if (_in[b.Id] is null) continue;
+            var newIn = ComputeIn(b);
+            _in[b.Id] = newIn;
+            _out[b.Id] = RunBlock(b, newIn.Clone(), null, null, null);
+        }
+    }
+
+    private VerificationResult Check(List<Diagnostic> diagnostics)
+    {
+        var sink = new List<Transformer.Finding>();
+        var states = _options.RecordStates ? new Dictionary<int, string>() : null;
+        var reached = new bool[_program.Length];
+        AbstractState? exit = null;
+        foreach (var b in _cfg.Order)
+        {
+            var s = _in[b.Id];
+            if (s is null || s.IsBottom) continue;
+            foreach (int pc in b.Pcs) reached[pc] = true;
+            var o = RunBlock(b, s.Clone(), sink, states, diagnostics);
+            if (o.IsBottom) continue;
+            int last = b.Pcs[^1];
+            if (_program.Slots[last] is JumpInstruction { Condition: { } cond })
+            {
+                foreach (var assumed in (ReadOnlySpan<Condition>)[cond, cond.Negate()])
+                {
+                    var t = o.Clone();
+                    _transformer.Refine(t, b.Depth, assumed);
+                    if (t.IsBottom)
+                        diagnostics.Add(MakeDiagnostic(last, DiagnosticSeverity.Information, $"Code becomes unreachable (assume {assumed})", null));
+                }
+            }
+            if (b.IsProgramExit)
+            {
+                if (_options.ReturnValueMustBeNumber && _program.Slots[last] is ExitInstruction)
+                {
+                    int count = sink.Count;
+                    var before = o.Clone();
+                    _transformer.CheckReturnValue(o, last, sink);
+                    for (int i = count; i < sink.Count; i++)
+                        diagnostics.Add(MakeDiagnostic(last, DiagnosticSeverity.Error, sink[i].Message, StateFormatter.FormatRegisters(before, _layout, [0])));
+                }
+                if (exit is null) exit = o.Clone();
+                else exit.JoinWith(o);
+            }
+        }
+        ReportUnreachable(reached, diagnostics);
+
+        long? bound = null;
+        if (_options.CheckTermination)
+        {
+            bound = 0;
+            foreach (var b in _cfg.Blocks)
+            {
+                if (!b.IsLoopHead || _in[b.Id] is null || _in[b.Id]!.IsBottom) continue;
+                var counted = _in[b.Id]!.Clone();
+                var v = _layout.LoopCounter(b.LoopCounter);
+                counted.Zone.AssignVariable(v, v, Interval.Const(1));
+                var hi = counted.Zone.Get(v).Hi;
+                bound = hi == Interval.PosInf ? long.MaxValue : (long)Int128.Max(bound.Value, hi);
+            }
+        }
+        var unique = diagnostics
+            .GroupBy(d => (d.Index, d.Severity, d.Message))
+            .Select(g => g.First())
+            .OrderBy(d => d.Index).ThenBy(d => d.Severity)
+            .ToImmutableArray();
+        return new VerificationResult(unique, bound, _cfg.LoopHeads, states?.ToImmutableDictionary(), _cfg.Blocks.Count,
+            new AnalysisOutcome(exit, _layout));
+    }
+
+    private void ReportUnreachable(bool[] reached, List<Diagnostic> diagnostics)
+    {
+        int pc = 0;
+        while (pc < _program.Length)
+        {
+            if (_program.Slots[pc] is null || reached[pc]) { pc++; continue; }
+            int start = pc;
+            int end = pc;
+            while (pc < _program.Length && (_program.Slots[pc] is null || !reached[pc]))
+            {
+                if (_program.Slots[pc] is not null) end = pc;
+                pc++;
+            }
+            diagnostics.Add(MakeDiagnostic(start, DiagnosticSeverity.Information,
+                start == end ? "Instruction is unreachable" : $"Instructions {start}-{end} are unreachable", null));
+        }
+    }
+
+    private Diagnostic MakeDiagnostic(int pc, DiagnosticSeverity severity, string message, string? registers)
+    {
+        string? text = null;
+        string? source = null;
+        if (pc >= 0 && pc < _program.Length)
+        {
+            text = _options.Disassembler?.Invoke(pc) ?? (_program.Slots[pc] is { } ins ? IrFormatter.Format(ins) : null);
+            source = _options.SourceLineResolver?.Invoke(pc);
+        }
+        return new Diagnostic(pc, severity, message, text, registers, source);
+    }
+
+    private static long[] CollectThresholds(IrProgram program, VerifierOptions options)
+    {
+        var set = new SortedSet<long> { -1, 0, 1, 8, 16, 32, 64, 128, 255, 256, 512, 1024, 4096, 65535, 65536, int.MaxValue, uint.MaxValue, long.MaxValue, options.MaxLoopIterations, options.MaxPacketSize };
+        foreach (var ins in program.Slots)
+        {
+            long? c = ins switch
+            {
+                JumpInstruction { Condition: { Right.IsRegister: false } cond } => cond.Right.Immediate,
+                AssumeInstruction { Condition: { Right.IsRegister: false } cond } => cond.Right.Immediate,
+                BinaryInstruction { Src.IsRegister: false } bin => bin.Src.Immediate,
+                _ => null,
+            };
+            if (c is long v && v > -(1L << 40) && v < 1L << 40)
+            {
+                set.Add(v);
+                set.Add(v + 1);
+                set.Add(-v);
+                set.Add(-v + 1);
+            }
+        }
+        return [.. set];
+    }
+}

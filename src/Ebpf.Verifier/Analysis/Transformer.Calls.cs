@@ -1,0 +1,311 @@
+using Ebpf.Platform;
+using Ebpf.Verifier.Domains;
+using Ebpf.Verifier.Ir;
+using Ebpf.Verifier.Platforms;
+using static Ebpf.Verifier.Domains.TypeFlags;
+
+namespace Ebpf.Verifier.Analysis;
+
+internal sealed partial class Transformer
+{
+    /// <summary>Map references at or above this designate the inner map of map (reference - base).</summary>
+    private const int InnerMapBase = 1 << 24;
+
+    private MapDescriptor? ResolveMap(int reference)
+    {
+        if (reference == RegisterKind.UnknownMap) return null;
+        if (reference >= InnerMapBase) return ResolveMap(reference - InnerMapBase)?.Inner;
+        return _platform.FindMap(reference, false) ?? _platform.FindMap(reference, true);
+    }
+
+    private void CallRegister(CallRegisterInstruction cx)
+    {
+        if (!Require(cx.Register, Number)) return;
+        if (Constant(cx.Register) is not ulong id || id > int.MaxValue)
+        {
+            Fail($"callx helper function id is not a valid singleton (r{cx.Register}.type is helper)", cx.Register);
+            ClobberAfterCall();
+            SetNumber(0, Interval.Signed64, Interval.Unsigned64);
+            return;
+        }
+        CallHelper((int)id, cx.Register);
+    }
+
+    private void ClobberAfterCall()
+    {
+        for (int r = 1; r <= 5; r++) SetUninitialized(r);
+    }
+
+    private void CallHelper(int id, int idRegister = -1)
+    {
+        var proto = _platform.FindHelper(id);
+        if (proto is null || proto.ReturnType == ReturnType.Unsupported)
+        {
+            Fail(idRegister >= 0
+                ? $"invalid helper function id {id} (r{idRegister}.type is helper)"
+                : $"invalid helper function id {id}");
+            ClobberAfterCall();
+            SetNumber(0, Interval.Signed64, Interval.Unsigned64);
+            return;
+        }
+
+        MapDescriptor? map = null;
+        Interval allocSize = Interval.Bottom;
+        int mapReference = RegisterKind.UnknownMap;
+        var args = proto.Arguments;
+        for (int i = 0; i < args.Length; i++)
+        {
+            int reg = i + 1;
+            var next = i + 1 < args.Length ? args[i + 1] : ArgumentType.DontCare;
+            switch (args[i])
+            {
+                case ArgumentType.DontCare:
+                    break;
+                case ArgumentType.Anything:
+                    Require(reg, Initialized);
+                    break;
+                case ArgumentType.ConstSize or ArgumentType.ConstSizeOrZero or ArgumentType.ConstAllocSizeOrZero:
+                    if (Require(reg, Number) && args[i] == ArgumentType.ConstSize && UView(reg).Lo < 1)
+                    {
+                        Fail($"Invalid size (r{reg}.value > 0)", reg);
+                    }
+                    if (args[i] == ArgumentType.ConstAllocSizeOrZero && T(reg) == Number) allocSize = UView(reg);
+                    break;
+                case ArgumentType.PtrToCtx:
+                    RequireContext(reg);
+                    break;
+                case ArgumentType.PtrToCtxOrNull:
+                    if (T(reg) == Number && Constant(reg) == 0) break;
+                    RequireContext(reg);
+                    break;
+                case ArgumentType.PtrToMap or ArgumentType.ConstPtrToMap:
+                    if (Require(reg, MapFd | MapFdPrograms))
+                    {
+                        mapReference = K(reg).MapReference;
+                        map = ResolveMap(mapReference);
+                        if (map is null) Fail($"Map descriptor of r{reg} is not known (r{reg}.map_fd is a singleton)", reg);
+                    }
+                    break;
+                case ArgumentType.PtrToMapOfPrograms:
+                    Require(reg, MapFdPrograms);
+                    break;
+                case ArgumentType.PtrToMapKey:
+                    if (map is not null) CheckMemoryArgument(reg, Interval.Const(map.KeySize), false, false, $"within(r{reg}:key_size(r1))");
+                    else Require(reg, Stack | Packet | Shared);
+                    break;
+                case ArgumentType.PtrToMapValue:
+                    if (map is not null) CheckMemoryArgument(reg, Interval.Const(map.ValueSize), false, false, $"within(r{reg}:value_size(r1))");
+                    else Require(reg, Stack | Packet | Shared);
+                    break;
+                case ArgumentType.PtrToUninitMapValue:
+                    if (map is not null) CheckMemoryArgument(reg, Interval.Const(map.ValueSize), true, false, $"within(r{reg}:value_size(r1))");
+                    else Require(reg, Stack | Packet | Shared);
+                    break;
+                case ArgumentType.PtrToReadableMem or ArgumentType.PtrToReadonlyMem:
+                    CheckMemoryArgument(reg, SizeArgument(reg + 1, next), false, false, null);
+                    break;
+                case ArgumentType.PtrToReadableMemOrNull or ArgumentType.PtrToReadonlyMemOrNull:
+                    CheckMemoryArgument(reg, SizeArgument(reg + 1, next), false, true, null);
+                    break;
+                case ArgumentType.PtrToWritableMem:
+                    CheckMemoryArgument(reg, SizeArgument(reg + 1, next), true, false, null);
+                    break;
+                case ArgumentType.PtrToWritableMemOrNull:
+                    CheckMemoryArgument(reg, SizeArgument(reg + 1, next), true, true, null);
+                    break;
+                case ArgumentType.PtrToLong:
+                    CheckMemoryArgument(reg, Interval.Const(8), true, false, null);
+                    break;
+                case ArgumentType.PtrToInt:
+                    CheckMemoryArgument(reg, Interval.Const(4), true, false, null);
+                    break;
+                case ArgumentType.PtrToStack:
+                    Require(reg, Stack);
+                    break;
+                case ArgumentType.PtrToStackOrNull:
+                    if (T(reg) == Number && Constant(reg) == 0) break;
+                    Require(reg, Stack);
+                    break;
+                case ArgumentType.PtrToSockCommon or ArgumentType.PtrToBtfIdSockCommon or ArgumentType.PtrToBtfId:
+                    Require(reg, Socket);
+                    if (UView(reg).Lo < 1) Fail($"Possible null access (r{reg} != 0)", reg);
+                    break;
+                default:
+                    Fail($"helper {proto.Name} ({id}): argument {i + 1} of kind {args[i]} is not supported", reg);
+                    break;
+            }
+            if (_s.IsBottom) return;
+        }
+
+        ClobberAfterCall();
+        if (proto.ReallocatePacket) InvalidatePacketPointers();
+        switch (proto.ReturnType)
+        {
+            case ReturnType.Integer or ReturnType.IntegerOrNoReturnIfSucceed:
+                SetNumber(0, Interval.Signed64, Interval.Unsigned64);
+                break;
+            case ReturnType.PtrToMapValueOrNull:
+                SetUninitialized(0);
+                if (map is null)
+                {
+                    SetNumber(0, Interval.Signed64, Interval.Unsigned64);
+                    break;
+                }
+                if (map.ValueKind == MapValueKind.Maps && map.Inner is not null)
+                {
+                    _s.SetKind(0, 0, new RegisterKind(map.Inner.ValueKind == MapValueKind.Programs ? MapFdPrograms : MapFd,
+                        mapReference + InnerMapBase, Interval.Bottom));
+                }
+                else
+                {
+                    _s.SetKind(0, 0, new RegisterKind(Shared, mapReference, Interval.Const(map.ValueSize)));
+                    _s.Zone.Assign(Off(0), Interval.Const(0));
+                }
+                _s.Zone.Assign(Uv(0), MaybeNull);
+                break;
+            case ReturnType.PtrToAllocMemOrNull when !allocSize.IsBottom:
+                // Memory the helper allocated (a ring buffer record): shared with the outside, size from the argument.
+                SetUninitialized(0);
+                _s.SetKind(0, 0, new RegisterKind(Shared, RegisterKind.UnknownMap, new Interval(allocSize.Lo, allocSize.Lo)));
+                _s.Zone.Assign(Off(0), Interval.Const(0));
+                _s.Zone.Assign(Uv(0), MaybeNull);
+                break;
+            case ReturnType.PtrToSocketOrNull or ReturnType.PtrToTcpSocketOrNull or ReturnType.PtrToSockCommonOrNull:
+                SetUninitialized(0);
+                _s.SetKind(0, 0, new RegisterKind(Socket, RegisterKind.UnknownMap, Interval.Bottom));
+                _s.Zone.Assign(Off(0), Interval.Const(0));
+                _s.Zone.Assign(Uv(0), MaybeNull);
+                break;
+            default:
+                Fail($"helper {proto.Name} ({id}): return kind {proto.ReturnType} is not supported");
+                SetNumber(0, Interval.Signed64, Interval.Unsigned64);
+                break;
+        }
+    }
+
+    private void RequireContext(int reg)
+    {
+        if (!Require(reg, Context)) return;
+        var off = _s.Zone.Get(Off(reg));
+        if (off != Interval.Const(0))
+        {
+            Fail($"Context pointer must be unmodified (r{reg}.ctx_offset == 0)", reg);
+            _s.Zone.Restrict(Off(reg), Interval.Const(0));
+        }
+    }
+
+    private Interval SizeArgument(int reg, ArgumentType kind)
+    {
+        if (kind is not (ArgumentType.ConstSize or ArgumentType.ConstSizeOrZero))
+            return Interval.Const(0);
+        if (T(reg) != Number) return Interval.Const(0);
+        return UView(reg);
+    }
+
+    /// <summary>A helper reads or writes <paramref name="size"/> bytes at the pointer in <paramref name="reg"/>.</summary>
+    private void CheckMemoryArgument(int reg, Interval size, bool write, bool orNull, string? what)
+    {
+        if (orNull && T(reg) == Number && Constant(reg) == 0) return;
+        var allowed = Stack | Packet | Shared;
+        if (!Require(reg, allowed)) return;
+        if (size.Hi == 0) return;
+        if (size.Hi > 1 << 20)
+        {
+            Fail($"Invalid size (r{reg + 1}.value <= {1 << 20})", reg + 1);
+            return;
+        }
+        int width = (int)size.Hi;
+        var before = _sink?.Count ?? 0;
+        CheckAccess(reg, 0, width, write ? "write" : "read");
+        if (_sink is not null && what is not null)
+        {
+            for (int i = before; i < _sink.Count; i++)
+            {
+                var f = _sink[i];
+                int open = f.Message.IndexOf(" (", StringComparison.Ordinal);
+                if (open > 0) _sink[i] = f with { Message = f.Message[..open] + $" ({what})" };
+            }
+        }
+        if (_s.IsBottom || T(reg) != Stack) return;
+        var off = _s.Zone.Get(Off(reg));
+        if (!off.HasFiniteBounds) return;
+        int lo = (int)off.Lo, hi = (int)off.Hi;
+        if (write)
+        {
+            if (off.IsSingleton && size.Lo == size.Hi) _s.Stack.WriteNumbers(lo, lo + width);
+            else _s.Stack.StoreAnywhere(lo, hi + width, true);
+            return;
+        }
+        int readEnd = hi + (int)size.Hi;
+        if (!_s.Stack.AllNumeric(lo, readEnd))
+        {
+            Fail(what is null
+                ? $"Stack content is not numeric (valid_access(r{reg}.offset, width=r{reg + 1}) for read)"
+                : $"Illegal map update with a non-numerical value [{lo}-{readEnd}) ({what})", reg);
+        }
+    }
+
+    private void InvalidatePacketPointers()
+    {
+        for (int r = 0; r < Isa.Registers.Count; r++)
+        {
+            if ((T(r) & Packet) != 0) SetUninitialized(r);
+        }
+        _s.InvalidateSaved(Packet);
+        _s.Stack.Invalidate(Packet);
+    }
+
+    /// <summary>Into a callee: save the caller's r6-r10; the callee starts with r1-r5 and a fresh r10.</summary>
+    public void EnterCall(AbstractState state, int callerDepth)
+    {
+        _s = state;
+        _frame = callerDepth + 1;
+        _sink = null;
+        var saved = new StackValue[5];
+        for (int i = 0; i < 5; i++) saved[i] = SnapshotRegister(6 + i);
+        state.PushSaved(saved);
+        SetUninitialized(0);
+        for (int r = 6; r <= 9; r++) SetUninitialized(r);
+        // The callee's frame lies just below the caller's.
+        _s.Zone.AssignVariable(Off(10), Off(10), Interval.Const(-Isa.Registers.StackSize));
+    }
+
+    /// <summary>Back in the caller: r0 is the result, r1-r5 are clobbered, r6-r10 restored, the callee's frame is dead.</summary>
+    public void ReturnFromCall(AbstractState state, int calleeDepth)
+    {
+        _s = state;
+        _frame = calleeDepth - 1;
+        _sink = null;
+        var saved = state.PopSaved();
+        var calleeFrame = _s.Zone.Get(Off(10));
+        for (int r = 1; r <= 5; r++) SetUninitialized(r);
+        for (int i = 0; i < 5; i++) RestoreFromCell(6 + i, saved[i]);
+        if (calleeFrame.IsSingleton && T(10) == Stack)
+            state.Stack.Forget((int)calleeFrame.Lo - Isa.Registers.StackSize, (int)calleeFrame.Lo);
+    }
+
+    /// <summary>Increments a loop head's counter and checks it against the iteration bound.</summary>
+    public void CountIteration(AbstractState state, int variable, int pc, long max, List<Finding>? sink)
+    {
+        _s = state;
+        _pc = pc;
+        _sink = sink;
+        state.Zone.AssignVariable(variable, variable, Interval.Const(1));
+        var count = state.Zone.Get(variable);
+        if (count.Hi > max)
+        {
+            Fail($"Loop counter is too large (pc[{pc}] < {max})");
+            state.Zone.Restrict(variable, new Interval(0, max));
+        }
+    }
+
+    /// <summary>The program's result must be a number (no pointer leaks to the caller).</summary>
+    public void CheckReturnValue(AbstractState state, int pc, List<Finding>? sink)
+    {
+        _s = state;
+        _frame = 0;
+        _pc = pc;
+        _sink = sink;
+        Require(0, Number);
+    }
+}

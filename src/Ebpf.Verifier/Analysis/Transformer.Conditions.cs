@@ -1,0 +1,257 @@
+using Ebpf.Verifier.Domains;
+using Ebpf.Verifier.Ir;
+using static Ebpf.Verifier.Domains.TypeFlags;
+
+namespace Ebpf.Verifier.Analysis;
+
+internal sealed partial class Transformer
+{
+    /// <summary>A comparison needs initialized operands; comparing pointers of different regions reveals addresses.</summary>
+    private void CheckComparison(Condition c)
+    {
+        const TypeFlags comparable = Number | Context | Stack | Packet | Shared;
+        bool signed = c.Op is ConditionOp.SLt or ConditionOp.SLe or ConditionOp.SGt or ConditionOp.SGe;
+        if (!c.Right.IsRegister)
+        {
+            // Only an unsigned or equality test of a 64-bit pointer against a constant (a null check) is meaningful.
+            if (!c.Is64 || signed) Require(c.Left, Number);
+            else Require(c.Left, comparable | MapFd | MapFdPrograms | Socket);
+            return;
+        }
+        int r = c.Right.Register;
+        if (!c.Is64)
+        {
+            Require(c.Left, Number);
+            Require(r, Number);
+            return;
+        }
+        bool leftOk = Require(c.Left, comparable);
+        bool rightOk = Require(r, comparable);
+        if (!leftOk || !rightOk) return;
+        var lt = T(c.Left);
+        var rt = T(r);
+        if (lt == rt && System.Numerics.BitOperations.PopCount((uint)lt) == 1) return;
+        // A pointer compared with a number or another region must be in bounds, so the comparison cannot wrap.
+        CheckComparablePointer(c.Left);
+        CheckComparablePointer(r);
+    }
+
+    private void CheckComparablePointer(int p)
+    {
+        var t = T(p);
+        if ((t & Packet) != 0 && _s.Zone.Bound(Off(p), VariableLayout.MetaOffset) > 0)
+            Fail($"Lower bound must be at least meta_offset (valid_access(r{p}.offset) for comparison/subtraction)", p);
+        if ((t & Stack) != 0 && (T(10) != Stack || _s.Zone.Bound(Off(p), Off(10)) > Isa.Registers.StackSize))
+            Fail($"Lower bound must be at least r10.stack_offset - subprogram_stack_size (valid_access(r{p}.offset) for comparison/subtraction)", p);
+    }
+
+    /// <summary>Restricts the state to the executions where <paramref name="c"/> holds.</summary>
+    public void Refine(AbstractState state, int frame, Condition c)
+    {
+        if (state.IsBottom) return;
+        _s = state;
+        _frame = frame;
+        _sink = null;
+        Assume(c);
+    }
+
+    private void Assume(Condition c)
+    {
+        int l = c.Left;
+        var lt = T(l);
+        var rt = c.Right.IsRegister ? T(c.Right.Register) : Number;
+        if ((lt & Uninitialized) != 0 || (rt & Uninitialized) != 0) return;
+        if (lt == Number && rt == Number)
+        {
+            AssumeNumbers(c);
+            return;
+        }
+        bool rightIsZero = c.Right.IsRegister ? rt == Number && Constant(c.Right.Register) == 0 : c.Right.Immediate == 0;
+        if (rightIsZero && c.Is64 && (lt & ~(TypeFlags.Nullable | Number | Pointers)) == 0)
+        {
+            AssumeNullness(l, c.Op);
+            return;
+        }
+        if (c.Right.IsRegister && c.Is64 && lt == rt && System.Numerics.BitOperations.PopCount((uint)lt) == 1 &&
+            (lt & (Stack | Packet | Context | Shared)) != 0)
+        {
+            int r = c.Right.Register;
+            AssumeRelation(Off(l), Off(r), c.Op, null);
+        }
+    }
+
+    private void AssumeNullness(int l, ConditionOp op)
+    {
+        var u = UView(l);
+        switch (op)
+        {
+            case ConditionOp.Eq or ConditionOp.Le:
+                if (u.Lo >= 1) { _s.Zone.SetBottom(); return; }
+                SetConstant(l, 0);
+                return;
+            case ConditionOp.Set:
+                _s.Zone.SetBottom();
+                return;
+            case ConditionOp.Ne or ConditionOp.Gt:
+                if (u.Hi == 0) { _s.Zone.SetBottom(); return; }
+                _s.Zone.Restrict(Uv(l), NonNull);
+                return;
+            case ConditionOp.Lt:
+                _s.Zone.SetBottom();
+                return;
+        }
+    }
+
+    private void AssumeNumbers(Condition c)
+    {
+        int l = c.Left;
+        int? r = c.Right.IsRegister ? c.Right.Register : null;
+        if (!c.Is64)
+        {
+            var lu = UView(l);
+            var ls = SView(l);
+            Interval ru, rs;
+            if (r is int rr) { ru = UView(rr); rs = SView(rr); }
+            else { ru = Interval.Const((uint)c.Right.Immediate); rs = Interval.Const((int)(uint)c.Right.Immediate); }
+            bool signed = c.Op is ConditionOp.SLt or ConditionOp.SLe or ConditionOp.SGt or ConditionOp.SGe;
+            bool fits = signed
+                ? ls.IsWithin(Interval.Signed32) && rs.IsWithin(Interval.Signed32)
+                : lu.IsWithin(Interval.Unsigned32) && ru.IsWithin(Interval.Unsigned32);
+            if (!fits)
+            {
+                if (Constant(l) is ulong a && (r is null || Constant(r.Value) is not null))
+                {
+                    ulong b = r is int r2 ? Constant(r2)!.Value : (uint)c.Right.Immediate;
+                    if (!Holds(c.Op, (uint)a, (uint)b, false)) _s.Zone.SetBottom();
+                }
+                return;
+            }
+            if (r is null)
+            {
+                long imm = signed ? (int)(uint)c.Right.Immediate : (uint)c.Right.Immediate;
+                AssumeWithConstant(l, c.Op, imm, signed ? Interval.Const(imm) : Interval.Const((uint)c.Right.Immediate));
+                return;
+            }
+            AssumeRegisters(l, r.Value, c.Op);
+            return;
+        }
+        if (r is null)
+        {
+            AssumeWithConstant(l, c.Op, c.Right.Immediate, Interval.Const((ulong)c.Right.Immediate));
+            return;
+        }
+        AssumeRegisters(l, r.Value, c.Op);
+    }
+
+    private static bool Holds(ConditionOp op, ulong a, ulong b, bool is64)
+    {
+        long sa = is64 ? (long)a : (int)(uint)a, sb = is64 ? (long)b : (int)(uint)b;
+        return op switch
+        {
+            ConditionOp.Eq => a == b,
+            ConditionOp.Ne => a != b,
+            ConditionOp.Set => (a & b) != 0,
+            ConditionOp.NotSet => (a & b) == 0,
+            ConditionOp.Lt => a < b,
+            ConditionOp.Le => a <= b,
+            ConditionOp.Gt => a > b,
+            ConditionOp.Ge => a >= b,
+            ConditionOp.SLt => sa < sb,
+            ConditionOp.SLe => sa <= sb,
+            ConditionOp.SGt => sa > sb,
+            _ => sa >= sb,
+        };
+    }
+
+    private void AssumeWithConstant(int l, ConditionOp op, long signedValue, Interval unsignedValue)
+    {
+        Int128 sv = signedValue;
+        Int128 uv = unsignedValue.Lo;
+        switch (op)
+        {
+            case ConditionOp.Eq:
+                _s.Zone.Restrict(Sv(l), Interval.Const(sv));
+                _s.Zone.Restrict(Uv(l), Interval.Const(uv));
+                break;
+            case ConditionOp.Ne:
+                ExcludeValue(Sv(l), sv);
+                ExcludeValue(Uv(l), uv);
+                break;
+            case ConditionOp.Lt: _s.Zone.Restrict(Uv(l), new Interval(0, uv - 1)); break;
+            case ConditionOp.Le: _s.Zone.Restrict(Uv(l), new Interval(0, uv)); break;
+            case ConditionOp.Gt: _s.Zone.Restrict(Uv(l), new Interval(uv + 1, ulong.MaxValue)); break;
+            case ConditionOp.Ge: _s.Zone.Restrict(Uv(l), new Interval(uv, ulong.MaxValue)); break;
+            case ConditionOp.SLt: _s.Zone.Restrict(Sv(l), new Interval(long.MinValue, sv - 1)); break;
+            case ConditionOp.SLe: _s.Zone.Restrict(Sv(l), new Interval(long.MinValue, sv)); break;
+            case ConditionOp.SGt: _s.Zone.Restrict(Sv(l), new Interval(sv + 1, long.MaxValue)); break;
+            case ConditionOp.SGe: _s.Zone.Restrict(Sv(l), new Interval(sv, long.MaxValue)); break;
+            case ConditionOp.Set:
+                if (Constant(l) is ulong a) { if ((a & (ulong)uv) == 0) _s.Zone.SetBottom(); }
+                else if (uv == 0) _s.Zone.SetBottom();
+                else _s.Zone.Restrict(Uv(l), new Interval(1, ulong.MaxValue));
+                break;
+            case ConditionOp.NotSet:
+                if (Constant(l) is ulong b && (b & (ulong)uv) != 0) _s.Zone.SetBottom();
+                else if (!_s.IsBottom && (ulong)uv is var mask && mask != 0 && IsHighMask(mask))
+                {
+                    // x & ~(2^k - 1) == 0  means  x < 2^k.
+                    _s.Zone.Restrict(Uv(l), new Interval(0, (Int128)(~mask)));
+                }
+                break;
+        }
+        if (!_s.IsBottom) Normalize(l);
+    }
+
+    private static bool IsHighMask(ulong mask) => (~mask & (~mask + 1)) == 0;
+
+    private void ExcludeValue(int v, Int128 value)
+    {
+        var i = _s.Zone.Get(v);
+        if (i.IsSingleton && i.Lo == value) { _s.Zone.SetBottom(); return; }
+        if (i.Lo == value) _s.Zone.Restrict(v, new Interval(value + 1, Interval.PosInf));
+        else if (i.Hi == value) _s.Zone.Restrict(v, new Interval(Interval.NegInf, value - 1));
+    }
+
+    private void AssumeRegisters(int l, int r, ConditionOp op)
+    {
+        switch (op)
+        {
+            case ConditionOp.Eq:
+                _s.Zone.AddConstraint(Sv(r), Sv(l), 0);
+                _s.Zone.AddConstraint(Sv(l), Sv(r), 0);
+                _s.Zone.AddConstraint(Uv(r), Uv(l), 0);
+                _s.Zone.AddConstraint(Uv(l), Uv(r), 0);
+                break;
+            case ConditionOp.Ne:
+                if (Constant(l) is ulong a && Constant(r) is ulong b && a == b) _s.Zone.SetBottom();
+                else if (Constant(r) is ulong cr) { ExcludeValue(Sv(l), (long)cr); ExcludeValue(Uv(l), cr); }
+                else if (Constant(l) is ulong cl) { ExcludeValue(Sv(r), (long)cl); ExcludeValue(Uv(r), cl); }
+                break;
+            case ConditionOp.Set or ConditionOp.NotSet:
+                if (Constant(l) is ulong x && Constant(r) is ulong y && !Holds(op, x, y, true)) _s.Zone.SetBottom();
+                break;
+            default:
+                bool signed = op is ConditionOp.SLt or ConditionOp.SLe or ConditionOp.SGt or ConditionOp.SGe;
+                AssumeRelation(signed ? Sv(l) : Uv(l), signed ? Sv(r) : Uv(r), op, null);
+                break;
+        }
+        if (!_s.IsBottom) Normalize(l);
+        if (!_s.IsBottom) Normalize(r);
+    }
+
+    /// <summary>Order relation between two zone variables (signedness already chosen by the caller).</summary>
+    private void AssumeRelation(int x, int y, ConditionOp op, object? _)
+    {
+        switch (op)
+        {
+            case ConditionOp.Lt or ConditionOp.SLt: _s.Zone.AddConstraint(y, x, -1); break;
+            case ConditionOp.Le or ConditionOp.SLe: _s.Zone.AddConstraint(y, x, 0); break;
+            case ConditionOp.Gt or ConditionOp.SGt: _s.Zone.AddConstraint(x, y, -1); break;
+            case ConditionOp.Ge or ConditionOp.SGe: _s.Zone.AddConstraint(x, y, 0); break;
+            case ConditionOp.Eq:
+                _s.Zone.AddConstraint(x, y, 0);
+                _s.Zone.AddConstraint(y, x, 0);
+                break;
+        }
+    }
+}

@@ -1,0 +1,7 @@
+namespace Ebpf.Verifier;
+
+public enum DiagnosticSeverity
+{
+    Information,
+    Error,
+}

@@ -1,0 +1,161 @@
+namespace Ebpf.Verifier.Domains;
+
+/// <summary>
+/// The product of the abstract domains at one program point: the zone domain over numeric variables, the type domain
+/// (one <see cref="RegisterKind"/> per frame and register), and the stack domain. Bottom means unreachable.
+/// </summary>
+public sealed class AbstractState
+{
+    private readonly RegisterKind[] _kinds;
+    /// <summary>Per active bpf-to-bpf call, the caller's r6-r10, restored when the callee exits.</summary>
+    private List<StackValue[]> _saved = [];
+
+    public AbstractState(VariableLayout layout, int stackBottom, int stackTop)
+    {
+        Layout = layout;
+        Zone = new ZoneDomain(layout.Count);
+        _kinds = new RegisterKind[layout.Frames * Isa.Registers.Count];
+        Array.Fill(_kinds, RegisterKind.Uninitialized);
+        Stack = new StackDomain(stackBottom, stackTop);
+    }
+
+    private AbstractState(AbstractState other)
+    {
+        Layout = other.Layout;
+        Zone = other.Zone.Clone();
+        _kinds = (RegisterKind[])other._kinds.Clone();
+        Stack = other.Stack.Clone();
+        _saved = [.. other._saved];
+    }
+
+    public int SavedFrames => _saved.Count;
+
+    public void PushSaved(StackValue[] registers) => _saved.Add(registers);
+
+    public StackValue[] PopSaved()
+    {
+        var top = _saved[^1];
+        _saved.RemoveAt(_saved.Count - 1);
+        return top;
+    }
+
+    public IReadOnlyList<StackValue[]> Saved => _saved;
+
+    /// <summary>Saved registers that may hold <paramref name="types"/> become uninitialized.</summary>
+    public void InvalidateSaved(TypeFlags types)
+    {
+        for (int f = 0; f < _saved.Count; f++)
+        {
+            var frame = _saved[f];
+            if (!Array.Exists(frame, v => (v.Kind.Types & types) != 0)) continue;
+            var copy = (StackValue[])frame.Clone();
+            for (int i = 0; i < copy.Length; i++)
+            {
+                if ((copy[i].Kind.Types & types) != 0)
+                    copy[i] = new StackValue(RegisterKind.Uninitialized, Interval.Top, Interval.Top, Interval.Top);
+            }
+            _saved[f] = copy;
+        }
+    }
+
+    private static List<StackValue[]> JoinSaved(List<StackValue[]> a, List<StackValue[]> b, bool widen)
+    {
+        if (a.Count != b.Count) throw new InvalidOperationException("Joined states have different call depths.");
+        var result = new List<StackValue[]>(a.Count);
+        for (int f = 0; f < a.Count; f++)
+        {
+            if (ReferenceEquals(a[f], b[f])) { result.Add(a[f]); continue; }
+            var joined = new StackValue[a[f].Length];
+            for (int i = 0; i < joined.Length; i++)
+            {
+                var j = a[f][i].Join(b[f][i]);
+                if (widen && !j.IsIncludedIn(a[f][i]))
+                    j = new StackValue(j.Kind, Interval.Top, j.UValue.Lo >= 1 ? new Interval(1, Interval.PosInf) : Interval.Top, Interval.Top);
+                joined[i] = j;
+            }
+            result.Add(joined);
+        }
+        return result;
+    }
+
+    public VariableLayout Layout { get; }
+    public ZoneDomain Zone { get; }
+    public StackDomain Stack { get; }
+    public bool IsBottom => Zone.IsBottom;
+
+    public AbstractState Clone() => new(this);
+
+    public static AbstractState CreateBottom(VariableLayout layout, int stackBottom, int stackTop)
+    {
+        var s = new AbstractState(layout, stackBottom, stackTop);
+        s.Zone.SetBottom();
+        return s;
+    }
+
+    public RegisterKind Kind(int frame, int reg) => _kinds[frame * Isa.Registers.Count + reg];
+    public void SetKind(int frame, int reg, RegisterKind kind) => _kinds[frame * Isa.Registers.Count + reg] = kind;
+
+    public void JoinWith(AbstractState other)
+    {
+        if (other.IsBottom) return;
+        if (IsBottom)
+        {
+            CopyFrom(other);
+            return;
+        }
+        Zone.JoinWith(other.Zone);
+        for (int i = 0; i < _kinds.Length; i++) _kinds[i] = _kinds[i].Join(other._kinds[i]);
+        Stack.JoinWith(other.Stack);
+        _saved = JoinSaved(_saved, other._saved, false);
+    }
+
+    public void WidenWith(AbstractState newer, ReadOnlySpan<long> thresholds)
+    {
+        if (newer.IsBottom) return;
+        if (IsBottom)
+        {
+            CopyFrom(newer);
+            return;
+        }
+        Zone.WidenWith(newer.Zone, thresholds);
+        for (int i = 0; i < _kinds.Length; i++)
+        {
+            var joined = _kinds[i].Join(newer._kinds[i]);
+            if (!joined.SharedSize.IsWithin(_kinds[i].SharedSize))
+                joined = joined with { SharedSize = new Interval(joined.SharedSize.Lo < _kinds[i].SharedSize.Lo ? 0 : _kinds[i].SharedSize.Lo, Interval.PosInf) };
+            _kinds[i] = joined;
+        }
+        Stack.WidenWith(newer.Stack);
+        _saved = JoinSaved(_saved, newer._saved, true);
+    }
+
+    public bool IsIncludedIn(AbstractState other)
+    {
+        if (IsBottom) return true;
+        if (other.IsBottom) return false;
+        if (!Zone.IsIncludedIn(other.Zone)) return false;
+        for (int i = 0; i < _kinds.Length; i++)
+        {
+            if (!_kinds[i].IsIncludedIn(other._kinds[i])) return false;
+        }
+        if (!Stack.IsIncludedIn(other.Stack)) return false;
+        for (int f = 0; f < _saved.Count; f++)
+        {
+            for (int i = 0; i < _saved[f].Length; i++)
+            {
+                if (!_saved[f][i].IsIncludedIn(other._saved[f][i])) return false;
+            }
+        }
+        return true;
+    }
+
+    private void CopyFrom(AbstractState other)
+    {
+        var z = other.Zone.Clone();
+        Zone.SetBottom();
+        Zone.JoinWith(z);
+        Array.Copy(other._kinds, _kinds, _kinds.Length);
+        Stack.CopyFrom(other.Stack);
+        _saved = [.. other._saved];
+    }
+}

@@ -1,0 +1,3 @@
+namespace Ebpf.Verifier.Ir;
+
+public sealed record ExitInstruction : IrInstruction;

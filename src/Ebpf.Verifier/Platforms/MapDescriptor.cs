@@ -1,0 +1,18 @@
+using Ebpf.Platform;
+
+namespace Ebpf.Verifier.Platforms;
+
+/// <summary>
+/// A map as the verifier sees it: what lddw's immediate refers to. <see cref="PlatformType"/> is the platform's own
+/// map type number; <see cref="Inner"/> describes the values of a map of maps.
+/// </summary>
+public sealed record MapDescriptor(uint PlatformType, MapValueKind ValueKind, uint KeySize, uint ValueSize, uint MaxEntries,
+    MapDescriptor? Inner = null)
+{
+    /// <summary>The descriptor of an eBPF for Windows map definition.</summary>
+    public static MapDescriptor FromDefinition(MapDefinition definition) => new(
+        (uint)definition.Type,
+        definition.Type == MapType.ProgArray ? MapValueKind.Programs : definition.IsMapOfMaps ? MapValueKind.Maps : MapValueKind.Data,
+        definition.KeySize, definition.ValueSize, definition.MaxEntries,
+        definition.InnerMap is null ? null : FromDefinition(definition.InnerMap));
+}

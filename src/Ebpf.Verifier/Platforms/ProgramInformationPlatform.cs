@@ -1,0 +1,28 @@
+using Ebpf.Platform;
+
+namespace Ebpf.Verifier.Platforms;
+
+/// <summary>
+/// The eBPF for Windows view: a <see cref="ProgramInformation"/> (context descriptor, global and type-specific
+/// helpers) and the object's maps, referred to by index (after relocation, fd and index coincide).
+/// </summary>
+public sealed class ProgramInformationPlatform : IVerifierPlatform
+{
+    private readonly ProgramInformation _information;
+    private readonly IReadOnlyList<MapDescriptor> _maps;
+
+    public ProgramInformationPlatform(ProgramInformation information, IReadOnlyList<MapDescriptor>? maps = null)
+    {
+        _information = information;
+        _maps = maps ?? [];
+    }
+
+    public string ProgramTypeName => _information.Descriptor.Name;
+    public ContextDescriptor Context => _information.Descriptor.Context;
+    public int ContextPointerWidth => 8;
+
+    public HelperPrototype? FindHelper(int id) => id < 0 ? null : _information.FindHelper((uint)id);
+
+    public MapDescriptor? FindMap(int reference, bool byIndex) =>
+        reference >= 0 && reference < _maps.Count ? _maps[reference] : null;
+}

@@ -1,0 +1,34 @@
+namespace Ebpf.Verifier;
+
+/// <summary>Switches of an analysis. The defaults suit loading real programs.</summary>
+public sealed record VerifierOptions
+{
+    public static VerifierOptions Default { get; } = new();
+
+    /// <summary>When false, a divisor that may be zero is an error (eBPF itself defines x/0 = 0 and x%0 = x).</summary>
+    public bool AllowDivisionByZero { get; init; } = true;
+    /// <summary>Prove that every loop terminates: count loop-head visits and require at most <see cref="MaxLoopIterations"/>.</summary>
+    public bool CheckTermination { get; init; } = true;
+    public long MaxLoopIterations { get; init; } = 100_000;
+    /// <summary>The program's return value (r0 at the final exit) must be a number.</summary>
+    public bool ReturnValueMustBeNumber { get; init; } = true;
+    /// <summary>The last instruction must not fall through; false treats falling off the end as an exit.</summary>
+    public bool MustHaveExit { get; init; } = true;
+    /// <summary>
+    /// A load may read stack bytes never written (an unknown number), as PREVAIL allows; helpers still need
+    /// initialized memory, and bytes of a spilled pointer are never readable as a number.
+    /// </summary>
+    public bool AllowUninitializedStackReads { get; init; } = true;
+    /// <summary>Multi-byte stack values composed from single bytes use big-endian order.</summary>
+    public bool BigEndian { get; init; }
+    /// <summary>Keep the abstract state before every instruction in <see cref="VerificationResult.States"/>.</summary>
+    public bool RecordStates { get; init; }
+    /// <summary>Maps an instruction index to its source line (from BTF line info), for messages.</summary>
+    public Func<int, string?>? SourceLineResolver { get; init; }
+    /// <summary>Disassembles an instruction index for messages; the IR's own text form is used otherwise.</summary>
+    public Func<int, string?>? Disassembler { get; init; }
+    /// <summary>Maximum depth of bpf-to-bpf calls (frames, including the entry).</summary>
+    public int MaxCallDepth { get; init; } = 8;
+    /// <summary>Upper bound of packet_size: the largest packet the program can be given.</summary>
+    public int MaxPacketSize { get; init; } = 0xFFFF;
+}
