@@ -12,7 +12,7 @@ namespace Ebpf.Runtime.Programs;
 public sealed record ProgramLoadRequest(string Name, string Section, Guid ProgramType, ImmutableArray<Instruction> Instructions)
 {
     public Guid? ExpectedAttachType { get; init; }
-    public ExecutionEngine Engine { get; init; } = ExecutionEngine.Interpreter;
+    public ExecutionEngine Engine { get; init; } = ExecutionEngine.Jit;
     public WideImmediateResolver? WideImmediates { get; init; }
     public byte[]? ExpectedHash { get; init; }
     /// <summary>Skip verification. Only for tests that run deliberately unsafe code in checked mode.</summary>
