@@ -164,7 +164,7 @@ internal sealed class JitEmitter
         // A helper asked to stop (unwind, tail call): r0 is the value it gave.
         il.MarkLabel(_stop);
         il.Emit(OpCodes_.Ldarg_3);
-        il.Emit(OpCodes_.Call, Getter(typeof(HelperCallContext), nameof(HelperCallContext.StopValue)));
+        il.Emit(OpCodes_.Call, StopValue);
         il.Emit(OpCodes_.Ret);
         il.MarkLabel(_sharedExit);
         if (!_hasLocalCalls)
@@ -232,7 +232,7 @@ internal sealed class JitEmitter
         il.Emit(OpCodes_.Ble, ok);
         il.Emit(OpCodes_.Ldc_I4, pc);
         il.Emit(OpCodes_.Ldc_I8, _budget);
-        il.Emit(OpCodes_.Newobj, typeof(InstructionBudgetExceededException).GetConstructor([typeof(int), typeof(long)])!);
+        il.Emit(OpCodes_.Newobj, BudgetExceeded);
         il.Emit(OpCodes_.Throw);
         il.MarkLabel(ok);
     }
@@ -576,7 +576,7 @@ internal sealed class JitEmitter
 
         il.Emit(OpCodes_.Ldarg_3);
         LdcI4(pc);
-        il.Emit(OpCodes_.Call, Setter(typeof(HelperCallContext), nameof(HelperCallContext.ProgramCounter)));
+        il.Emit(OpCodes_.Call, SetProgramCounter);
 
         bool direct = _options.DirectHelperCalls && method is not DynamicMethod && method.DeclaringType is { IsValueType: false };
         if (direct && method.IsStatic && helper.Target is null)
@@ -613,7 +613,7 @@ internal sealed class JitEmitter
     private void EmitStopCheck()
     {
         _il.Emit(OpCodes_.Ldarg_3);
-        _il.Emit(OpCodes_.Call, Getter(typeof(HelperCallContext), nameof(HelperCallContext.StopRequested)));
+        _il.Emit(OpCodes_.Call, StopRequested);
         _il.Emit(OpCodes_.Brtrue, _stop);
     }
 
@@ -625,7 +625,7 @@ internal sealed class JitEmitter
         LdcI4(pc);
         for (int i = 1; i <= 5; i++) Ld(i);
         il.Emit(OpCodes_.Ldarg_3);
-        il.Emit(OpCodes_.Call, typeof(JitRuntime).GetMethod(nameof(JitRuntime.CallById))!);
+        il.Emit(OpCodes_.Call, CallById);
         St(0);
         EmitStopCheck();
     }
@@ -642,7 +642,7 @@ internal sealed class JitEmitter
         il.Emit(OpCodes_.Blt, ok);
         LdcI4(pc);
         LdcI4(maxDepth);
-        il.Emit(OpCodes_.Newobj, typeof(CallDepthExceededException).GetConstructor([typeof(int), typeof(int)])!);
+        il.Emit(OpCodes_.Newobj, CallDepthExceeded);
         il.Emit(OpCodes_.Throw);
         il.MarkLabel(ok);
         EmitFrameAddress();
@@ -688,7 +688,7 @@ internal sealed class JitEmitter
             il.Emit(OpCodes_.Ldloc, _address);
             LdcI8(size);
             LdcI4((int)access);
-            il.Emit(OpCodes_.Call, typeof(JitRuntime).GetMethod(nameof(JitRuntime.CheckAccess))!);
+            il.Emit(OpCodes_.Call, CheckAccess);
             il.Emit(OpCodes_.Ldloc, _address);
         }
         il.Emit(OpCodes_.Conv_U);
@@ -734,6 +734,15 @@ internal sealed class JitEmitter
     private static MethodInfo Interlocked64(string name, int arity) => typeof(Interlocked).GetMethod(name,
         arity == 2 ? [typeof(long).MakeByRefType(), typeof(long)] : [typeof(long).MakeByRefType(), typeof(long), typeof(long)])!;
 
+    private static readonly MethodInfo Add32 = Interlocked32(nameof(Interlocked.Add), 2), Add64 = Interlocked64(nameof(Interlocked.Add), 2);
+    private static readonly MethodInfo Or32 = Interlocked32(nameof(Interlocked.Or), 2), Or64 = Interlocked64(nameof(Interlocked.Or), 2);
+    private static readonly MethodInfo And32 = Interlocked32(nameof(Interlocked.And), 2), And64 = Interlocked64(nameof(Interlocked.And), 2);
+    private static readonly MethodInfo Exchange32 = Interlocked32(nameof(Interlocked.Exchange), 2), Exchange64 = Interlocked64(nameof(Interlocked.Exchange), 2);
+    private static readonly MethodInfo CompareExchange32 = Interlocked32(nameof(Interlocked.CompareExchange), 3);
+    private static readonly MethodInfo CompareExchange64 = Interlocked64(nameof(Interlocked.CompareExchange), 3);
+    private static readonly MethodInfo Xor32 = typeof(JitRuntime).GetMethod(nameof(JitRuntime.AtomicXor32))!;
+    private static readonly MethodInfo Xor64 = typeof(JitRuntime).GetMethod(nameof(JitRuntime.AtomicXor64))!;
+
     private void EmitAtomic(int pc, Instruction insn)
     {
         var il = _il;
@@ -750,18 +759,18 @@ internal sealed class JitEmitter
             // r0 = old value (zero-extended for 32 bits); the memory takes src if it held r0.
             Ld(0);
             if (!wide) il.Emit(OpCodes_.Conv_I4);
-            il.Emit(OpCodes_.Call, wide ? Interlocked64(nameof(Interlocked.CompareExchange), 3) : Interlocked32(nameof(Interlocked.CompareExchange), 3));
+            il.Emit(OpCodes_.Call, wide ? CompareExchange64 : CompareExchange32);
             if (!wide) il.Emit(OpCodes_.Conv_U8);
             St(0);
             return;
         }
         MethodInfo method = op switch
         {
-            AtomicOp.Add => wide ? Interlocked64(nameof(Interlocked.Add), 2) : Interlocked32(nameof(Interlocked.Add), 2),
-            AtomicOp.Or => wide ? Interlocked64(nameof(Interlocked.Or), 2) : Interlocked32(nameof(Interlocked.Or), 2),
-            AtomicOp.And => wide ? Interlocked64(nameof(Interlocked.And), 2) : Interlocked32(nameof(Interlocked.And), 2),
-            AtomicOp.Xor => typeof(JitRuntime).GetMethod(wide ? nameof(JitRuntime.AtomicXor64) : nameof(JitRuntime.AtomicXor32))!,
-            _ => wide ? Interlocked64(nameof(Interlocked.Exchange), 2) : Interlocked32(nameof(Interlocked.Exchange), 2),
+            AtomicOp.Add => wide ? Add64 : Add32,
+            AtomicOp.Or => wide ? Or64 : Or32,
+            AtomicOp.And => wide ? And64 : And32,
+            AtomicOp.Xor => wide ? Xor64 : Xor32,
+            _ => wide ? Exchange64 : Exchange32,
         };
         il.Emit(OpCodes_.Call, method);
         if (!fetch)
@@ -819,6 +828,14 @@ internal sealed class JitEmitter
         il.Emit(OpCodes_.Conv_U8);
         St(0);
     }
+
+    private static readonly ConstructorInfo BudgetExceeded = typeof(InstructionBudgetExceededException).GetConstructor([typeof(int), typeof(long)])!;
+    private static readonly ConstructorInfo CallDepthExceeded = typeof(CallDepthExceededException).GetConstructor([typeof(int), typeof(int)])!;
+    private static readonly MethodInfo CallById = typeof(JitRuntime).GetMethod(nameof(JitRuntime.CallById))!;
+    private static readonly MethodInfo CheckAccess = typeof(JitRuntime).GetMethod(nameof(JitRuntime.CheckAccess))!;
+    private static readonly MethodInfo StopRequested = Getter(typeof(HelperCallContext), nameof(HelperCallContext.StopRequested));
+    private static readonly MethodInfo StopValue = Getter(typeof(HelperCallContext), nameof(HelperCallContext.StopValue));
+    private static readonly MethodInfo SetProgramCounter = Setter(typeof(HelperCallContext), nameof(HelperCallContext.ProgramCounter));
 
     private static MethodInfo Getter(Type type, string property) =>
         type.GetProperty(property, BindingFlags.Public | BindingFlags.NonPublic | BindingFlags.Instance)!.GetMethod!;
