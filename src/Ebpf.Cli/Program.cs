@@ -11,6 +11,7 @@ public static class Program
         root.Subcommands.Add(ShowCommand.Create());
         root.Subcommands.Add(DisasmCommand.Create());
         root.Subcommands.Add(VerifyCommand.Create());
+        root.Subcommands.Add(TestRunCommand.Create());
         return root.Parse(args).Invoke();
     }
 }
