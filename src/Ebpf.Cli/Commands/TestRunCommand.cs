@@ -62,8 +62,8 @@ public static class TestRunCommand
     {
         if (request.Repeat < 0)
         {
-            error.WriteLine($"error: --repeat must not be negative, not {request.Repeat}");
-            return 1;
+            error.WriteLine($"ebpf test-run: --repeat must not be negative, not {request.Repeat}");
+            return ExitCodes.Failure;
         }
         var runtime = new EbpfRuntime(request.Unverified ? null : new AbstractInterpretationVerifier());
         foreach (var extension in CliPlatform.CreateExtensions()) runtime.Use(extension);
@@ -86,19 +86,21 @@ public static class TestRunCommand
                 $"duration: {result.DurationNanoseconds} ns (average of {result.Repeat} run{(result.Repeat == 1 ? "" : "s")}, {Describe(request)})"));
             Write(request.DataOut, result.DataOut, "data-out", output);
             Write(request.ContextOut, result.ContextOut, "ctx-out", output);
-            return 0;
+            return ExitCodes.Ok;
         }
         catch (EbpfException e) when (e.Result == EbpfResult.VerificationFailed && !request.Unverified)
         {
-            error.WriteLine($"error: {e.Message}");
-            error.WriteLine("hint: `ebpf verify` explains the failure; --unverified runs the program anyway (checked mode).");
-            return 1;
+            error.WriteLine($"ebpf test-run: {e.Message}");
+            error.WriteLine("ebpf test-run: `ebpf verify` explains the failure; --unverified runs the program anyway (checked mode).");
+            return ExitCodes.Failure;
         }
         catch (Exception e) when (e is EbpfException or BpfObjectException or ProgramExecutionException or IOException or UnauthorizedAccessException)
         {
             foreach (var record in trace.Drain()) error.WriteLine($"trace: {record.ProgramName}: {record.Text}");
-            error.WriteLine(e is ProgramExecutionException ? $"error: program {request.Program} stopped: {e.Message}" : $"error: {e.Message}");
-            return 1;
+            error.WriteLine(e is ProgramExecutionException
+                ? $"ebpf test-run: program {request.Program} stopped: {e.Message}"
+                : $"ebpf test-run: {e.Message}");
+            return ExitCodes.Failure;
         }
     }
 

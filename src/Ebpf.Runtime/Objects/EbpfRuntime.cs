@@ -144,7 +144,8 @@ public sealed class EbpfRuntime : IProgramResolver
         }
         catch (ArgumentException e)
         {
-            throw new EbpfException(EbpfResult.InvalidArgument, $"test run of {program.Name} ({program.ProgramTypeName}): {e.Message}");
+            string reason = e.ParamName is { } name ? e.Message.Replace($" (Parameter '{name}')", "") : e.Message;
+            throw new EbpfException(EbpfResult.InvalidArgument, $"test run of {program.Name} ({program.ProgramTypeName}): {reason}");
         }
 
         using (context)
