@@ -1,0 +1,100 @@
+using System.Buffers.Binary;
+using System.Globalization;
+using System.Text.RegularExpressions;
+using Ebpf.TestSupport;
+
+namespace Ebpf.Cli.Tests;
+
+/// <summary><c>ebpf test-run</c> on samples/tail_calls.c: entry tail-calls stage_one, which tail-calls stage_two,
+/// which calls a bpf-to-bpf checksum subprogram.</summary>
+[Collection(ConsoleCollection.Name)]
+public partial class TestRunCommandTests
+{
+    /// <summary>The chain's result from the sample's logic: u' = 2u + 100; 3 * sum(first 16 bytes) + u' + 3 hops.</summary>
+    private static uint Expected(byte[] data, uint u) => (uint)(3 * data.Take(16).Sum(b => b) + (2 * u + 100) + 3);
+
+    private static uint RetVal(string output)
+    {
+        var match = RetValLine().Match(output);
+        Assert.True(match.Success, $"no retval line in:\n{output}");
+        return uint.Parse(match.Groups[1].Value, CultureInfo.InvariantCulture);
+    }
+
+    [GeneratedRegex(@"^retval: (\d+)$", RegexOptions.Multiline)]
+    private static partial Regex RetValLine();
+
+    private static (string Data, string Ctx) Inputs(TempDirectory dir, byte[] data, uint u)
+    {
+        var ctx = new byte[32];
+        BinaryPrimitives.WriteUInt32LittleEndian(ctx.AsSpan(16), u);
+        File.WriteAllBytes(dir.File("data.bin"), data);
+        File.WriteAllBytes(dir.File("ctx.bin"), ctx);
+        return (dir.File("data.bin"), dir.File("ctx.bin"));
+    }
+
+    [Theory]
+    [InlineData("jit")]
+    [InlineData("interpreter")]
+    public void TailCallChainPrintsTheComputedReturnValue(string engine)
+    {
+        using var dir = new TempDirectory();
+        byte[] data = [3, 1, 4, 1, 5, 9, 2, 6, 5, 3, 5, 8, 9, 7, 9, 3, 2, 3, 8, 4];
+        var (dataFile, ctxFile) = Inputs(dir, data, 11);
+        var run = CliRun.Invoke("test-run", SampleObjects.Path("tail_calls"), "entry", "--data", dataFile, "--ctx", ctxFile,
+            "--ctx-out", dir.File("ctx.out"), "--data-out", dir.File("data.out"), "--engine", engine);
+        Assert.True(run.ExitCode == 0, run.Error);
+        Assert.Equal(Expected(data, 11), RetVal(run.Output));
+        Assert.Contains($"{engine})", run.Output);
+        Assert.Equal(data, File.ReadAllBytes(dir.File("data.out")));
+        Assert.Equal(2 * 11u + 100, BinaryPrimitives.ReadUInt32LittleEndian(File.ReadAllBytes(dir.File("ctx.out")).AsSpan(16)));
+    }
+
+    [Fact]
+    public void UnverifiedRunsCheckedAndGivesTheSameResult()
+    {
+        using var dir = new TempDirectory();
+        byte[] data = [10, 20, 30];
+        var (dataFile, ctxFile) = Inputs(dir, data, 0);
+        var run = CliRun.Invoke("test-run", SampleObjects.Path("tail_calls"), "entry", "--data", dataFile, "--ctx", ctxFile, "--unverified");
+        Assert.True(run.ExitCode == 0, run.Error);
+        Assert.Equal(Expected(data, 0), RetVal(run.Output));
+        Assert.Contains("unverified, checked", run.Output);
+    }
+
+    [Fact]
+    public void VerificationFailureNamesTheWayOut()
+    {
+        var run = CliRun.Invoke("test-run", SampleObjects.Path("bpf2bpf"), "authorize_connect4");
+        Assert.Equal(ExitCodes.Failure, run.ExitCode);
+        Assert.Contains("failed verification", run.Error);
+        Assert.Contains("--unverified", run.Error);
+    }
+
+    [Fact]
+    public void UnknownProgramAndMissingContextAreReported()
+    {
+        var missing = CliRun.Invoke("test-run", SampleObjects.Path("tail_calls"), "nope");
+        Assert.Equal(ExitCodes.Failure, missing.ExitCode);
+        Assert.Contains("no program named 'nope'", missing.Error);
+        Assert.Contains("entry", missing.Error);
+
+        var noContext = CliRun.Invoke("test-run", SampleObjects.Path("tail_calls"), "entry");
+        Assert.Equal(ExitCodes.Failure, noContext.ExitCode);
+        Assert.Contains("ctx_in is 0 bytes", noContext.Error);
+
+        var badEngine = CliRun.Invoke("test-run", SampleObjects.Path("tail_calls"), "entry", "--engine", "quantum");
+        Assert.Equal(ExitCodes.Usage, badEngine.ExitCode);
+    }
+
+    [Fact]
+    public void RepeatReportsTheNumberOfRuns()
+    {
+        using var dir = new TempDirectory();
+        var (dataFile, ctxFile) = Inputs(dir, [1], 1);
+        var run = CliRun.Invoke("test-run", SampleObjects.Path("tail_calls"), "stage_two", "--data", dataFile, "--ctx", ctxFile, "--repeat", "5");
+        Assert.True(run.ExitCode == 0, run.Error);
+        // stage_two alone: 3 * 1 + u (1) + hops (1..5 over the runs; the last run sees 5).
+        Assert.Equal(3u + 1 + 5, RetVal(run.Output));
+        Assert.Contains("average of 5 runs", run.Output);
+    }
+}
