@@ -27,6 +27,9 @@ public sealed unsafe class EpochManager
     // Epoch 0 marks an idle participant, so the global epoch starts at 1.
     private long _globalEpoch = 1;
     private long _freedCount;
+    // Next pending count at which a retire attempts reclamation; doubles while long readers keep items alive,
+    // so a stalled reader does not make every retire rescan the whole list.
+    private int _reclaimAt = ReclaimThreshold;
 
     public EpochManager()
     {
@@ -88,7 +91,7 @@ public sealed unsafe class EpochManager
         lock (_retireLock)
         {
             _retired.Add(item with { Epoch = stamp });
-            reclaim = _retired.Count >= ReclaimThreshold;
+            reclaim = _retired.Count >= _reclaimAt;
         }
         if (reclaim)
             Reclaim();
@@ -109,6 +112,7 @@ public sealed unsafe class EpochManager
                 _retired.RemoveAt(_retired.Count - 1);
                 i--;
             }
+            _reclaimAt = Math.Max(ReclaimThreshold, _retired.Count * 2);
         }
         if (ready is null) return 0;
         foreach (var item in ready)
