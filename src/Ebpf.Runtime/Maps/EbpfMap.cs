@@ -61,6 +61,11 @@ public abstract unsafe class EbpfMap : IReferenceCounted, IDisposable
 
     public bool IsDisposed => Volatile.Read(ref _references) == 0;
 
+    /// <summary>bpf_map_info: inner_map_id is the id of the map used as inner-map template, if any.</summary>
+    public MapInfo Info => new(Id, Type, Definition.KeySize, Definition.ValueSize, MaxEntries, Definition.Flags, Name, InnerMapId);
+
+    private protected virtual uint InnerMapId => 0;
+
     internal void Publish()
     {
         _self = GCHandle.Alloc(this, GCHandleType.Normal);
