@@ -26,6 +26,9 @@ public abstract unsafe class EbpfMap : IReferenceCounted, IDisposable
     {
         Name = name;
         Definition = definition;
+        KeySize = (int)definition.KeySize;
+        ValueSize = (int)definition.ValueSize;
+        MaxEntries = definition.MaxEntries;
         Epoch = EpochManager.Shared;
         ValueStride = (int)RoundUp8(definition.ValueSize);
         Slots = definition.IsPerCpu ? ProcessorSlots.Count : 1;
@@ -35,9 +38,9 @@ public abstract unsafe class EbpfMap : IReferenceCounted, IDisposable
     public string Name { get; }
     public MapDefinition Definition { get; }
     public MapType Type => Definition.Type;
-    public int KeySize => (int)Definition.KeySize;
-    public int ValueSize => (int)Definition.ValueSize;
-    public uint MaxEntries => Definition.MaxEntries;
+    public int KeySize { get; }
+    public int ValueSize { get; }
+    public uint MaxEntries { get; }
 
     /// <summary>Map id (see <see cref="MapRegistry"/>); 0 until published by the factory.</summary>
     public uint Id { get; private set; }
