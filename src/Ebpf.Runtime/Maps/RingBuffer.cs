@@ -1,6 +1,8 @@
 using System.Runtime.CompilerServices;
 using System.Runtime.InteropServices;
 
+using Ebpf.Runtime.Memory;
+
 namespace Ebpf.Runtime.Maps;
 
 /// <summary>
@@ -34,7 +36,7 @@ internal sealed unsafe class RingBuffer
         _capacity = capacity;
         _mask = capacity - 1;
         _signal = signal;
-        _data = (byte*)NativeMemory.AllocZeroed(capacity);
+        _data = (byte*)NativeBlocks.AllocZeroed(capacity, "ring buffer");
     }
 
     public uint Capacity => _capacity;
@@ -96,7 +98,7 @@ internal sealed unsafe class RingBuffer
     }
 
     /// <summary>Delivers committed records in order to <paramref name="handler"/>; returns how many (discarded ones skipped).</summary>
-    public int Consume<TState>(RecordVisitor<TState> handler, TState state, ref byte[] scratch, int maxRecords = int.MaxValue)
+    public int Consume<TState>(RingRecordVisitor<TState> handler, TState state, ref byte[] scratch, int maxRecords = int.MaxValue)
     {
         lock (_consumerLock)
         {
@@ -171,6 +173,4 @@ internal sealed unsafe class RingBuffer
     }
 
     public void Free() => NativeMemory.Free(_data);
-
-    internal delegate void RecordVisitor<TState>(TState state, ReadOnlySpan<byte> record);
 }
