@@ -1,5 +1,7 @@
 using System.CommandLine;
+using System.CommandLine.Help;
 using Ebpf.Cli.Commands;
+using Ebpf.Cli.ProgramFiles;
 
 namespace Ebpf.Cli;
 
@@ -7,10 +9,30 @@ public static class Program
 {
     public static int Main(string[] args)
     {
-        var root = new RootCommand("eBPF for .NET: load, verify, run and inspect eBPF programs.");
+        var root = CreateRootCommand();
+        var parseResult = root.Parse(args);
+        var configuration = new InvocationConfiguration { Output = Console.Out, Error = Console.Error };
+        if (parseResult.Errors.Count > 0 && parseResult.Action is not HelpAction)
+        {
+            foreach (var error in parseResult.Errors) Console.Error.WriteLine($"ebpf: {error.Message}");
+            Console.Error.WriteLine("Try 'ebpf --help'.");
+            return ExitCodes.Usage;
+        }
+        return parseResult.Invoke(configuration);
+    }
+
+    public static RootCommand CreateRootCommand()
+    {
+        ProgramFileReader.Register(new ElfProgramFileHandler());
+        var root = new RootCommand($"eBPF for .NET: load, verify, run and inspect eBPF programs. {ExitCodes.HelpText}")
+        {
+            AsmCommand.Create(),
+            DisasmCommand.Create(),
+            ExecCommand.Create(),
+            ConformancePluginCommand.Create(),
+        };
         root.Subcommands.Add(ShowCommand.Create());
-        root.Subcommands.Add(DisasmCommand.Create());
         root.Subcommands.Add(VerifyCommand.Create());
-        return root.Parse(args).Invoke();
+        return root;
     }
 }

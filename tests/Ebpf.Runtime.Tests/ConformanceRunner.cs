@@ -1,6 +1,8 @@
 using Ebpf.Isa;
 using Ebpf.Runtime.Interpretation;
 
+using Ebpf.TestSupport;
+
 namespace Ebpf.Runtime.Tests;
 
 /// <summary>
@@ -9,11 +11,10 @@ namespace Ebpf.Runtime.Tests;
 /// </summary>
 public static class ConformanceRunner
 {
-    public static string TestsDirectory => TestSupport.RepoPaths.SharedPath("conformance", "tests");
-    public static string NegativeDirectory => TestSupport.RepoPaths.SharedPath("conformance", "negative");
+    public static string TestsDirectory => ConformanceTestFile.TestsDirectory;
+    public static string NegativeDirectory => ConformanceTestFile.NegativeDirectory;
 
-    public static IEnumerable<string> Files(string directory) =>
-        Directory.EnumerateFiles(directory, "*.data").Select(Path.GetFileName).OfType<string>().Order(StringComparer.Ordinal);
+    public static IEnumerable<string> Files(string directory) => ConformanceTestFile.Files(directory);
 
     public static ConformanceOutcome Run(string path, ExecutionMode mode)
     {

@@ -1,75 +1,53 @@
 using System.CommandLine;
 using System.Globalization;
-using Ebpf.Elf;
+using Ebpf.Cli.ProgramFiles;
 using Ebpf.Isa;
 
 namespace Ebpf.Cli.Commands;
 
 /// <summary>
-/// <c>ebpf disasm &lt;object&gt; [--section S] [--program P]</c>: the linked instructions of each program, with
-/// function labels, the maps lddw refers to, and the C source lines from BTF.ext interleaved.
+/// <c>ebpf disasm prog.bin|prog.s|prog.o</c>: print programs in the assembly syntax (re-assemblable), or as a
+/// listing. For ELF objects, function labels, map names and the C source lines (BTF line info) come first as
+/// <c>#</c> comments, which the assembler ignores.
 /// </summary>
 public static class DisasmCommand
 {
     public static Command Create()
     {
-        var command = new Command("disasm", "Disassemble the programs of an eBPF object file, interleaving C source lines.");
-        var file = new Argument<FileInfo>("object") { Description = "The ELF object file." };
-        var section = new Option<string?>("--section") { Description = "Only programs of this section." };
-        var program = new Option<string?>("--program") { Description = "Only the program with this function name." };
-        var noSource = new Option<bool>("--no-source") { Description = "Leave out the C source lines." };
-        command.Arguments.Add(file);
-        command.Options.Add(section);
-        command.Options.Add(program);
-        command.Options.Add(noSource);
-        command.SetAction(parse =>
+        var input = new Argument<FileInfo>("input") { Description = "Program file: an ELF object, a raw image of 8-byte slots, or assembly text (.s)." };
+        var listing = new Option<bool>("--listing", "-l") { Description = "Prefix each instruction with its slot index (not re-assemblable)." };
+        var noSource = new Option<bool>("--no-source") { Description = "Leave out the comments (labels, C source lines, maps) of ELF objects." };
+        var program = new Option<string?>("--program", "-p") { Description = "Only the program with this name (ELF: function or section/function)." };
+        var command = new Command("disasm", "Disassemble programs into the conformance assembly syntax.") { input, listing, noSource, program };
+        command.SetAction(parseResult => CommandErrors.Run(parseResult, stdout =>
         {
-            var output = parse.InvocationConfiguration.Output;
-            var obj = ObjectDescriptions.Open(parse.GetRequiredValue(file), MapTypeNumbering.Windows, parse.InvocationConfiguration.Error);
-            if (obj is null) return 1;
-            var selected = obj.Programs.Where(p => (parse.GetValue(section) is not { } s || p.SectionName == s)
-                && (parse.GetValue(program) is not { } n || p.Name == n)).ToList();
-            if (selected.Count == 0)
+            var programs = ProgramFileReader.Read(parseResult.GetRequiredValue(input).FullName);
+            if (parseResult.GetValue(program) is { } wanted)
             {
-                parse.InvocationConfiguration.Error.WriteLine("error: no program matches");
-                return 1;
+                programs = [.. programs.Where(p => p.Name == wanted || p.Name.EndsWith("/" + wanted, StringComparison.Ordinal))];
+                if (programs.Count == 0) throw new CliInputException($"no program named '{wanted}'");
             }
-            foreach (var p in selected) Write(obj, p, !parse.GetValue(noSource), output);
-            return 0;
-        });
+            bool withIndices = parseResult.GetValue(listing);
+            bool withNotes = !parseResult.GetValue(noSource);
+            foreach (var p in programs)
+            {
+                if (programs.Count > 1) stdout.WriteLine($"# {p.Name}");
+                if (withNotes && p.Notes is { Count: > 0 } notes) WriteAnnotated(stdout, p.Instructions, notes, withIndices);
+                else stdout.Write(withIndices ? Disassembler.Listing(p.Instructions) : Disassembler.Disassemble(p.Instructions));
+            }
+            return ExitCodes.Ok;
+        }));
         return command;
     }
 
-    public static void Write(BpfObject obj, BpfProgram program, bool withSource, TextWriter output)
+    private static void WriteAnnotated(TextWriter output, Instruction[] program, IReadOnlyDictionary<int, IReadOnlyList<string>> notes, bool withIndices)
     {
-        output.WriteLine($"{program.SectionName}/{program.Name} ({ObjectDescriptions.Kind(program.Kind)}, " +
-            $"{ObjectDescriptions.ProgramType(program)}, {program.Instructions.Length} instructions):");
-        var insns = program.Instructions.AsSpan();
-        var functionAt = program.Functions.ToDictionary(f => f.InstructionIndex);
-        var mapAt = program.MapReferences.ToDictionary(r => r.InstructionIndex);
-        var lineAt = new Dictionary<int, SourceLine>();
-        foreach (var l in program.SourceLines) lineAt[l.InstructionIndex] = l;
-        SourceLine? last = null;
-        for (int i = 0; i < insns.Length; i += insns[i].Opcode == OpCodes.LdDw && i + 1 < insns.Length ? 2 : 1)
+        for (int i = 0; i < program.Length; i += program[i].Opcode == OpCodes.LdDw && i + 1 < program.Length ? 2 : 1)
         {
-            if (functionAt.TryGetValue(i, out var f)) output.WriteLine($"<{f.Name}>:");
-            if (withSource && lineAt.TryGetValue(i, out var line) && line.Line != 0
-                && (last is null || last.Line != line.Line || last.FileName != line.FileName))
-            {
-                output.WriteLine($"    ; {line.Text.Trim()}  [{Path.GetFileName(line.FileName)}:{line.Line}:{line.Column}]");
-                last = line;
-            }
-            string text = Disassembler.Format(insns, i);
-            if (mapAt.TryGetValue(i, out var r))
-                text += r.Kind == MapReferenceKind.Map ? $"  ; map {obj.Maps[r.MapIndex].Name}" : $"  ; {obj.Maps[r.MapIndex].Name}+{r.Offset}";
-            else if (insns[i].Opcode == OpCodes.Call && insns[i].Src == PseudoSource.LocalCall)
-            {
-                int target = i + 1 + insns[i].Imm;
-                var callee = program.Functions.LastOrDefault(x => x.InstructionIndex <= target);
-                if (callee is not null && target < insns.Length) text += $"  ; {callee.Name}";
-            }
-            output.WriteLine($"{i.ToString(CultureInfo.InvariantCulture),6}: {text}");
+            if (notes.TryGetValue(i, out var lines))
+                foreach (var line in lines) output.WriteLine($"# {line}");
+            string text = Disassembler.Format(program, i);
+            output.WriteLine(withIndices ? $"{i.ToString(CultureInfo.InvariantCulture).PadLeft(4)}: {text}" : text);
         }
-        output.WriteLine();
     }
 }

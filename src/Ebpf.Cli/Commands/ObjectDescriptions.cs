@@ -19,18 +19,4 @@ internal static class ObjectDescriptions
         BpfProgramKind.Callback => "callback",
         _ => "subprogram",
     };
-
-    /// <summary>Opens the object, or writes the loader's message to the error stream and returns null.</summary>
-    public static BpfObject? Open(FileInfo file, MapTypeNumbering numbering, TextWriter error)
-    {
-        try
-        {
-            return BpfObject.Open(file.FullName, new BpfObjectOpenOptions { MapTypeNumbering = numbering });
-        }
-        catch (BpfObjectException e)
-        {
-            error.WriteLine($"error: {e.Message}");
-            return null;
-        }
-    }
 }

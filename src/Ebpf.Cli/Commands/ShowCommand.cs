@@ -29,15 +29,13 @@ public static class ShowCommand
         command.Arguments.Add(file);
         command.Options.Add(json);
         command.Options.Add(linux);
-        command.SetAction(parse =>
+        command.SetAction(parse => CommandErrors.Run(parse, output =>
         {
-            var output = parse.InvocationConfiguration.Output;
-            var obj = ObjectDescriptions.Open(parse.GetRequiredValue(file),
-                parse.GetValue(linux) ? MapTypeNumbering.Linux : MapTypeNumbering.Windows, parse.InvocationConfiguration.Error);
-            if (obj is null) return 1;
+            var numbering = parse.GetValue(linux) ? MapTypeNumbering.Linux : MapTypeNumbering.Windows;
+            var obj = BpfObject.Open(parse.GetRequiredValue(file).FullName, new BpfObjectOpenOptions { MapTypeNumbering = numbering });
             write(obj, parse.GetValue(json), output);
-            return 0;
-        });
+            return ExitCodes.Ok;
+        }));
         return command;
     }
 

@@ -32,12 +32,19 @@ internal sealed class BtfExtension
             if (!ext.Functions.TryGetValue(section, out var list)) ext.Functions[section] = list = [];
             list.Add(new BtfFunctionInfo(BinaryPrimitives.ReadUInt32LittleEndian(rec), BinaryPrimitives.ReadUInt32LittleEndian(rec[4..])));
         });
+        // Line records repeat their file and line strings many times: decode each string offset once.
+        var decoded = new Dictionary<uint, string>();
+        string Cached(ReadOnlySpan<byte> strings, uint offset, long at)
+        {
+            if (!decoded.TryGetValue(offset, out var text)) decoded[offset] = text = BtfReader.String(strings, offset, fail, at);
+            return text;
+        }
         ReadInfo(body, lineOff, lineLen, 16, hdrLen, btfStrings, fail, "line_info", (section, rec, strings, at) =>
         {
             uint lineCol = BinaryPrimitives.ReadUInt32LittleEndian(rec[12..]);
             var line = new BtfLineInfo(BinaryPrimitives.ReadUInt32LittleEndian(rec),
-                BtfReader.String(strings, BinaryPrimitives.ReadUInt32LittleEndian(rec[4..]), fail, at),
-                BtfReader.String(strings, BinaryPrimitives.ReadUInt32LittleEndian(rec[8..]), fail, at),
+                Cached(strings, BinaryPrimitives.ReadUInt32LittleEndian(rec[4..]), at),
+                Cached(strings, BinaryPrimitives.ReadUInt32LittleEndian(rec[8..]), at),
                 (int)(lineCol >> 10), (int)(lineCol & 0x3FF));
             if (!ext.Lines.TryGetValue(section, out var list)) ext.Lines[section] = list = [];
             list.Add(line);

@@ -69,5 +69,5 @@ internal struct CheckedPolicy(long budget, MemoryRegionSet regions) : IExecution
 
     [MethodImpl(MethodImplOptions.NoInlining)]
     private readonly void Fault(int pc, ulong address, ulong size, MemoryAccess access) =>
-        throw new MemoryAccessFaultException(pc, address, size, access, _regions.Containing(address));
+        throw new MemoryAccessFaultException(pc, address, size, access, _regions.Nearest(address));
 }

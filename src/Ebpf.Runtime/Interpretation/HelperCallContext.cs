@@ -35,7 +35,7 @@ public struct HelperCallContext
     public readonly void ValidateAccess(ulong address, ulong length, MemoryAccess access)
     {
         if (Regions is { } regions && length > 0 && !regions.Allows(address, length, access))
-            throw new MemoryAccessFaultException(ProgramCounter, address, length, access, regions.Containing(address));
+            throw new MemoryAccessFaultException(ProgramCounter, address, length, access, regions.Nearest(address));
     }
 
     /// <summary>Ends the program once the helper returns, with r0 = <paramref name="returnValue"/> (unwinding, tail calls).</summary>

@@ -32,13 +32,23 @@ public sealed class MemoryRegionSet
         return false;
     }
 
-    /// <summary>The region containing <paramref name="address"/>, for fault messages.</summary>
-    public MemoryRegion? Containing(ulong address)
+    /// <summary>The region nearest to <paramref name="address"/> (containing it, or the closest one on either side), for fault messages.</summary>
+    public MemoryRegion? Nearest(ulong address)
     {
+        MemoryRegion? best = null;
+        ulong bestDistance = ulong.MaxValue;
         for (int i = 0; i < _count; i++)
         {
-            if (address >= _regions[i].Start && address < _regions[i].End) return _regions[i];
+            var region = _regions[i];
+            ulong distance = address < region.Start ? region.Start - address
+                : address >= region.End ? address - region.End + 1
+                : 0;
+            if (distance < bestDistance)
+            {
+                best = region;
+                bestDistance = distance;
+            }
         }
-        return null;
+        return best;
     }
 }

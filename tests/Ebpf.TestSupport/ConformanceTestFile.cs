@@ -1,7 +1,7 @@
 using System.Globalization;
 using System.Text;
 
-namespace Ebpf.Runtime.Tests;
+namespace Ebpf.TestSupport;
 
 /// <summary>
 /// One bpf_conformance <c>.data</c> file: sections <c>-- asm</c> or <c>-- raw</c> (the program), <c>-- mem</c> (hex bytes
@@ -12,12 +12,22 @@ public sealed class ConformanceTestFile
 {
     public required string Name { get; init; }
     public string? Assembly { get; init; }
-    /// <summary>The program image of a <c>-- raw</c> section.</summary>
+    /// <summary>The program image of a <c>-- raw</c> section; when both sections exist (lddw.data) the raw image wins, as in the suite.</summary>
     public byte[]? Raw { get; init; }
     public byte[] Memory { get; init; } = [];
     public ulong? ExpectedResult { get; init; }
     /// <summary>Expected error text; empty when any error will do; null when the program must succeed.</summary>
     public string? ExpectedError { get; init; }
+
+    /// <summary>The suite's positive tests.</summary>
+    public static string TestsDirectory => RepoPaths.SharedPath("conformance", "tests");
+
+    /// <summary>The suite's negative cases.</summary>
+    public static string NegativeDirectory => RepoPaths.SharedPath("conformance", "negative");
+
+    /// <summary>File names of the .data files in <paramref name="directory"/>, ordinal order.</summary>
+    public static IEnumerable<string> Files(string directory) =>
+        Directory.EnumerateFiles(directory, "*.data").Select(Path.GetFileName).OfType<string>().Order(StringComparer.Ordinal);
 
     public static ConformanceTestFile Load(string path) => Parse(Path.GetFileName(path), File.ReadAllText(path));
 
@@ -28,7 +38,7 @@ public sealed class ConformanceTestFile
         var raw = new List<string>();
         var mem = new List<string>();
         string? result = null, error = null;
-        bool hasAsm = false, hasRaw = false;
+        bool hasAsm = false;
 
         foreach (var rawLine in text.Split('\n'))
         {
@@ -46,7 +56,6 @@ public sealed class ConformanceTestFile
                     var other => throw new ConformanceFormatException(name, $"Unknown directive: {other}"),
                 };
                 if (section == "asm") hasAsm = true;
-                if (section == "raw") hasRaw = true;
                 if (section == "error") error ??= "";
                 continue;
             }
@@ -70,7 +79,6 @@ public sealed class ConformanceTestFile
             }
         }
 
-        if (hasAsm && hasRaw) { /* both given (lddw.data): the raw image is authoritative, the text must match it */ }
         bool hasProgram = (hasAsm && asm.ToString().Split('\n').Any(l => StripComment(l).Length > 0)) || raw.Count > 0;
         if (!hasProgram) throw new ConformanceFormatException(name, "no instructions");
         if (result is null && error is null) throw new ConformanceFormatException(name, "no result and no error");
