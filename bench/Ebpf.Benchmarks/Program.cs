@@ -1,0 +1,36 @@
+using BenchmarkDotNet.Running;
+
+namespace Ebpf.Benchmarks;
+
+public static class Program
+{
+    /// <summary><c>dotnet run -c Release --project bench/Ebpf.Benchmarks -- --job short --filter '*'</c></summary>
+    public static void Main(string[] args)
+    {
+        Console.WriteLine($"prime count executes {InterpreterBenchmarks.ExecutedInstructions} eBPF instructions per run");
+        if (args is ["--quick", ..])
+        {
+            QuickRun();
+            return;
+        }
+        BenchmarkSwitcher.FromAssembly(typeof(Program).Assembly).Run(args);
+    }
+
+    /// <summary>A rough stopwatch loop for a quick look while developing (BenchmarkDotNet gives the real numbers).</summary>
+    private static void QuickRun()
+    {
+        var benchmarks = new InterpreterBenchmarks();
+        benchmarks.Setup();
+        foreach (var (name, run) in new (string, Func<ulong>)[] { ("unchecked", benchmarks.PrimeCountUnchecked), ("checked", benchmarks.PrimeCountChecked) })
+        {
+            for (int round = 0; round < 5; round++)
+            {
+                var watch = System.Diagnostics.Stopwatch.StartNew();
+                const int runs = 20;
+                for (int i = 0; i < runs; i++) run();
+                double ns = watch.Elapsed.TotalNanoseconds / runs / InterpreterBenchmarks.ExecutedInstructions;
+                Console.WriteLine($"{name} round {round}: {ns:0.00} ns/insn");
+            }
+        }
+    }
+}
