@@ -8,7 +8,7 @@ public sealed unsafe class ArrayOfMapsMap : MapOfMaps
 {
     private readonly nint* _slots;
 
-    internal ArrayOfMapsMap(string name, MapDefinition definition, MapDefinition template) : base(name, definition, template) =>
+    internal ArrayOfMapsMap(string name, MapDefinition definition, MapDefinition template, uint templateMapId) : base(name, definition, template, templateMapId) =>
         _slots = (nint*)NativeMemory.AllocZeroed(MaxEntries, (nuint)sizeof(nint));
 
     private protected override nint FindHandle(byte* key)

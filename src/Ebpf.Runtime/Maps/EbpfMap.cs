@@ -26,6 +26,9 @@ public abstract unsafe class EbpfMap : IReferenceCounted, IDisposable
     {
         Name = name;
         Definition = definition;
+        KeySize = (int)definition.KeySize;
+        ValueSize = (int)definition.ValueSize;
+        MaxEntries = definition.MaxEntries;
         Epoch = EpochManager.Shared;
         ValueStride = (int)RoundUp8(definition.ValueSize);
         Slots = definition.IsPerCpu ? ProcessorSlots.Count : 1;
@@ -35,9 +38,9 @@ public abstract unsafe class EbpfMap : IReferenceCounted, IDisposable
     public string Name { get; }
     public MapDefinition Definition { get; }
     public MapType Type => Definition.Type;
-    public int KeySize => (int)Definition.KeySize;
-    public int ValueSize => (int)Definition.ValueSize;
-    public uint MaxEntries => Definition.MaxEntries;
+    public int KeySize { get; }
+    public int ValueSize { get; }
+    public uint MaxEntries { get; }
 
     /// <summary>Map id (see <see cref="MapRegistry"/>); 0 until published by the factory.</summary>
     public uint Id { get; private set; }
@@ -60,6 +63,11 @@ public abstract unsafe class EbpfMap : IReferenceCounted, IDisposable
     protected EpochManager Epoch { get; }
 
     public bool IsDisposed => Volatile.Read(ref _references) == 0;
+
+    /// <summary>bpf_map_info: inner_map_id is the id of the map used as inner-map template, if any.</summary>
+    public MapInfo Info => new(Id, Type, Definition.KeySize, Definition.ValueSize, MaxEntries, Definition.Flags, Name, InnerMapId);
+
+    private protected virtual uint InnerMapId => 0;
 
     internal void Publish()
     {

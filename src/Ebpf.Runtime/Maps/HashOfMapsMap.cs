@@ -7,7 +7,7 @@ public sealed unsafe class HashOfMapsMap : MapOfMaps
 {
     private readonly HashTable _table;
 
-    internal HashOfMapsMap(string name, MapDefinition definition, MapDefinition template) : base(name, definition, template) =>
+    internal HashOfMapsMap(string name, MapDefinition definition, MapDefinition template, uint templateMapId) : base(name, definition, template, templateMapId) =>
         _table = new HashTable(KeySize, sizeof(nint), MaxEntries, lru: false, Epoch, value => ReleaseHandle(*(nint*)value));
 
     public int Count => _table.Count;

@@ -19,7 +19,10 @@ internal static unsafe class KeyHasher
                 tail |= (ulong)key[i] << shift;
             h = Mix(h ^ tail);
         }
-        h = Mix(h);
+        else if (length == 0)
+        {
+            h = Mix(h);
+        }
         return (uint)(h ^ (h >> 32));
     }
 

@@ -12,8 +12,15 @@ namespace Ebpf.Runtime.Maps;
 /// </summary>
 public abstract unsafe class MapOfMaps : EbpfMap
 {
-    private protected MapOfMaps(string name, MapDefinition definition, MapDefinition template) : base(name, definition) =>
+    private protected MapOfMaps(string name, MapDefinition definition, MapDefinition template, uint templateMapId) : base(name, definition)
+    {
         InnerTemplate = template;
+        _templateMapId = templateMapId;
+    }
+
+    private readonly uint _templateMapId;
+
+    private protected override uint InnerMapId => _templateMapId;
 
     /// <summary>The shape every inner map must have.</summary>
     public MapDefinition InnerTemplate { get; }

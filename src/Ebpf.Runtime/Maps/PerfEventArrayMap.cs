@@ -18,7 +18,7 @@ public sealed class PerfEventArrayMap : EbpfMap
     /// <summary>Bits 32..51 of the flags: bytes to append from the context's data.</summary>
     public const ulong CaptureLengthMask = 0xFFFFFul << 32;
 
-    private static readonly RingBuffer.RecordVisitor<(PerfEventHandler Handler, int Cpu)> s_visit =
+    private static readonly RingRecordVisitor<(PerfEventHandler Handler, int Cpu)> s_visit =
         static (state, record) => state.Handler(state.Cpu, record);
 
     private readonly ConsumerSignal _signal = new();
@@ -121,6 +121,13 @@ public sealed class PerfEventArrayMap : EbpfMap
     /// <summary>Waits until any ring has a committed record (or the map is disposed).</summary>
     public async ValueTask WaitForDataAsync(CancellationToken cancellationToken = default)
     {
+        // A short bounded spin first: a producer that is mid-record usually commits within it, sparing a wake-up.
+        var spinner = new SpinWait();
+        while (!spinner.NextSpinWillYield)
+        {
+            if (IsDisposed || AnyCommitted()) return;
+            spinner.SpinOnce(sleep1Threshold: -1);
+        }
         while (!IsDisposed && !AnyCommitted())
         {
             _signal.PrepareWait();

@@ -96,7 +96,7 @@ internal sealed unsafe class RingBuffer
     }
 
     /// <summary>Delivers committed records in order to <paramref name="handler"/>; returns how many (discarded ones skipped).</summary>
-    public int Consume<TState>(RecordVisitor<TState> handler, TState state, ref byte[] scratch, int maxRecords = int.MaxValue)
+    public int Consume<TState>(RingRecordVisitor<TState> handler, TState state, ref byte[] scratch, int maxRecords = int.MaxValue)
     {
         lock (_consumerLock)
         {
@@ -171,6 +171,4 @@ internal sealed unsafe class RingBuffer
     }
 
     public void Free() => NativeMemory.Free(_data);
-
-    internal delegate void RecordVisitor<TState>(TState state, ReadOnlySpan<byte> record);
 }

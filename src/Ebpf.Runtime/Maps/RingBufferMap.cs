@@ -11,7 +11,7 @@ namespace Ebpf.Runtime.Maps;
 /// </summary>
 public sealed class RingBufferMap : EbpfMap
 {
-    private static readonly RingBuffer.RecordVisitor<RingBufferRecordHandler> s_visit = static (handler, record) => handler(record);
+    private static readonly RingRecordVisitor<RingBufferRecordHandler> s_visit = static (handler, record) => handler(record);
 
     private readonly ConsumerSignal _signal = new();
     private readonly RingBuffer _ring;
@@ -67,6 +67,13 @@ public sealed class RingBufferMap : EbpfMap
     /// <summary>Waits until a committed record is available (or the map is disposed).</summary>
     public async ValueTask WaitForDataAsync(CancellationToken cancellationToken = default)
     {
+        // A short bounded spin first: a producer that is mid-record usually commits within it, sparing a wake-up.
+        var spinner = new SpinWait();
+        while (!spinner.NextSpinWillYield)
+        {
+            if (IsDisposed || _ring.HasCommittedRecord()) return;
+            spinner.SpinOnce(sleep1Threshold: -1);
+        }
         while (!IsDisposed && !_ring.HasCommittedRecord())
         {
             _signal.PrepareWait();

@@ -27,6 +27,12 @@ public sealed unsafe class EpochManager
     // Epoch 0 marks an idle participant, so the global epoch starts at 1.
     private long _globalEpoch = 1;
     private long _freedCount;
+    // Next pending count at which a retire attempts reclamation; doubles while long readers keep items alive,
+    // so a stalled reader does not make every retire rescan the whole list.
+    private int _reclaimAt = ReclaimThreshold;
+    // Items being freed by the reclamation in progress (reused, so reclaiming does not allocate).
+    private readonly List<RetiredItem> _ready = new();
+    private int _reclaiming;
 
     public EpochManager()
     {
@@ -88,36 +94,62 @@ public sealed unsafe class EpochManager
         lock (_retireLock)
         {
             _retired.Add(item with { Epoch = stamp });
-            reclaim = _retired.Count >= ReclaimThreshold;
+            reclaim = _retired.Count >= _reclaimAt;
         }
         if (reclaim)
             Reclaim();
     }
 
-    /// <summary>Frees every retired item no active reader can still see; returns how many were freed.</summary>
-    public int Reclaim()
+    /// <summary>
+    /// Frees every retired item no active reader can still see; returns how many were freed. Only one reclamation
+    /// runs at a time: a call made while another is in progress (including from a release callback) returns 0.
+    /// </summary>
+    public int Reclaim() => ReclaimCore(wait: false);
+
+    private int ReclaimCore(bool wait)
     {
-        long safeBelowOrAt = MinimumActiveEpoch() - 1;
-        List<RetiredItem>? ready = null;
-        lock (_retireLock)
+        if (Interlocked.CompareExchange(ref _reclaiming, 1, 0) != 0)
         {
-            for (int i = 0; i < _retired.Count; i++)
+            if (!wait) return 0;
+            var spinner = new SpinWait();
+            while (Interlocked.CompareExchange(ref _reclaiming, 1, 0) != 0) spinner.SpinOnce();
+        }
+        try
+        {
+            long safeBelowOrAt = MinimumActiveEpoch() - 1;
+            lock (_retireLock)
             {
-                if (_retired[i].Epoch > safeBelowOrAt) continue;
-                (ready ??= new()).Add(_retired[i]);
-                _retired[i] = _retired[^1];
-                _retired.RemoveAt(_retired.Count - 1);
-                i--;
+                for (int i = 0; i < _retired.Count; i++)
+                {
+                    if (_retired[i].Epoch > safeBelowOrAt) continue;
+                    _ready.Add(_retired[i]);
+                    _retired[i] = _retired[^1];
+                    _retired.RemoveAt(_retired.Count - 1);
+                    i--;
+                }
+                _reclaimAt = Math.Max(ReclaimThreshold, _retired.Count * 2);
             }
+            int freed = _ready.Count;
+            try
+            {
+                // Frees run outside the retire lock: release callbacks may retire more items.
+                foreach (var item in _ready)
+                {
+                    if (item.Release is not null) item.Release();
+                    else NativeMemory.Free((void*)item.Block);
+                }
+            }
+            finally
+            {
+                _ready.Clear();
+            }
+            Interlocked.Add(ref _freedCount, freed);
+            return freed;
         }
-        if (ready is null) return 0;
-        foreach (var item in ready)
+        finally
         {
-            if (item.Release is not null) item.Release();
-            else NativeMemory.Free((void*)item.Block);
+            Volatile.Write(ref _reclaiming, 0);
         }
-        Interlocked.Add(ref _freedCount, ready.Count);
-        return ready.Count;
     }
 
     /// <summary>
@@ -132,7 +164,7 @@ public sealed unsafe class EpochManager
         var spinner = new SpinWait();
         while (MinimumActiveEpoch() <= target)
             spinner.SpinOnce();
-        Reclaim();
+        ReclaimCore(wait: true);
     }
 
     private long MinimumActiveEpoch()
@@ -172,10 +204,5 @@ public sealed unsafe class EpochManager
             Volatile.Write(ref _registry, live.ToArray());
         }
         return participant;
-    }
-
-    private readonly record struct RetiredItem(nint Block, Action? Release)
-    {
-        public long Epoch { get; init; }
     }
 }

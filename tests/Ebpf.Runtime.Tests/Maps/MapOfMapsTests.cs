@@ -89,11 +89,60 @@ public unsafe class MapOfMapsTests
         using var template = MapFactory.Create(new MapDefinition(MapType.Hash, 8, 8, 16), "t");
         using var outer = MapFactory.Create(new MapDefinition(MapType.ArrayOfMaps, 4, 4, 2), "outer", innerMapTemplate: template);
         Assert.Equal(template.Definition, ((MapOfMaps)outer).InnerTemplate);
+        Assert.Equal(template.Id, outer.Info.InnerMapId);
+        Assert.Equal(new MapInfo(outer.Id, MapType.ArrayOfMaps, 4, 4, 2, 0, "outer", template.Id), outer.Info);
         Assert.Equal(EbpfResult.InvalidArgument, outer.TryUpdate(Bytes.Of(0u), Bytes.Of(template.Id), MapUpdateFlags.NoExist));
         Assert.Equal(EbpfResult.InvalidArgument, outer.TryUpdate(Bytes.Of(2u), Bytes.Of(template.Id)));
         outer.Update(Bytes.Of(1u), Bytes.Of(template.Id));
         Assert.Equal(new uint[] { 0, 1 }, outer.Keys().Select(k => Bytes.As<uint>(k)));
         outer.Delete(Bytes.Of(1u));
         Assert.Equal(EbpfResult.ObjectNotFound, outer.TryLookup(Bytes.Of(1u), new byte[4]));
+    }
+
+    [Fact]
+    public void InnerMapsReplacedWhileProgramsUseThemStayValidForTheInvocation()
+    {
+        // The writer keeps swapping in fresh inner maps and dropping its own reference, so each replaced inner map
+        // is freed as soon as the epoch allows; readers dereference the handle and the value inside one invocation.
+        using var outer = MapFactory.Create(new MapDefinition(MapType.ArrayOfMaps, 4, 4, 1, InnerMap: Template), "outer");
+        var stop = System.Diagnostics.Stopwatch.StartNew();
+        var duration = TestLimits.StressDuration;
+        long generations = 0, reads = 0;
+        MapStressTests.RunThreads(3, thread =>
+        {
+            if (thread == 0)
+            {
+                for (ulong generation = 1; stop.Elapsed < duration; generation++)
+                {
+                    var inner = MapFactory.Create(Template, "gen");
+                    for (uint i = 0; i < 4; i++) inner.Update(Bytes.Of(i), Bytes.Of(generation));
+                    ((MapOfMaps)outer).SetInnerMap(Bytes.Of(0u), inner);
+                    inner.Dispose();
+                    generations++;
+                }
+                return;
+            }
+            while (stop.Elapsed < duration) ReadThroughOuter(outer, ref reads);
+        });
+        Assert.True(generations > 1);
+        Assert.True(reads > 0);
+    }
+
+    private static void ReadThroughOuter(EbpfMap outer, ref long reads)
+    {
+        using var scope = Ebpf.Runtime.Memory.ProgramExecutionScope.Enter();
+        uint slot = 0;
+        byte* handle = outer.LookupForProgram((byte*)&slot);
+        if (handle == null) return;
+        var inner = EbpfMap.FromHandle((nint)handle);
+        ulong first = 0;
+        for (uint i = 0; i < 4; i++)
+        {
+            ulong value = *(ulong*)inner.LookupForProgram((byte*)&i);
+            if (i == 0) first = value;
+            Assert.Equal(first, value);
+        }
+        Assert.NotEqual(0ul, first);
+        Interlocked.Increment(ref reads);
     }
 }

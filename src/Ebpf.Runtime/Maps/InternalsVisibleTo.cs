@@ -1,0 +1,4 @@
+using System.Runtime.CompilerServices;
+
+// The map tests exercise HashTable directly with a private EpochManager.
+[assembly: InternalsVisibleTo("Ebpf.Runtime.Tests")]
