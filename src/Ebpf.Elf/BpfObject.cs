@@ -1,0 +1,66 @@
+using System.Collections.Immutable;
+using Ebpf.Elf.Btf;
+
+namespace Ebpf.Elf;
+
+/// <summary>
+/// An opened eBPF ELF object (libbpf's bpf_object after open): its programs with subprograms linked and
+/// relocations resolved, its maps (BTF-defined, legacy and global data), license and version. Immutable.
+/// </summary>
+public sealed class BpfObject
+{
+    internal BpfObject(string name, string fileName, ImmutableArray<BpfProgram> programs, ImmutableArray<BpfMap> maps,
+        ImmutableArray<BpfSection> sections, string? license, uint? kernelVersion, BtfTypeTable? btf)
+    {
+        Name = name;
+        FileName = fileName;
+        Programs = programs;
+        Maps = maps;
+        Sections = sections;
+        License = license;
+        KernelVersion = kernelVersion;
+        Btf = btf;
+    }
+
+    public string Name { get; }
+    /// <summary>The path or name the object was opened from (used in error messages).</summary>
+    public string FileName { get; }
+    /// <summary>Entry programs and global functions, in section then offset order.</summary>
+    public ImmutableArray<BpfProgram> Programs { get; }
+    /// <summary>Maps in libbpf order: legacy, BTF-defined, then global data. A map's index is what lddw imm carries.</summary>
+    public ImmutableArray<BpfMap> Maps { get; }
+    public ImmutableArray<BpfSection> Sections { get; }
+    /// <summary>The <c>license</c> section's string, or null when absent.</summary>
+    public string? License { get; }
+    /// <summary>The <c>version</c> section's u32, or null when absent.</summary>
+    public uint? KernelVersion { get; }
+    /// <summary>The decoded .BTF section, or null when absent.</summary>
+    public BtfTypeTable? Btf { get; }
+
+    public BpfProgram? FindProgram(string name) => Programs.FirstOrDefault(p => p.Name == name);
+    public BpfMap? FindMap(string name) => Maps.FirstOrDefault(m => m.Name == name);
+
+    /// <summary>Opens an object file. Every defect of the file is reported as a <see cref="BpfObjectException"/>.</summary>
+    public static BpfObject Open(string path, BpfObjectOpenOptions? options = null)
+    {
+        ArgumentNullException.ThrowIfNull(path);
+        byte[] bytes;
+        try
+        {
+            bytes = File.ReadAllBytes(path);
+        }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException or NotSupportedException or ArgumentException)
+        {
+            throw new BpfObjectException(path, $"cannot read the file: {e.Message}", inner: e);
+        }
+        return new BpfObjectLoader(path, bytes, options ?? BpfObjectOpenOptions.Default).Load(
+            options?.ObjectName ?? Path.GetFileNameWithoutExtension(path));
+    }
+
+    /// <summary>Opens an object held in memory (libbpf's bpf_object__open_mem); <paramref name="name"/> names it in errors.</summary>
+    public static BpfObject Open(ReadOnlyMemory<byte> bytes, string name, BpfObjectOpenOptions? options = null)
+    {
+        ArgumentNullException.ThrowIfNull(name);
+        return new BpfObjectLoader(name, bytes, options ?? BpfObjectOpenOptions.Default).Load(options?.ObjectName ?? name);
+    }
+}

@@ -1,0 +1,50 @@
+using System.Collections.Immutable;
+using Ebpf.Isa;
+using Ebpf.Platform;
+
+namespace Ebpf.Elf;
+
+/// <summary>
+/// One verifiable unit of the object: an entry program or a global function, with the subprograms it calls
+/// appended after it and every call and map reference resolved (libbpf's bpf_program after relocation).
+/// </summary>
+public sealed record BpfProgram
+{
+    /// <summary>The C function name (or the section name when the code has no function symbol).</summary>
+    public required string Name { get; init; }
+    public required string SectionName { get; init; }
+    public required BpfProgramKind Kind { get; init; }
+    /// <summary>Byte offset of the function inside its section.</summary>
+    public required ulong SectionOffset { get; init; }
+    /// <summary>The registry mapping that claimed the section, or null when none did (type unknown).</summary>
+    public SectionMapping? SectionMapping { get; init; }
+    /// <summary>Program type GUID, <see cref="Guid.Empty"/> when unknown.</summary>
+    public Guid ProgramType => SectionMapping?.ProgramType ?? Guid.Empty;
+    /// <summary>Expected attach type GUID, <see cref="Guid.Empty"/> when unknown.</summary>
+    public Guid ExpectedAttachType => SectionMapping?.AttachType ?? Guid.Empty;
+    /// <summary>Linked instructions: the function, then each called subprogram once. lddw to maps carry src = 1/2 and imm = map index.</summary>
+    public required ImmutableArray<Instruction> Instructions { get; init; }
+    /// <summary>Instruction count of the function itself (before the appended subprograms).</summary>
+    public required int MainInstructionCount { get; init; }
+    /// <summary>The functions making up <see cref="Instructions"/>, in order; the first is this program's own.</summary>
+    public required ImmutableArray<LinkedFunction> Functions { get; init; }
+    public required ImmutableArray<MapReference> MapReferences { get; init; }
+    /// <summary>Calls to external functions the object does not define; each such call targets slot -1 (invalid).</summary>
+    public ImmutableArray<UnresolvedCall> UnresolvedCalls { get; init; } = [];
+    /// <summary>C source positions by instruction (BTF.ext line_info), sorted by index; empty without BTF.ext.</summary>
+    public required ImmutableArray<SourceLine> SourceLines { get; init; }
+
+    /// <summary>The source line that covers instruction <paramref name="index"/>, or null.</summary>
+    public SourceLine? SourceLineAt(int index)
+    {
+        int lo = 0, hi = SourceLines.Length - 1;
+        SourceLine? best = null;
+        while (lo <= hi)
+        {
+            int mid = (lo + hi) >>> 1;
+            if (SourceLines[mid].InstructionIndex <= index) { best = SourceLines[mid]; lo = mid + 1; }
+            else hi = mid - 1;
+        }
+        return best;
+    }
+}

@@ -1,0 +1,47 @@
+namespace Ebpf.Runtime.Interpretation;
+
+/// <summary>Per-run state a helper sees. One instance lives for a whole run; the interpreter updates <see cref="ProgramCounter"/>.</summary>
+public struct HelperCallContext
+{
+    internal HelperCallContext(ulong programContext, MemoryRegionSet? regions, object? state)
+    {
+        ProgramContext = programContext;
+        Regions = regions;
+        State = state;
+    }
+
+    /// <summary>r1 at program entry: the context pointer.</summary>
+    public ulong ProgramContext { get; }
+
+    /// <summary>Slot index of the call instruction being executed.</summary>
+    public int ProgramCounter { get; internal set; }
+
+    /// <summary>Caller-supplied object (e.g. the runtime's program instance with its maps).</summary>
+    public object? State { get; }
+
+    /// <summary>The regions of a checked run; null in unchecked mode.</summary>
+    public MemoryRegionSet? Regions { get; }
+
+    public readonly bool IsChecked => Regions is not null;
+
+    internal bool StopRequested { get; private set; }
+    internal ulong StopValue { get; private set; }
+
+    /// <summary>Checked mode: lets the program access [address, address + length) from now on. No-op when unchecked.</summary>
+    public readonly void RegisterRegion(ulong address, ulong length, MemoryAccess access, string name) =>
+        Regions?.Add(new MemoryRegion(address, length, access, name));
+
+    /// <summary>Checked mode: faults (as the program would) unless the program may access the range. No-op when unchecked.</summary>
+    public readonly void ValidateAccess(ulong address, ulong length, MemoryAccess access)
+    {
+        if (Regions is { } regions && length > 0 && !regions.Allows(address, length, access))
+            throw new MemoryAccessFaultException(ProgramCounter, address, length, access, regions.Containing(address));
+    }
+
+    /// <summary>Ends the program once the helper returns, with r0 = <paramref name="returnValue"/> (unwinding, tail calls).</summary>
+    public void RequestStop(ulong returnValue)
+    {
+        StopRequested = true;
+        StopValue = returnValue;
+    }
+}
