@@ -279,7 +279,14 @@ internal sealed partial class Transformer
             {
                 var delta = src.IsRegister ? SView(src.Register) : Interval.Const(src.Immediate);
                 var nullness = UView(dst).Lo >= 1 ? NonNull : MaybeNull;
+                var before = _s.Zone.Get(Off(dst));
                 _s.Zone.AssignVariable(Off(dst), Off(dst), delta);
+                if (src.IsRegister && src.Register != dst && before.HasFiniteBounds)
+                {
+                    // offset' - src = offset, within its old range.
+                    _s.Zone.AddConstraint(Sv(src.Register), Off(dst), before.Hi);
+                    _s.Zone.AddConstraint(Off(dst), Sv(src.Register), -before.Lo);
+                }
                 _s.Zone.Forget(Sv(dst));
                 _s.Zone.Assign(Uv(dst), nullness);
                 return;
@@ -313,6 +320,16 @@ internal sealed partial class Transformer
             if (src.IsRegister && dt == st && single(dt) && (dt & (Context | Stack | Packet | Shared)) != 0)
             {
                 var diff = _s.Zone.Difference(Off(src.Register), Off(dst));
+                var srcOff = _s.Zone.Get(Off(src.Register));
+                if (srcOff.IsSingleton && src.Register != dst && diff.IsWithin(new Interval(0, long.MaxValue)))
+                {
+                    // dst = offset(dst) - c: keep the relation (e.g. with packet_size).
+                    _s.SetKind(0, dst, RegisterKind.Number);
+                    _s.Zone.AssignVariable(Sv(dst), Off(dst), Interval.Const(-srcOff.Lo));
+                    _s.Zone.AssignVariable(Uv(dst), Off(dst), Interval.Const(-srcOff.Lo));
+                    _s.Zone.Forget(Off(dst));
+                    return;
+                }
                 SetNumber(dst, diff, Interval.Unsigned64);
                 return;
             }

@@ -255,7 +255,7 @@ internal sealed partial class Transformer
         _s.Stack.Invalidate(Packet);
     }
 
-    /// <summary>Into a callee: save the caller's r6-r10; the callee starts with r1-r5 and a fresh r10.</summary>
+    /// <summary>Into a callee: save the caller's r6-r10; the callee sees the registers as they are, with a fresh r10.</summary>
     public void EnterCall(AbstractState state, int callerDepth)
     {
         _s = state;
@@ -264,8 +264,6 @@ internal sealed partial class Transformer
         var saved = new StackValue[5];
         for (int i = 0; i < 5; i++) saved[i] = SnapshotRegister(6 + i);
         state.PushSaved(saved);
-        SetUninitialized(0);
-        for (int r = 6; r <= 9; r++) SetUninitialized(r);
         // The callee's frame lies just below the caller's.
         _s.Zone.AssignVariable(Off(10), Off(10), Interval.Const(-Isa.Registers.StackSize));
     }

@@ -25,6 +25,7 @@ internal sealed partial class Transformer
             Require(r, Number);
             return;
         }
+        if (c.Op is ConditionOp.Eq or ConditionOp.Ne && T(c.Left) == T(r) && (T(c.Left) & ~(MapFd | MapFdPrograms)) == 0) return;
         bool leftOk = Require(c.Left, comparable);
         bool rightOk = Require(r, comparable);
         if (!leftOk || !rightOk) return;

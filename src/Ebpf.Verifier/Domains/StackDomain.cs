@@ -66,6 +66,16 @@ public sealed class StackDomain
         return true;
     }
 
+    /// <summary>True when no byte of [start, end) is known to hold a number.</summary>
+    public bool NoneNumeric(int start, int end)
+    {
+        for (int o = Math.Max(start, Bottom); o < Math.Min(end, Top); o++)
+        {
+            if (IsNumeric(o)) return false;
+        }
+        return true;
+    }
+
     /// <summary>True when every byte of [start, end) certainly holds a number.</summary>
     public bool AllNumeric(int start, int end)
     {
