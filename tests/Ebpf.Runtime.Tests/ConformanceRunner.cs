@@ -1,12 +1,14 @@
 using Ebpf.Isa;
 using Ebpf.Runtime.Interpretation;
+using Ebpf.Runtime.Jit;
+using Ebpf.Runtime.Programs;
 
 using Ebpf.TestSupport;
 
 namespace Ebpf.Runtime.Tests;
 
 /// <summary>
-/// Runs bpf_conformance files through the assembler/decoder and the interpreter, as the suite's runner does with a
+/// Runs bpf_conformance files through the assembler/decoder and the interpreter or the JIT, as the suite's runner does with a
 /// plugin: memory in r1 (pointer) and r2 (length), r0 compared in full 64 bits, expected error text matched as a substring.
 /// </summary>
 public static class ConformanceRunner
@@ -16,7 +18,10 @@ public static class ConformanceRunner
 
     public static IEnumerable<string> Files(string directory) => ConformanceTestFile.Files(directory);
 
-    public static ConformanceOutcome Run(string path, ExecutionMode mode)
+    public static ConformanceOutcome Run(string path, ExecutionMode mode) => Run(path, mode, ExecutionEngine.Interpreter);
+
+    /// <summary>Runs one file on <paramref name="engine"/>: the interpreter, or the program compiled by the JIT.</summary>
+    public static ConformanceOutcome Run(string path, ExecutionMode mode, ExecutionEngine engine)
     {
         string name = Path.GetFileName(path);
         ConformanceTestFile test;
@@ -29,13 +34,22 @@ public static class ConformanceRunner
             return new ConformanceOutcome(name, ConformanceObservation.FileError, false, e.Message, e);
         }
 
-        Interpreter interpreter;
+        Func<byte[], ulong> run;
         try
         {
             var program = test.Raw is { } raw
                 ? ProgramDecoder.Decode(raw)
                 : Assembler.Assemble(test.Assembly!);
-            interpreter = new Interpreter(program, ConformanceHelpers.CreateTable(), new InterpreterOptions { Mode = mode });
+            if (engine == ExecutionEngine.Jit)
+            {
+                var compiled = JitCompiler.Compile(program, ConformanceHelpers.CreateTable(), new JitOptions { Mode = mode });
+                run = memory => compiled.Run(memory);
+            }
+            else
+            {
+                var interpreter = new Interpreter(program, ConformanceHelpers.CreateTable(), new InterpreterOptions { Mode = mode });
+                run = memory => interpreter.Run(memory);
+            }
         }
         catch (AssemblerException e) { return Failed(test, ConformanceObservation.AssemblerError, e); }
         catch (InstructionDecodeException e) { return Failed(test, ConformanceObservation.DecodeError, e); }
@@ -44,7 +58,7 @@ public static class ConformanceRunner
         ulong result;
         try
         {
-            result = interpreter.Run(test.Memory.ToArray());
+            result = run(test.Memory.ToArray());
         }
         catch (ProgramExecutionException e) { return Failed(test, ConformanceObservation.ExecutionError, e); }
 

@@ -2,6 +2,7 @@ using System.Collections.Immutable;
 using Ebpf.Isa;
 using Ebpf.Platform;
 using Ebpf.Runtime.Interpretation;
+using Ebpf.Runtime.Jit;
 using Ebpf.Runtime.Maps;
 using Ebpf.Runtime.Memory;
 using Ebpf.Runtime.Programs;
@@ -304,9 +305,14 @@ public sealed class ExtensionRegistry
         return new ProgramBinding(provider, ExecutorFactory(program, table));
     }
 
-    private static IProgramExecutor DefaultExecutor(EbpfProgram program, HelperTable helpers) =>
-        new InterpreterExecutor(new Interpreter(program.Instructions.AsSpan(), helpers,
-            new InterpreterOptions { ResolveWideImmediate = program.WideImmediates }));
+    /// <summary>The JIT for <see cref="ExecutionEngine.Jit"/> programs, the interpreter for the others.</summary>
+    public static IProgramExecutor DefaultExecutor(EbpfProgram program, HelperTable helpers) => program.Engine switch
+    {
+        ExecutionEngine.Jit => JitCompiler.Compile(program.Instructions.AsSpan(), helpers,
+            new JitOptions { ResolveWideImmediate = program.WideImmediates }),
+        _ => new InterpreterExecutor(new Interpreter(program.Instructions.AsSpan(), helpers,
+            new InterpreterOptions { ResolveWideImmediate = program.WideImmediates })),
+    };
 
     private static string HashMismatchMessage(EbpfProgram program, IProgramInformationProvider provider, string expected, string actual) =>
         $"Program information hash mismatch for program {program.Name} (type '{program.ProgramTypeName}', provider {provider.Name}): " +

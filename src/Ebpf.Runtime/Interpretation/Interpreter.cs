@@ -39,7 +39,7 @@ public sealed unsafe class Interpreter
         _base = (Instruction*)Unsafe.AsPointer(ref MemoryMarshal.GetArrayDataReference(_code));
         _wideValues = new ulong[program.Length];
         _callTargets = new HelperFunction?[program.Length];
-        Prepare();
+        ProgramPreparation.Prepare(_code, _helpers, _options.ResolveWideImmediate, _wideValues, _callTargets);
     }
 
     /// <summary>Decodes, validates and prepares a raw program image.</summary>
@@ -110,61 +110,6 @@ public sealed unsafe class Interpreter
     {
         public int ReturnPc;
         public ulong R6, R7, R8, R9, R10;
-    }
-
-    private void Prepare()
-    {
-        var code = _code;
-        int last = 0;
-        for (int i = 0; i < code.Length; i += ProgramDecoder.SlotCount(code[i]))
-        {
-            last = i;
-            var insn = code[i];
-            if (insn.Opcode == OpCodes.LdDw)
-            {
-                _wideValues[i] = insn.Src == PseudoSource.Imm64
-                    ? (uint)insn.Imm | ((ulong)(uint)code[i + 1].Imm << 32)
-                    : ResolveWide(i, insn, code[i + 1].Imm);
-            }
-            else if (insn.Opcode == OpCodes.Call)
-            {
-                switch (insn.Src)
-                {
-                    case PseudoSource.HelperCall:
-                        if (!_helpers.TryGet((uint)insn.Imm, out var helper))
-                            throw new ProgramLoadException(i, LoadError.UnknownHelper, $"call to unknown helper {(uint)insn.Imm}");
-                        _callTargets[i] = helper;
-                        break;
-                    case PseudoSource.KernelFunc:
-                        throw new ProgramLoadException(i, LoadError.UnsupportedCall,
-                            $"runtime function calls (call src 2, id {insn.Imm}) are not supported");
-                }
-            }
-        }
-        var final = code[last];
-        if (final.Opcode is not (OpCodes.Exit or OpCodes.Ja or OpCodes.Ja32))
-        {
-            throw new ProgramLoadException(last, LoadError.FallsOffEnd,
-                $"the last instruction ({Disassembler.Format(code, last)}) is not exit or ja, so execution could run past the end");
-        }
-    }
-
-    private ulong ResolveWide(int index, Instruction insn, int nextImm)
-    {
-        var reference = new WideImmediate(index, insn.Dst, insn.Src, insn.Imm, nextImm);
-        if (_options.ResolveWideImmediate is { } resolve && resolve(reference, out ulong value)) return value;
-        string kind = insn.Src switch
-        {
-            PseudoSource.MapFd => $"map fd {insn.Imm}",
-            PseudoSource.MapValue => $"the value of map fd {insn.Imm} + {nextImm}",
-            PseudoSource.BtfId => $"BTF id {insn.Imm}",
-            PseudoSource.Func => $"function at offset {insn.Imm}",
-            PseudoSource.MapIndex => $"map index {insn.Imm}",
-            _ => $"the value of map index {insn.Imm} + {nextImm}",
-        };
-        throw new ProgramLoadException(index, LoadError.UnresolvedWideImmediate,
-            $"lddw (src {insn.Src}) refers to {kind}, which nothing resolved" +
-            (_options.ResolveWideImmediate is null ? " (no resolver was given)" : ""));
     }
 
     private ulong Execute<TPolicy>(ref TPolicy policy, in ExecutionRequest request, byte* stack, Frame* frames)

@@ -13,7 +13,7 @@ namespace Ebpf.Runtime.Programs;
 public sealed record ProgramLoadRequest(string Name, string Section, Guid ProgramType, ImmutableArray<Instruction> Instructions)
 {
     public Guid? ExpectedAttachType { get; init; }
-    public ExecutionEngine Engine { get; init; } = ExecutionEngine.Interpreter;
+    public ExecutionEngine Engine { get; init; } = ExecutionEngine.Jit;
     public WideImmediateResolver? WideImmediates { get; init; }
     /// <summary>The maps lddw map references index (object form), as the verifier sees them.</summary>
     public IReadOnlyList<Platform.MapDefinition> Maps { get; init; } = [];

@@ -1,0 +1,79 @@
+using System.Runtime.CompilerServices;
+using Ebpf.Isa;
+using Ebpf.Runtime.Interpretation;
+using Ebpf.Runtime.Programs;
+
+namespace Ebpf.Runtime.Jit;
+
+/// <summary>
+/// A program compiled by <see cref="JitCompiler"/>: one <see cref="System.Reflection.Emit.DynamicMethod"/> the .NET JIT
+/// turns into native code. Immutable; may run concurrently. Runs with the interpreter's conventions (same stack
+/// layout, helper context, faults and tail-call protocol).
+/// </summary>
+public sealed unsafe class JitExecutor : IProgramExecutor
+{
+    private readonly JitEntry _entry;
+    private readonly int _stackBytes;
+    private readonly bool _checked;
+    private readonly Instruction[] _code;
+
+    internal JitExecutor(JitEntry entry, Instruction[] code, HelperTable helpers, JitOptions options, TimeSpan compileTime, int ilSize)
+    {
+        _entry = entry;
+        _code = code;
+        Helpers = helpers;
+        Options = options;
+        CompileTime = compileTime;
+        IlSize = ilSize;
+        _stackBytes = options.MaxCallDepth * Registers.StackSize;
+        _checked = options.Mode == ExecutionMode.Checked;
+    }
+
+    public ReadOnlySpan<Instruction> Program => _code;
+    public HelperTable Helpers { get; }
+    public JitOptions Options { get; }
+
+    /// <summary>Time spent translating to IL and in the .NET JIT.</summary>
+    public TimeSpan CompileTime { get; }
+
+    /// <summary>Bytes of IL generated.</summary>
+    public int IlSize { get; }
+
+    /// <summary>Runs once. The stack is not cleared: verified programs never read stack bytes they did not write.</summary>
+    [SkipLocalsInit]
+    public ulong Run(in ExecutionRequest request)
+    {
+        if (_checked) return RunChecked(request);
+        byte* stack = stackalloc byte[_stackBytes];
+        var context = new HelperCallContext(request.R1, null, request.HelperState);
+        return _entry(request, (ulong)(stack + _stackBytes), ref context);
+    }
+
+    /// <summary>bpf_conformance convention, as <see cref="Interpreter.Run(Span{byte}, object?)"/>.</summary>
+    public ulong Run(Span<byte> memory, object? helperState = null)
+    {
+        fixed (byte* data = memory)
+        {
+            var region = new MemoryRegion((ulong)data, (ulong)memory.Length, MemoryAccess.ReadWrite, "memory");
+            return Run(new ExecutionRequest
+            {
+                R1 = (ulong)data,
+                R2 = (ulong)memory.Length,
+                Regions = new ReadOnlySpan<MemoryRegion>(in region),
+                Packet = region,
+                HelperState = helperState,
+            });
+        }
+    }
+
+    [SkipLocalsInit]
+    private ulong RunChecked(in ExecutionRequest request)
+    {
+        byte* stack = stackalloc byte[_stackBytes];
+        var regions = new MemoryRegionSet(request.Regions.Length + 4);
+        foreach (var region in request.Regions) regions.Add(region);
+        regions.Add(new MemoryRegion((ulong)stack, (ulong)_stackBytes, MemoryAccess.ReadWrite, "stack"));
+        var context = new HelperCallContext(request.R1, regions, request.HelperState);
+        return _entry(request, (ulong)(stack + _stackBytes), ref context);
+    }
+}

@@ -1,0 +1,42 @@
+using Ebpf.Runtime.Interpretation;
+
+namespace Ebpf.Runtime.Jit;
+
+/// <summary>How <see cref="JitCompiler"/> compiles a program. The defaults compile the unchecked fast path.</summary>
+public sealed class JitOptions
+{
+    /// <summary>Checked mode emits a region check before every memory access, as the interpreter's checked mode does.</summary>
+    public ExecutionMode Mode { get; init; } = ExecutionMode.Unchecked;
+
+    /// <summary>Maximum number of instructions one run may execute; 0 means unlimited (and costs nothing).</summary>
+    public long InstructionBudget { get; init; }
+
+    /// <summary>Frames (of 512 stack bytes each) available to local calls, including the entry frame.</summary>
+    public int MaxCallDepth { get; init; } = InterpreterOptions.DefaultMaxCallDepth;
+
+    /// <summary>Resolves lddw pseudo sources at compile time; without it such a program fails to compile.</summary>
+    public WideImmediateResolver? ResolveWideImmediate { get; init; }
+
+    /// <summary>
+    /// Call helpers that are static or non-virtual instance methods directly (the .NET JIT may inline them) instead
+    /// of through their delegate. Off only to measure what direct calls gain.
+    /// </summary>
+    public bool DirectHelperCalls { get; init; } = true;
+
+    /// <summary>The options the interpreter would run the same program with.</summary>
+    public InterpreterOptions ToInterpreterOptions() => new()
+    {
+        Mode = Mode,
+        InstructionBudget = InstructionBudget,
+        MaxCallDepth = MaxCallDepth,
+        ResolveWideImmediate = ResolveWideImmediate,
+    };
+
+    public static JitOptions From(InterpreterOptions options) => new()
+    {
+        Mode = options.Mode,
+        InstructionBudget = options.InstructionBudget,
+        MaxCallDepth = options.MaxCallDepth,
+        ResolveWideImmediate = options.ResolveWideImmediate,
+    };
+}

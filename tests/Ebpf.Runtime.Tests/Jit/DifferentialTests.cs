@@ -1,0 +1,131 @@
+using Ebpf.Isa;
+using Ebpf.Runtime.Interpretation;
+using Ebpf.Runtime.Jit;
+using Xunit.Abstractions;
+
+namespace Ebpf.Runtime.Tests.Jit;
+
+/// <summary>
+/// Differential property test: random valid programs (see <see cref="RandomProgramGenerator"/>) must give the same
+/// r0 (or the same fault) and leave the same memory, including the dumped stack, in the JIT as in the interpreter.
+/// Set EBPF_DIFF_SEED to replay a run; EBPF_LONG_TESTS=1 runs many more programs.
+/// </summary>
+public class DifferentialTests(ITestOutputHelper output)
+{
+    private static bool Long => Environment.GetEnvironmentVariable("EBPF_LONG_TESTS") == "1";
+
+    [Fact]
+    public void JitMatchesInterpreterOnRandomPrograms()
+    {
+        int count = Long ? 100_000 : 2_000;
+        int baseSeed = int.TryParse(Environment.GetEnvironmentVariable("EBPF_DIFF_SEED"), out int fixedSeed)
+            ? fixedSeed : Random.Shared.Next();
+        output.WriteLine($"base seed {baseSeed} (EBPF_DIFF_SEED={baseSeed} replays this run), {count} programs; program i uses seed base + i");
+        var stats = RunMany(baseSeed, count);
+        output.WriteLine(stats.ToString());
+    }
+
+    [Fact]
+    public void JitMatchesInterpreterOnFixedSeeds()
+    {
+        var stats = RunMany(20261125, 500);
+        output.WriteLine(stats.ToString());
+        // The generator must exercise what it promises, or the comparison proves little.
+        Assert.True(stats.Instructions > 500 * 50, stats.ToString());
+        Assert.True(stats.Stopped > 0 && stats.Completed > 400, stats.ToString());
+        Assert.True(stats.WithLocalCalls > 100, stats.ToString());
+    }
+
+    private sealed record Stats
+    {
+        public int Completed, Stopped, WithLocalCalls;
+        public long Instructions, ExecutedInstructions, CompileTicks, FirstRunTicks;
+        public override string ToString() =>
+            $"{Completed} ran to exit/stop with equal results ({Stopped} stopped by a helper or a legacy load), " +
+            $"{WithLocalCalls} with local calls, {Instructions} instructions generated, {ExecutedInstructions} executed (interpreter count); " +
+            $"IL generation {TimeSpan.FromTicks(CompileTicks * TimeSpan.TicksPerSecond / System.Diagnostics.Stopwatch.Frequency).TotalMilliseconds:F0} ms, " +
+            $"first runs (incl. .NET JIT) {TimeSpan.FromTicks(FirstRunTicks * TimeSpan.TicksPerSecond / System.Diagnostics.Stopwatch.Frequency).TotalMilliseconds:F0} ms";
+    }
+
+    private static Stats RunMany(int baseSeed, int count)
+    {
+        var helpers = TestHelpers();
+        var stats = new Stats();
+        for (int i = 0; i < count; i++)
+        {
+            int seed = unchecked(baseSeed + i);
+            var program = new RandomProgramGenerator(seed).Generate();
+            stats.Instructions += program.Length;
+            if (program.Any(insn => insn.Opcode == OpCodes.Call && insn.Src == PseudoSource.LocalCall)) stats.WithLocalCalls++;
+            var mode = i % 4 == 3 ? ExecutionMode.Checked : ExecutionMode.Unchecked;
+            var interpreter = new Interpreter(program, helpers, new InterpreterOptions { Mode = mode, InstructionBudget = 1_000_000 });
+            long compileStart = System.Diagnostics.Stopwatch.GetTimestamp();
+            var jit = JitCompiler.Compile(program, helpers, new JitOptions { Mode = mode, DirectHelperCalls = i % 3 != 2 });
+            stats.CompileTicks += System.Diagnostics.Stopwatch.GetTimestamp() - compileStart;
+
+            var memory = new byte[RandomProgramGenerator.MemorySize];
+            new Random(seed).NextBytes(memory);
+            var jitMemory = memory.ToArray();
+
+            string expected = Outcome(() => RunCounting(interpreter, memory, ref stats.ExecutedInstructions));
+            long runStart = System.Diagnostics.Stopwatch.GetTimestamp();
+            string actual = Outcome(() => jit.Run(jitMemory));
+            stats.FirstRunTicks += System.Diagnostics.Stopwatch.GetTimestamp() - runStart;
+            if (expected != actual || !memory.AsSpan().SequenceEqual(jitMemory))
+            {
+                int at = memory.AsSpan().CommonPrefixLength(jitMemory);
+                Assert.Fail($"seed {seed} (base {baseSeed}, program {i}, {mode}, direct helpers {i % 3 != 2}): " +
+                    $"interpreter {expected}, JIT {actual}" +
+                    (at < memory.Length ? $"; memory differs first at byte {at}: {memory[at]:x2} vs {jitMemory[at]:x2}" : "") +
+                    $"\n{Disassembler.Listing(program)}");
+            }
+            stats.Completed++;
+            if (RandomProgramGenerator.StoppedEarly(expected)) stats.Stopped++;
+        }
+        return stats;
+    }
+
+    private static ulong RunCounting(Interpreter interpreter, byte[] memory, ref long executed)
+    {
+        unsafe
+        {
+            fixed (byte* data = memory)
+            {
+                var region = new MemoryRegion((ulong)data, (ulong)memory.Length, MemoryAccess.ReadWrite, "memory");
+                ulong result = interpreter.Run(new ExecutionRequest
+                {
+                    R1 = (ulong)data,
+                    R2 = (ulong)memory.Length,
+                    Regions = new ReadOnlySpan<MemoryRegion>(in region),
+                    Packet = region,
+                }, out long count);
+                executed += count;
+                return result;
+            }
+        }
+    }
+
+    private static string Outcome(Func<ulong> run)
+    {
+        try
+        {
+            return $"r0 = 0x{run():x}";
+        }
+        catch (ProgramExecutionException e)
+        {
+            return $"{e.GetType().Name}: {e.Message}";
+        }
+    }
+
+    /// <summary>A static mixing helper (called directly) and a lambda (instance target) that sometimes stops the program.</summary>
+    internal static HelperTable TestHelpers() => new HelperTable()
+        .Add(RandomProgramGenerator.MixHelper, "mix", Mix)
+        .Add(RandomProgramGenerator.StopHelper, "maybe_stop", (ulong r1, ulong r2, ulong r3, ulong r4, ulong r5, ref HelperCallContext context) =>
+        {
+            if ((r1 & 0xf) == 3) context.RequestStop(RandomProgramGenerator.StopMarker ^ r2);
+            return r1 + r2 * 3 + (ulong)context.ProgramCounter;
+        });
+
+    private static ulong Mix(ulong r1, ulong r2, ulong r3, ulong r4, ulong r5, ref HelperCallContext context) =>
+        (r1 * 0x9E37_79B9_7F4A_7C15UL) ^ (r2 << 7) ^ r3 ^ (r4 >> 3) ^ (r5 * 3) ^ (ulong)context.ProgramCounter;
+}
