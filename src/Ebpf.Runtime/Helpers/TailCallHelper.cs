@@ -1,0 +1,31 @@
+using Ebpf.Platform;
+using Ebpf.Runtime.Interpretation;
+using Ebpf.Runtime.Maps;
+using Ebpf.Runtime.Programs;
+
+namespace Ebpf.Runtime.Helpers;
+
+/// <summary>
+/// bpf_tail_call (5): ends the calling program and has the invoker run <c>prog_array[index]</c> with the same
+/// context (<see cref="InvocationState.PendingTailCall"/>). An empty or out-of-range slot gives -6; after
+/// <see cref="InvocationState.MaxTailCalls"/> tail calls in one invocation the next gives -27. On failure the caller
+/// simply continues.
+/// </summary>
+public static class TailCallHelper
+{
+    public static ulong TailCall(ulong ctx, ulong programArray, ulong index, ulong r4, ulong r5, ref HelperCallContext call)
+    {
+        var map = MapHelpers.Resolve(programArray, GlobalHelpers.TailCall, ref call);
+        // Only an invocation (EbpfProgram.Invoke) can run the callee; a bare interpreter run has no invoker.
+        if (map is not ProgramArrayMap programs || call.State is not InvocationState state ||
+            programs.GetProgram((uint)index) is not EbpfProgram callee)
+            return Fail(EbpfResult.InvalidArgument);
+        if (state.TailCallCount >= InvocationState.MaxTailCalls) return Fail(EbpfResult.NoMoreTailCalls);
+        state.TailCallCount++;
+        state.PendingTailCall = callee;
+        call.RequestStop(0);
+        return 0;
+    }
+
+    private static ulong Fail(EbpfResult result) => (ulong)-(long)result;
+}

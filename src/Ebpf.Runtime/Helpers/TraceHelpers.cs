@@ -1,0 +1,40 @@
+using Ebpf.Runtime.Interpretation;
+using Ebpf.Runtime.Memory;
+using Ebpf.Runtime.Programs;
+using Ebpf.Runtime.Tracing;
+
+namespace Ebpf.Runtime.Helpers;
+
+/// <summary>
+/// bpf_trace_printk2-5 (12-15): write one formatted line to the <see cref="TraceLog"/>. They return the number of
+/// bytes of text written, 0 when tracing is off (nobody reads the log), or -1 for a format of the wrong size or one
+/// that breaks <see cref="TracePrintkFormat"/>'s rules.
+/// </summary>
+public static class TraceHelpers
+{
+    private const ulong Failure = ulong.MaxValue; // -1
+
+    public static ulong TracePrintk2(ulong format, ulong size, ulong r3, ulong r4, ulong r5, ref HelperCallContext call) =>
+        Print(format, size, [], ref call);
+
+    public static ulong TracePrintk3(ulong format, ulong size, ulong a3, ulong r4, ulong r5, ref HelperCallContext call) =>
+        Print(format, size, [a3], ref call);
+
+    public static ulong TracePrintk4(ulong format, ulong size, ulong a3, ulong a4, ulong r5, ref HelperCallContext call) =>
+        Print(format, size, [a3, a4], ref call);
+
+    public static ulong TracePrintk5(ulong format, ulong size, ulong a3, ulong a4, ulong a5, ref HelperCallContext call) =>
+        Print(format, size, [a3, a4, a5], ref call);
+
+    private static ulong Print(ulong format, ulong size, ReadOnlySpan<ulong> arguments, ref HelperCallContext call)
+    {
+        // The size is checked before anything else, as in eBPF for Windows; the format itself only when tracing is on.
+        if (size is < TracePrintkFormat.MinimumFormatSize or > TracePrintkFormat.MaximumFormatSize) return Failure;
+        if (!TraceLog.IsEnabled) return 0;
+        var bytes = HelperMemory.Readable(ref call, format, size);
+        if (!TracePrintkFormat.TryFormat(bytes, arguments, out string text, out int byteCount)) return Failure;
+        var state = call.State as InvocationState;
+        TraceLog.Write(state?.Program?.Name ?? "", state?.Processor ?? ProcessorSlots.Current, text);
+        return (ulong)byteCount;
+    }
+}

@@ -1,0 +1,242 @@
+using System.Collections.Concurrent;
+using System.Diagnostics;
+using Ebpf.Elf;
+using Ebpf.Isa;
+using Ebpf.Platform;
+using Ebpf.Runtime.Extensions;
+using Ebpf.Runtime.Helpers;
+using Ebpf.Runtime.Interpretation;
+using Ebpf.Runtime.Maps;
+using Ebpf.Runtime.Memory;
+using Ebpf.Runtime.Pinning;
+using Ebpf.Runtime.Programs;
+using Ebpf.Runtime.Tracing;
+
+namespace Ebpf.Runtime.Objects;
+
+/// <summary>
+/// The execution context: an <see cref="ExtensionRegistry"/> wired to the core helpers (and a verifier, when
+/// given), a <see cref="PinNamespace"/>, and what turns an opened <see cref="BpfObject"/> into maps and running
+/// programs (<see cref="Load(BpfObject, ObjectLoadOptions?)"/>) and runs a program on test input
+/// (<see cref="TestRun"/>, as <c>bpf_prog_test_run_opts</c>).
+/// </summary>
+public sealed class EbpfRuntime : IProgramResolver
+{
+    private readonly ConcurrentDictionary<uint, EbpfProgram> _programs = new();
+
+    /// <param name="verifier">Proves programs safe at load; without one, only loads with <see cref="ObjectLoadOptions.Unverified"/> succeed.</param>
+    /// <param name="pins">The pin namespace LIBBPF_PIN_BY_NAME maps use; a private one when null.</param>
+    public EbpfRuntime(IProgramVerifier? verifier = null, PinNamespace? pins = null, EpochManager? epochs = null)
+    {
+        Extensions = new ExtensionRegistry(CoreHelpers.Find, verifier, epochs, new SectionRegistry());
+        Pins = pins ?? new PinNamespace();
+    }
+
+    public ExtensionRegistry Extensions { get; }
+    public PinNamespace Pins { get; }
+    public SectionRegistry Sections => Extensions.Sections;
+
+    /// <summary>Loads an extension: its sections, program types and hooks become available.</summary>
+    public EbpfRuntime Use(IExtension extension)
+    {
+        Extensions.Load(extension);
+        return this;
+    }
+
+    /// <summary>Opens an object file with this runtime's sections and loads it.</summary>
+    public LoadedObject Load(string path, ObjectLoadOptions? options = null) =>
+        Load(BpfObject.Open(path, new BpfObjectOpenOptions { Sections = Sections }), options);
+
+    /// <summary>
+    /// Creates the object's maps (global data sections become one-entry arrays holding their initial bytes;
+    /// LIBBPF_PIN_BY_NAME maps reuse a compatible pinned map or are pinned), loads every entry program against
+    /// the extension that claims its section (map references resolve to map handles and global-data addresses),
+    /// then fills program arrays and map-in-maps from their declared initial slots. Any failure undoes the load.
+    /// </summary>
+    public LoadedObject Load(BpfObject obj, ObjectLoadOptions? options = null)
+    {
+        ArgumentNullException.ThrowIfNull(obj);
+        options ??= ObjectLoadOptions.Default;
+        var maps = new List<EbpfMap>(obj.Maps.Length);
+        var programs = new List<EbpfProgram>();
+        var reused = new HashSet<string>(StringComparer.Ordinal);
+        try
+        {
+            foreach (var declared in obj.Maps) maps.Add(CreateMap(obj, declared, reused));
+            var addresses = new ObjectMapAddresses(maps);
+            var definitions = obj.Maps.Select(m => m.Definition).ToArray();
+            foreach (var program in obj.Programs)
+            {
+                if (program.Kind != BpfProgramKind.Entry) continue;
+                var loaded = LoadProgram(obj, program, addresses.TryResolve, definitions, options);
+                programs.Add(loaded);
+                _programs[loaded.Id] = loaded;
+            }
+            var loadedObject = new LoadedObject(obj, Extensions, maps, programs, reused);
+            for (int i = 0; i < obj.Maps.Length; i++)
+            {
+                if (!reused.Contains(obj.Maps[i].Name)) FillInitialSlots(obj, obj.Maps[i], maps[i], loadedObject);
+            }
+            EbpfEventSource.Log.ObjectLoaded(obj.Name, programs.Count, maps.Count);
+            return loadedObject;
+        }
+        catch
+        {
+            foreach (var program in programs)
+            {
+                Extensions.UnloadProgram(program);
+                _programs.TryRemove(program.Id, out _);
+            }
+            foreach (var map in maps) map.Dispose();
+            throw;
+        }
+    }
+
+    /// <summary>The program with this id, if this runtime loaded it (PROG_ARRAY updates from user mode carry ids).</summary>
+    public IProgramReference? ResolveProgram(uint id) =>
+        _programs.TryGetValue(id, out var program) && program.IsBound ? program : null;
+
+    /// <summary>
+    /// Runs <paramref name="program"/> on a context its extension builds from <see cref="TestRunOptions.ContextIn"/>
+    /// and <see cref="TestRunOptions.DataIn"/>, <see cref="TestRunOptions.Repeat"/> times (0 counts as 1). A program
+    /// type whose extension cannot build test contexts, or input the context refuses, gives
+    /// <see cref="EbpfResult.InvalidArgument"/>.
+    /// </summary>
+    public unsafe TestRunResult TestRun(EbpfProgram program, TestRunOptions? options = null)
+    {
+        ArgumentNullException.ThrowIfNull(program);
+        options ??= TestRunOptions.Default;
+        if (options.Repeat < 0)
+            throw new EbpfException(EbpfResult.InvalidArgument, $"test run of {program.Name}: repeat must not be negative, not {options.Repeat}");
+        int repeat = Math.Max(1, options.Repeat);
+        var provider = Extensions.FindProgramInformation(program.ProgramType);
+        var factory = provider?.ContextFactory ?? throw new EbpfException(EbpfResult.InvalidArgument,
+            provider is null
+                ? $"test run of {program.Name}: no extension serves program type '{program.ProgramTypeName}' ({program.ProgramType})"
+                : $"test run of {program.Name}: the '{program.ProgramTypeName}' extension ({provider.Name}) cannot build test contexts");
+
+        ProgramContext context;
+        try
+        {
+            context = factory.Create(options.ContextIn.Span, options.DataIn.Span);
+        }
+        catch (ArgumentException e)
+        {
+            throw new EbpfException(EbpfResult.InvalidArgument, $"test run of {program.Name} ({program.ProgramTypeName}): {e.Message}");
+        }
+
+        using (context)
+        {
+            var regions = context.Regions();
+            ulong r0 = 0;
+            long start = Stopwatch.GetTimestamp();
+            for (int i = 0; i < repeat; i++)
+            {
+                var result = program.Invoke(context.Context, regions);
+                if (!result.Ran)
+                    throw new EbpfException(result.Result, $"test run of {program.Name}: the program did not run; its extension is not available");
+                r0 = result.ReturnValue;
+            }
+            double elapsed = Stopwatch.GetElapsedTime(start).TotalNanoseconds;
+            var contextOut = context.ContextBytes.ToArray();
+            // The data pointers are addresses in this process: meaningless to the caller, so they are cleared.
+            var layout = program.VerifiedAgainst.Descriptor.Context;
+            foreach (int offset in (ReadOnlySpan<int>)[layout.Data, layout.End, layout.Meta])
+            {
+                if (offset >= 0 && offset + 8 <= contextOut.Length) contextOut.AsSpan(offset, 8).Clear();
+            }
+            return new TestRunResult(r0, context.Data.ToArray(), contextOut, (ulong)(elapsed / repeat), repeat);
+        }
+    }
+
+    private EbpfMap CreateMap(BpfObject obj, BpfMap declared, HashSet<string> reused)
+    {
+        if (declared.PlatformType is null)
+            throw new EbpfException(EbpfResult.InvalidArgument,
+                $"{obj.FileName}: map '{declared.Name}' has type {declared.RawType}, which this platform does not know");
+        EbpfMap map;
+        try
+        {
+            map = MapFactory.CreateOrReusePinned(declared.Definition, declared.Name, Pins, out bool wasPinned, programResolver: this);
+            if (wasPinned) reused.Add(declared.Name);
+        }
+        catch (EbpfMapException e)
+        {
+            throw new EbpfException(e.Result, $"{obj.FileName}: creating map '{declared.Name}' failed: {e.Message}");
+        }
+        if (!declared.InitialData.IsDefaultOrEmpty && !reused.Contains(declared.Name))
+        {
+            // Global data: a one-entry array whose value is the section's bytes.
+            var result = map.TryUpdate(BitConverter.GetBytes(0u), declared.InitialData.AsSpan());
+            if (result != EbpfResult.Success)
+            {
+                map.Dispose();
+                throw new EbpfException(result, $"{obj.FileName}: initialising map '{declared.Name}' with {declared.InitialData.Length} bytes failed");
+            }
+        }
+        return map;
+    }
+
+    private EbpfProgram LoadProgram(BpfObject obj, BpfProgram program, WideImmediateResolver resolver,
+        IReadOnlyList<MapDefinition> maps, ObjectLoadOptions options)
+    {
+        var mapping = Sections.Resolve(program.SectionName) ?? program.SectionMapping ?? throw new EbpfException(EbpfResult.InvalidArgument,
+            $"{obj.FileName}: program {program.Name} is in section '{program.SectionName}', which no loaded extension claims " +
+            $"(known sections: {string.Join(", ", Sections.Mappings.Select(m => m.IsPrefix ? m.Section + "*" : m.Section))})");
+        if (program.UnresolvedCalls.Length > 0)
+        {
+            var call = program.UnresolvedCalls[0];
+            throw new EbpfException(EbpfResult.ProgramLoadFailed,
+                $"{obj.FileName}: program {program.Name} calls '{call.Symbol}' at instruction {call.InstructionIndex}, which the object does not define");
+        }
+        var request = new ProgramLoadRequest(program.Name, program.SectionName, mapping.ProgramType, program.Instructions)
+        {
+            ExpectedAttachType = mapping.AttachType,
+            Engine = options.Engine,
+            WideImmediates = resolver,
+            Maps = maps,
+            Unverified = options.Unverified,
+        };
+        try
+        {
+            return Extensions.LoadProgram(request);
+        }
+        catch (Exception e) when (e is ProgramLoadException or InstructionDecodeException)
+        {
+            throw new EbpfException(EbpfResult.ProgramLoadFailed, $"{obj.FileName}: program {program.Name} (section {program.SectionName}): {e.Message}");
+        }
+    }
+
+    private static void FillInitialSlots(BpfObject obj, BpfMap declared, EbpfMap map, LoadedObject loaded)
+    {
+        foreach (var (slot, name) in declared.InitialSlots)
+        {
+            // A slot index is a u32 key, zero-extended for wider map-in-map keys.
+            var key = new byte[Math.Max(sizeof(uint), map.KeySize)];
+            BitConverter.TryWriteBytes(key, (uint)slot);
+            switch (map)
+            {
+                case ProgramArrayMap programs:
+                    if (!loaded.Programs.TryGetValue(name, out var program))
+                        throw new EbpfException(EbpfResult.InvalidArgument,
+                            $"{obj.FileName}: program array '{declared.Name}' slot {slot} names '{name}', which is not a loaded program of the object");
+                    var stored = programs.TrySetProgram((uint)slot, program);
+                    if (stored != EbpfResult.Success)
+                        throw new EbpfException(stored,
+                            $"{obj.FileName}: program array '{declared.Name}' slot {slot}: cannot store {name} ({program.ProgramTypeName})");
+                    break;
+                case MapOfMaps outer:
+                    if (!loaded.Maps.TryGetValue(name, out var inner))
+                        throw new EbpfException(EbpfResult.InvalidArgument,
+                            $"{obj.FileName}: map-in-map '{declared.Name}' slot {slot} names '{name}', which is not a map of the object");
+                    var set = outer.TrySetInnerMap(key.AsSpan(0, outer.KeySize), inner);
+                    if (set != EbpfResult.Success)
+                        throw new EbpfException(set, $"{obj.FileName}: map-in-map '{declared.Name}' slot {slot}: cannot store map '{name}'");
+                    break;
+                default:
+                    throw new EbpfException(EbpfResult.InvalidArgument,
+                        $"{obj.FileName}: map '{declared.Name}' ({map.Type}) declares initial slots, but only program arrays and map-in-maps take them");
+            }
+        }
+    }
+}

@@ -1,0 +1,107 @@
+using Ebpf.Platform;
+using Ebpf.Runtime.Maps;
+using Ebpf.Runtime.Tests.Maps;
+using static Ebpf.Runtime.Tests.Helpers.HelperHarness;
+
+namespace Ebpf.Runtime.Tests.Helpers;
+
+public unsafe class TailCallTests
+{
+    private static EbpfMap ProgramArray(uint entries = 4) => MapFactory.Create(new MapDefinition(MapType.ProgArray, 4, 4, entries), "progs");
+
+    private static EbpfMap Counter() => MapFactory.Create(new MapDefinition(MapType.Array, 4, 8, 1), "runs");
+
+    /// <summary>Counts a run in counter[0], then tail-calls prog_array[slot]; returns the helper's result when it fails.</summary>
+    private static string CountAndTailCall(EbpfMap counter, EbpfMap programs, uint slot) => $"""
+        mov %r6, %r1
+        stw [%r10-4], 0
+        lddw %r1, 0x{counter.Handle:x}
+        mov %r2, %r10
+        add %r2, -4
+        call 1
+        jeq %r0, 0, +2
+        mov %r1, 1
+        lock add [%r0], %r1
+        mov %r1, %r6
+        lddw %r2, 0x{programs.Handle:x}
+        mov %r3, {slot}
+        call 5
+        exit
+        """;
+
+    [Fact]
+    public void ThirtyFourthTailCallFailsWithNoMoreTailCalls()
+    {
+        using var programs = ProgramArray();
+        using var counter = Counter();
+        var registry = NewRegistry();
+        var self = Load(registry, "again", CountAndTailCall(counter, programs, 0));
+        ((ProgramArrayMap)programs).SetProgram(0, self);
+
+        Assert.Equal(-(long)EbpfResult.NoMoreTailCalls, Signed(Invoke(self)));
+        // 1 + 33 programs ran; the 34th tail call returned -27 to the last of them.
+        Assert.Equal(34ul, Bytes.As<ulong>(counter.Lookup(Bytes.Of(0u))));
+
+        // The count is per invocation: the next one starts from zero again.
+        Assert.Equal(-(long)EbpfResult.NoMoreTailCalls, Signed(Invoke(self)));
+        Assert.Equal(68ul, Bytes.As<ulong>(counter.Lookup(Bytes.Of(0u))));
+    }
+
+    [Fact]
+    public void EmptyOrOutOfRangeSlotFailsWithInvalidArgumentAndTheCallerContinues()
+    {
+        using var programs = ProgramArray(entries: 2);
+        using var counter = Counter();
+        var registry = NewRegistry();
+        var empty = Load(registry, "empty", CountAndTailCall(counter, programs, 1));
+        var outOfRange = Load(registry, "range", CountAndTailCall(counter, programs, 7));
+        Assert.Equal(-(long)EbpfResult.InvalidArgument, Signed(Invoke(empty)));
+        Assert.Equal(-(long)EbpfResult.InvalidArgument, Signed(Invoke(outOfRange)));
+        Assert.Equal(2ul, Bytes.As<ulong>(counter.Lookup(Bytes.Of(0u))));
+    }
+
+    [Fact]
+    public void ChainRunsEachTargetWithTheSameContextAndReturnsTheLastResult()
+    {
+        using var programs = ProgramArray();
+        var registry = NewRegistry();
+        // first: ctx->u32 at 16 += 1, tail-call slot 1; second: ctx->u32 at 16 * 10, return it.
+        var second = Load(registry, "second", """
+            ldxw %r0, [%r1+16]
+            mul %r0, 10
+            stxw [%r1+16], %r0
+            exit
+            """);
+        var first = Load(registry, "first", $"""
+            ldxw %r2, [%r1+16]
+            add %r2, 1
+            stxw [%r1+16], %r2
+            lddw %r2, 0x{programs.Handle:x}
+            mov %r3, 1
+            call 5
+            mov %r0, 999
+            exit
+            """);
+        ((ProgramArrayMap)programs).SetProgram(1, second);
+        using var context = new Ebpf.Runtime.Extensions.ProgramContext(32, 0, 0, 8);
+        context.ContextBytes[16] = 4;
+        var result = first.Invoke(context.Context);
+        Assert.Equal(50ul, result.ReturnValue);
+        Assert.Equal(50, context.ContextBytes[16]);
+    }
+
+    [Fact]
+    public void TailCallOutsideAnInvocationFails()
+    {
+        using var programs = ProgramArray();
+        var registry = NewRegistry();
+        ((ProgramArrayMap)programs).SetProgram(0, Load(registry, "target", "mov %r0, 1\nexit"));
+        // A bare interpreter run has nobody to run the target: the helper fails and the program goes on.
+        Assert.Equal(-(long)EbpfResult.InvalidArgument, Signed(Run($"""
+            lddw %r2, 0x{programs.Handle:x}
+            mov %r3, 0
+            call 5
+            exit
+            """)));
+    }
+}
