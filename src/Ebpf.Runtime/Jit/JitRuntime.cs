@@ -46,5 +46,5 @@ public static unsafe class JitRuntime
 
     [MethodImpl(MethodImplOptions.NoInlining)]
     private static void Fault(MemoryRegionSet regions, int pc, ulong address, ulong size, MemoryAccess access) =>
-        throw new MemoryAccessFaultException(pc, address, size, access, regions.Containing(address));
+        throw new MemoryAccessFaultException(pc, address, size, access, regions.Nearest(address));
 }
