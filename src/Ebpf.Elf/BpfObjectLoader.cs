@@ -13,8 +13,15 @@ namespace Ebpf.Elf;
 /// </summary>
 internal sealed class BpfObjectLoader
 {
-    /// <summary>Largest global-data section accepted: a hostile .bss must not make the loader allocate gigabytes.</summary>
+    /// <summary>Largest total of global data accepted: hostile .bss sections must not make the loader allocate gigabytes.</summary>
     private const ulong MaxGlobalDataSize = 64 << 20;
+    /// <summary>Largest linked program, in slots (the kernel's BPF_COMPLEXITY_LIMIT_INSNS).</summary>
+    private const int MaxProgramSlots = 1_000_000;
+    /// <summary>Largest total of linked slots over all programs: many small programs each linking one huge callee
+    /// would otherwise cost time and memory quadratic in the file size.</summary>
+    private const long MaxLinkedSlots = 16_000_000;
+    private long _linkedSlots;
+    private ILookup<int, ElfSymbol> _symbolsBySection = null!;
 
     private readonly string _fileName;
     private readonly ReadOnlyMemory<byte> _bytes;
@@ -46,6 +53,7 @@ internal sealed class BpfObjectLoader
     public BpfObject Load(string objectName)
     {
         _elf = ElfImage.Parse(_fileName, _bytes);
+        _symbolsBySection = _elf.Symbols.ToLookup(y => (int)y.SectionIndex);
         ReadBtf();
         var kinds = ClassifySections();
         ReadLegacyMaps(kinds);
@@ -140,7 +148,7 @@ internal sealed class BpfObjectLoader
         {
             if (kinds[s.Index] != BpfSectionKind.LegacyMaps || s.Size == 0) continue;
             if (!s.HasFileData) throw Error("legacy maps section has no data", s.Name);
-            var symbols = _elf.Symbols.Where(y => y.SectionIndex == s.Index && !y.IsSection && y.Type != ElfConstants.SttFile && y.Name.Length > 0)
+            var symbols = _symbolsBySection[s.Index].Where(y => !y.IsSection && y.Type != ElfConstants.SttFile && y.Name.Length > 0)
                 .OrderBy(y => y.Value).ToList();
             if (symbols.Count == 0) throw Error("legacy maps section has no map symbols", s.Name);
             ulong defSize = s.Size / (ulong)symbols.Count;
@@ -359,11 +367,14 @@ internal sealed class BpfObjectLoader
 
     private void ReadGlobalData(BpfSectionKind[] kinds)
     {
+        ulong globalDataTotal = 0;
         foreach (var s in _elf.Sections)
         {
             var kind = kinds[s.Index];
             if (kind is not (BpfSectionKind.Data or BpfSectionKind.ReadOnlyData or BpfSectionKind.Bss) || s.Size == 0) continue;
-            if (s.Size > MaxGlobalDataSize) throw Error($"global data section of {s.Size} bytes exceeds the {MaxGlobalDataSize}-byte limit", s.Name);
+            globalDataTotal += s.Size;
+            if (s.Size > MaxGlobalDataSize || globalDataTotal > MaxGlobalDataSize)
+                throw Error($"global data exceeds the {MaxGlobalDataSize}-byte limit", s.Name);
             var initial = s.HasFileData ? ImmutableArray.Create(_elf.Data(s).Span) : ImmutableArray.Create(new byte[s.Size]);
             _dataMapBySection[s.Index] = _maps.Count;
             _maps.Add(new BpfMap
@@ -381,6 +392,12 @@ internal sealed class BpfObjectLoader
     private void ReadCode()
     {
         bool anyProgramSection = _elf.Sections.Any(s => s.IsExecutable && s.Size > 0 && s.Index != _textIndex);
+        // Code sections of a real object never share bytes; overlapping ones (a fuzzed header table) would make
+        // decoding cost a multiple of the file size.
+        ulong codeBytes = 0;
+        foreach (var s in _elf.Sections)
+            if (s.IsExecutable && s.HasFileData) codeBytes += s.Size;
+        if (codeBytes > (ulong)_bytes.Length) throw Error($"code sections total {codeBytes} bytes, more than the file holds: they overlap");
         foreach (var s in _elf.Sections)
         {
             if (!s.IsExecutable || s.Size == 0) continue;
@@ -388,7 +405,7 @@ internal sealed class BpfObjectLoader
             if (s.Size % Instruction.Size != 0) throw Error($"code section size {s.Size} is not a multiple of 8", s.Name);
             var code = new CodeSection(s, Instruction.ReadAll(_elf.Data(s).Span));
             bool isText = s.Index == _textIndex;
-            var symbols = _elf.Symbols.Where(y => y.IsFunction && y.SectionIndex == s.Index && y.Name.Length > 0).OrderBy(y => y.Value).ThenBy(y => y.IsGlobal ? 0 : 1).ToList();
+            var symbols = _symbolsBySection[s.Index].Where(y => y.IsFunction && y.Name.Length > 0).OrderBy(y => y.Value).ThenBy(y => y.IsGlobal ? 0 : 1).ToList();
             int slots = code.Instructions.Length;
             for (int i = 0; i < symbols.Count; i++)
             {
@@ -421,11 +438,15 @@ internal sealed class BpfObjectLoader
 
     private void ReadCodeRelocations()
     {
+        ulong relocationBytes = 0;
         foreach (var r in _elf.Sections)
         {
             if (r.Type is not (ElfConstants.ShtRel or ElfConstants.ShtRela)) continue;
             if (r.Info >= (uint)_elf.Sections.Count) throw Error($"relocation section applies to section {r.Info}, which does not exist", r.Name);
             if (!_code.TryGetValue((int)r.Info, out var code)) continue; // debug, BTF and data relocations need no processing
+            // As for code: relocation tables that share bytes would multiply the work.
+            relocationBytes += r.Size;
+            if (relocationBytes > (ulong)_bytes.Length) throw Error("code relocation sections total more bytes than the file holds: they overlap", r.Name);
             if (r.Link != (uint)_elf.SymbolTableIndex)
                 throw Error($"relocation section links to section {r.Link}, not to the symbol table", r.Name);
             foreach (var rel in _elf.Relocations(r, code.Section))
@@ -488,6 +509,9 @@ internal sealed class BpfObjectLoader
         {
             if (placed.TryGetValue((section.Section.Index, function.Start), out int at)) return at;
             at = insns.Count;
+            if (at + function.Count > MaxProgramSlots || (_linkedSlots += function.Count) > MaxLinkedSlots)
+                throw Error($"program '{main.Name}' grows past the loader's limit of {MaxProgramSlots} slots per program " +
+                    $"or {MaxLinkedSlots} linked slots per object", mainSection.Section.Name);
             placed[(section.Section.Index, function.Start)] = at;
             insns.AddRange(section.Instructions.AsSpan(function.Start, function.Count));
             functions.Add((section, function, at));

@@ -163,4 +163,20 @@ public sealed class LoaderBehaviourTests
         var program = obj.Programs[0];
         Assert.Equal(program.SourceLines[^1], program.SourceLineAt(program.Instructions.Length - 1));
     }
+
+    [Fact]
+    public void OverlappingCodeSectionsAreRefusedBeforeTheyMultiplyWork()
+    {
+        // Make the (non-code) license section an executable section spanning the whole file.
+        var path = LlvmTools.Sample("bpf2bpf.o");
+        var dump = LlvmTools.ReadElf(path);
+        var bytes = File.ReadAllBytes(path);
+        ulong shoff = BinaryPrimitives.ReadUInt64LittleEndian(bytes.AsSpan(40));
+        int header = (int)shoff + dump.SectionNamed("license").Index * 64;
+        BinaryPrimitives.WriteUInt64LittleEndian(bytes.AsSpan(header + 8), 0x6); // SHF_ALLOC | SHF_EXECINSTR
+        BinaryPrimitives.WriteUInt64LittleEndian(bytes.AsSpan(header + 24), 0);
+        BinaryPrimitives.WriteUInt64LittleEndian(bytes.AsSpan(header + 32), (ulong)bytes.Length / 8 * 8);
+        var e = Assert.Throws<BpfObjectException>(() => BpfObject.Open(bytes, "overlap.o"));
+        Assert.Contains("overlap", e.Reason);
+    }
 }

@@ -8,7 +8,7 @@ namespace Ebpf.Elf.Tests;
 /// <summary>The samples (samples/*.c, built by samples/build.sh) against LLVM's reading of the same objects.</summary>
 public sealed class SampleTests
 {
-    private static readonly string[] Samples = ["maps.o", "map_in_map.o", "global_data.o", "bpf2bpf.o", "legacy_maps.o"];
+    private static readonly string[] Samples = ["maps.o", "map_in_map.o", "global_data.o", "bpf2bpf.o", "legacy_maps.o", "btf_kinds.o"];
 
     public static TheoryData<string> SampleNames => [.. Samples];
 
