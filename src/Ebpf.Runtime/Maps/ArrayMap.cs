@@ -23,14 +23,7 @@ public sealed unsafe class ArrayMap : EbpfMap
         ulong total = (ulong)_entryBytes * MaxEntries;
         if (total > int.MaxValue)
             throw new EbpfMapException(EbpfResult.ArithmeticOverflow, $"array map '{name}': {MaxEntries} x {_entryBytes} bytes is too large");
-        try
-        {
-            _values = (byte*)NativeMemory.AllocZeroed((nuint)total);
-        }
-        catch (OutOfMemoryException)
-        {
-            throw new EbpfMapException(EbpfResult.NoMemory, $"array map '{name}': cannot allocate {total} bytes");
-        }
+        _values = (byte*)NativeBlocks.AllocZeroed(total, $"array map '{name}'");
     }
 
     /// <summary>Address of element <paramref name="index"/> (per-CPU: slot 0); for direct array-data access.</summary>

@@ -1,6 +1,8 @@
 using System.Runtime.InteropServices;
 using Ebpf.Platform;
 
+using Ebpf.Runtime.Memory;
+
 namespace Ebpf.Runtime.Maps;
 
 /// <summary>ARRAY_OF_MAPS (7): a native array of inner map handles (0 = empty), swapped atomically.</summary>
@@ -9,7 +11,7 @@ public sealed unsafe class ArrayOfMapsMap : MapOfMaps
     private readonly nint* _slots;
 
     internal ArrayOfMapsMap(string name, MapDefinition definition, MapDefinition template, uint templateMapId) : base(name, definition, template, templateMapId) =>
-        _slots = (nint*)NativeMemory.AllocZeroed(MaxEntries, (nuint)sizeof(nint));
+        _slots = (nint*)NativeBlocks.AllocZeroed((ulong)MaxEntries * (ulong)sizeof(nint), $"ARRAY_OF_MAPS map '{name}'");
 
     private protected override nint FindHandle(byte* key)
     {

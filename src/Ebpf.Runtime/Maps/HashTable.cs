@@ -60,7 +60,7 @@ internal sealed unsafe class HashTable
         _epoch = epoch;
         _onUnlink = onUnlink;
         uint buckets = BitOperations.RoundUpToPowerOf2((uint)Math.Clamp(_maxEntries, 16, MaxBuckets));
-        _buckets = (nint*)NativeMemory.AllocZeroed(buckets, (nuint)sizeof(nint));
+        _buckets = (nint*)NativeBlocks.AllocZeroed((ulong)buckets * (ulong)sizeof(nint), "hash table buckets");
         _bucketMask = buckets - 1;
         int stripes = (int)Math.Min(buckets, MaxLockStripes);
         _locks = new Lock[stripes];

@@ -1,6 +1,8 @@
 using System.Runtime.InteropServices;
 using Ebpf.Platform;
 
+using Ebpf.Runtime.Memory;
+
 namespace Ebpf.Runtime.Maps;
 
 /// <summary>
@@ -23,7 +25,7 @@ public sealed unsafe class QueueStackMap : EbpfMap
         ulong total = (ulong)ValueStride * MaxEntries;
         if (total > int.MaxValue)
             throw new EbpfMapException(EbpfResult.ArithmeticOverflow, $"{definition.Type} map '{name}': {MaxEntries} x {ValueStride} bytes is too large");
-        _values = (byte*)NativeMemory.AllocZeroed((nuint)total);
+        _values = (byte*)NativeBlocks.AllocZeroed(total, $"{definition.Type} map '{name}'");
     }
 
     /// <summary>Values currently held.</summary>

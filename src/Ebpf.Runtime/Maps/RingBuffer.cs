@@ -1,6 +1,8 @@
 using System.Runtime.CompilerServices;
 using System.Runtime.InteropServices;
 
+using Ebpf.Runtime.Memory;
+
 namespace Ebpf.Runtime.Maps;
 
 /// <summary>
@@ -34,7 +36,7 @@ internal sealed unsafe class RingBuffer
         _capacity = capacity;
         _mask = capacity - 1;
         _signal = signal;
-        _data = (byte*)NativeMemory.AllocZeroed(capacity);
+        _data = (byte*)NativeBlocks.AllocZeroed(capacity, "ring buffer");
     }
 
     public uint Capacity => _capacity;

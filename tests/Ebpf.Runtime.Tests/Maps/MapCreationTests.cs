@@ -31,6 +31,18 @@ public class MapCreationTests
         Assert.Contains("'bad'", error.Message);
     }
 
+    [Theory]
+    [InlineData(MapType.Array)]
+    [InlineData(MapType.PercpuArray)]
+    [InlineData(MapType.Queue)]
+    public void OversizedStorageIsAnArithmeticOverflow(MapType type)
+    {
+        uint keySize = type == MapType.Queue ? 0u : 4u;
+        var error = Assert.Throws<EbpfMapException>(() => MapFactory.Create(new MapDefinition(type, keySize, 1 << 20, 1 << 20), "huge"));
+        Assert.Equal(EbpfResult.ArithmeticOverflow, error.Result);
+        Assert.Contains("'huge'", error.Message);
+    }
+
     [Fact]
     public void NamesMustBeShorterThan64Characters()
     {
