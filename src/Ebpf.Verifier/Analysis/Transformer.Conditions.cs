@@ -83,6 +83,8 @@ internal sealed partial class Transformer
 
     private void AssumeNullness(int l, ConditionOp op)
     {
+        // uvalue is the region's base address: only a pointer at offset 0 equals it, so only that tests nullness.
+        if ((T(l) & (Shared | Socket)) != 0 && _s.Zone.Get(Off(l)) != Interval.Const(0)) return;
         var u = UView(l);
         switch (op)
         {

@@ -5,16 +5,21 @@ namespace Ebpf.Verifier.Tests.Corpus;
 
 /// <summary>
 /// The shared corpus against PREVAIL's verdicts (expectations.tsv): accept most "pass" programs, refuse every
-/// "reject" program. Prints per-directory counts, total and slowest verification time and peak memory.
+/// "reject" program. Prints per-directory counts, total and slowest verification time and peak memory. The default
+/// run covers every directory but the large Cilium objects; EBPF_LONG_TESTS=1 verifies the whole corpus.
 /// </summary>
 public sealed class CorpusTests(ITestOutputHelper output)
 {
-    private const double MinimumPassAcceptedShare = 0.0;
+    private static readonly bool Long = Environment.GetEnvironmentVariable("EBPF_LONG_TESTS") == "1";
+    /// <summary>"pass" programs accepted at the last measurement: the whole corpus, and without the Cilium directories.</summary>
+    private const int MinimumPassAcceptedAll = 0;
+    private const int MinimumPassAcceptedQuick = 182;
 
     [Fact]
     public void AgreesWithPrevailVerdicts()
     {
-        var rows = CorpusRow.Load(Path.Combine(CorpusVerification.Root, "expectations.tsv"));
+        var rows = CorpusRow.Load(Path.Combine(CorpusVerification.Root, "expectations.tsv"))
+            .Where(r => Long || !r.Directory.StartsWith("cilium", StringComparison.Ordinal)).ToList();
         var options = VerifierOptions.Default with { CheckTermination = false };
         var outcomes = new List<CorpusVerification.Outcome>();
         var total = Stopwatch.StartNew();
@@ -46,6 +51,7 @@ public sealed class CorpusTests(ITestOutputHelper output)
             output.WriteLine($"ACCEPTED expected_failure {o.Row.Object} {o.Row.Section}/{o.Row.Function}");
 
         Assert.All(allReject, o => Assert.False(o.Accepted == true, $"{o.Row.Object} {o.Row.Section} must be refused"));
-        Assert.True(passAccepted >= MinimumPassAcceptedShare * allPass.Count, $"pass accepted {passAccepted}/{allPass.Count}");
+        int minimum = Long ? MinimumPassAcceptedAll : MinimumPassAcceptedQuick;
+        Assert.True(passAccepted >= minimum, $"pass accepted {passAccepted}/{allPass.Count}, below the {minimum} measured before");
     }
 }
