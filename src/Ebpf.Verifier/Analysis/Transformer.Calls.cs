@@ -169,6 +169,8 @@ internal sealed partial class Transformer
 
         ClobberAfterCall();
         if (proto.ReallocatePacket) InvalidatePacketPointers();
+        int origin = _pc + 1;
+        _s.ClearOrigin(origin);
         switch (proto.ReturnType)
         {
             case ReturnType.Integer or ReturnType.IntegerOrNoReturnIfSucceed:
@@ -188,7 +190,7 @@ internal sealed partial class Transformer
                 }
                 else
                 {
-                    _s.SetKind(0, 0, new RegisterKind(Shared, RegisterKind.UnknownMap, Interval.Const(smallestValue)));
+                    _s.SetKind(0, 0, new RegisterKind(Shared, RegisterKind.UnknownMap, Interval.Const(smallestValue), Origin: origin));
                     _s.Zone.Assign(Off(0), Interval.Const(0));
                 }
                 _s.Zone.Assign(Uv(0), MaybeNull);
@@ -202,7 +204,7 @@ internal sealed partial class Transformer
                 break;
             case ReturnType.PtrToSocketOrNull or ReturnType.PtrToTcpSocketOrNull or ReturnType.PtrToSockCommonOrNull:
                 SetUninitialized(0);
-                _s.SetKind(0, 0, new RegisterKind(Socket, RegisterKind.UnknownMap, Interval.Bottom));
+                _s.SetKind(0, 0, new RegisterKind(Socket, RegisterKind.UnknownMap, Interval.Bottom, Origin: origin));
                 _s.Zone.Assign(Off(0), Interval.Const(0));
                 _s.Zone.Assign(Uv(0), MaybeNull);
                 break;

@@ -3,9 +3,11 @@ namespace Ebpf.Verifier.Domains;
 /// <summary>
 /// The non-numeric part of one register's abstract value: its possible types, which maps it may designate (when a map
 /// descriptor: references [<see cref="MapReference"/>, <see cref="LastMapReference"/>]), and the size of the shared
-/// region it points into (when a map value pointer).
+/// region it points into (when a map value pointer). <see cref="Origin"/> (instruction index + 1, or 0) names the
+/// helper call that produced a possibly-null pointer, most recently on every path: copies in registers and stack
+/// cells with the same origin are the same value, so a null check of one applies to all.
 /// </summary>
-public readonly record struct RegisterKind(TypeFlags Types, int MapReference, Interval SharedSize, int MapLast = -1)
+public readonly record struct RegisterKind(TypeFlags Types, int MapReference, Interval SharedSize, int MapLast = -1, int Origin = 0)
 {
     public const int UnknownMap = -1;
     private const int MaxMapRange = 256;
@@ -16,7 +18,9 @@ public readonly record struct RegisterKind(TypeFlags Types, int MapReference, In
     public static RegisterKind Uninitialized => new(TypeFlags.Uninitialized, UnknownMap, Interval.Bottom);
     public static RegisterKind Number => new(TypeFlags.Number, UnknownMap, Interval.Bottom);
 
-    public RegisterKind Join(RegisterKind other)
+    public RegisterKind Join(RegisterKind other) => JoinMaps(other) with { Origin = Origin == other.Origin ? Origin : 0 };
+
+    private RegisterKind JoinMaps(RegisterKind other)
     {
         var types = Types | other.Types;
         if ((Types & MapTypes) == 0) return new(types, other.MapReference, SharedSize.Join(other.SharedSize), other.MapLast);
@@ -30,7 +34,7 @@ public readonly record struct RegisterKind(TypeFlags Types, int MapReference, In
     }
 
     public bool IsIncludedIn(RegisterKind other) =>
-        (Types & ~other.Types) == 0 && SharedSize.IsWithin(other.SharedSize) &&
+        (other.Origin == 0 || other.Origin == Origin) && (Types & ~other.Types) == 0 && SharedSize.IsWithin(other.SharedSize) &&
         ((Types & MapTypes) == 0 || other.MapReference == UnknownMap ||
          (MapReference != UnknownMap && other.MapReference <= MapReference && LastMapReference <= other.LastMapReference));
 }
