@@ -174,6 +174,23 @@ public sealed class StackDomain
         _cells.RemoveAll(c => (c.Value.Kind.Types & types) != 0);
     }
 
+    /// <summary>Rewrites the cells <paramref name="update"/> changes (e.g. a null check seen through a spilled copy).</summary>
+    public void UpdateCells(Func<StackCell, StackCell?> update)
+    {
+        for (int k = 0; k < _cells.Count; k++)
+        {
+            if (update(_cells[k]) is { } changed)
+            {
+                _cells[k] = changed;
+                if (changed.Value.Kind.Types == TypeFlags.Number)
+                {
+                    SetNumeric(changed.Offset, changed.End, true);
+                    SetDirty(changed.Offset, changed.End, false);
+                }
+            }
+        }
+    }
+
     public void JoinWith(StackDomain other)
     {
         for (int i = 0; i < _numeric.Length; i++)
