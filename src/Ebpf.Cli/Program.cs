@@ -33,6 +33,7 @@ public static class Program
         };
         root.Subcommands.Add(ShowCommand.Create());
         root.Subcommands.Add(VerifyCommand.Create());
+        root.Subcommands.Add(TestRunCommand.Create());
         return root;
     }
 }

@@ -309,9 +309,9 @@ public sealed class ExtensionRegistry
     public static IProgramExecutor DefaultExecutor(EbpfProgram program, HelperTable helpers) => program.Engine switch
     {
         ExecutionEngine.Jit => JitCompiler.Compile(program.Instructions.AsSpan(), helpers,
-            new JitOptions { ResolveWideImmediate = program.WideImmediates }),
+            new JitOptions { ResolveWideImmediate = program.WideImmediates, Mode = program.Mode, InstructionBudget = program.InstructionBudget }),
         _ => new InterpreterExecutor(new Interpreter(program.Instructions.AsSpan(), helpers,
-            new InterpreterOptions { ResolveWideImmediate = program.WideImmediates })),
+            new InterpreterOptions { ResolveWideImmediate = program.WideImmediates, Mode = program.Mode, InstructionBudget = program.InstructionBudget })),
     };
 
     private static string HashMismatchMessage(EbpfProgram program, IProgramInformationProvider provider, string expected, string actual) =>

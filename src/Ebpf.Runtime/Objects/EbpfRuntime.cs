@@ -23,6 +23,8 @@ namespace Ebpf.Runtime.Objects;
 public sealed class EbpfRuntime : IProgramResolver
 {
     private readonly ConcurrentDictionary<uint, EbpfProgram> _programs = new();
+    // Checked runs may touch the object's global data through lddw map-value addresses: grant it to its programs.
+    private readonly ConcurrentDictionary<EbpfProgram, MemoryRegion[]> _globalData = new();
 
     /// <param name="verifier">Proves programs safe at load; without one, only loads with <see cref="ObjectLoadOptions.Unverified"/> succeed.</param>
     /// <param name="pins">The pin namespace LIBBPF_PIN_BY_NAME maps use; a private one when null.</param>
@@ -72,7 +74,9 @@ public sealed class EbpfRuntime : IProgramResolver
                 programs.Add(loaded);
                 _programs[loaded.Id] = loaded;
             }
-            var loadedObject = new LoadedObject(obj, Extensions, maps, programs, reused);
+            var globalData = GlobalDataRegions(obj, maps);
+            foreach (var program in programs) _globalData[program] = globalData;
+            var loadedObject = new LoadedObject(obj, Extensions, maps, programs, reused, Forget);
             for (int i = 0; i < obj.Maps.Length; i++)
             {
                 if (!reused.Contains(obj.Maps[i].Name)) FillInitialSlots(obj, obj.Maps[i], maps[i], loadedObject);
@@ -85,11 +89,29 @@ public sealed class EbpfRuntime : IProgramResolver
             foreach (var program in programs)
             {
                 Extensions.UnloadProgram(program);
-                _programs.TryRemove(program.Id, out _);
+                Forget(program);
             }
             foreach (var map in maps) map.Dispose();
             throw;
         }
+    }
+
+    private void Forget(EbpfProgram program)
+    {
+        _programs.TryRemove(program.Id, out _);
+        _globalData.TryRemove(program, out _);
+    }
+
+    private static unsafe MemoryRegion[] GlobalDataRegions(BpfObject obj, List<EbpfMap> maps)
+    {
+        var regions = new List<MemoryRegion>();
+        for (int i = 0; i < obj.Maps.Length; i++)
+        {
+            if (obj.Maps[i].Kind == BpfMapKind.GlobalData && maps[i] is ArrayMap array)
+                regions.Add(MemoryRegion.Of(array.ElementAddress(0), (ulong)array.ValueSize,
+                    obj.Maps[i].IsReadOnly ? MemoryAccess.Read : MemoryAccess.ReadWrite, $"global data '{obj.Maps[i].Name}'"));
+        }
+        return [.. regions];
     }
 
     /// <summary>The program with this id, if this runtime loaded it (PROG_ARRAY updates from user mode carry ids).</summary>
@@ -127,7 +149,7 @@ public sealed class EbpfRuntime : IProgramResolver
 
         using (context)
         {
-            var regions = context.Regions();
+            MemoryRegion[] regions = [.. context.Regions(), .. _globalData.GetValueOrDefault(program) ?? []];
             ulong r0 = 0;
             long start = Stopwatch.GetTimestamp();
             for (int i = 0; i < repeat; i++)
@@ -196,6 +218,8 @@ public sealed class EbpfRuntime : IProgramResolver
             WideImmediates = resolver,
             Maps = maps,
             Unverified = options.Unverified,
+            Mode = options.Mode ?? (options.Unverified ? ExecutionMode.Checked : ExecutionMode.Unchecked),
+            InstructionBudget = options.InstructionBudget,
         };
         try
         {

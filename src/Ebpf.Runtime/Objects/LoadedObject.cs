@@ -15,11 +15,13 @@ public sealed class LoadedObject : IDisposable
 {
     private readonly ExtensionRegistry _registry;
     private readonly IReadOnlyList<EbpfMap> _mapsByIndex;
+    private readonly Action<EbpfProgram> _forget;
     private int _disposed;
 
     internal LoadedObject(BpfObject source, ExtensionRegistry registry, IReadOnlyList<EbpfMap> mapsByIndex,
-        IReadOnlyList<EbpfProgram> programs, IReadOnlySet<string> reusedPins)
+        IReadOnlyList<EbpfProgram> programs, IReadOnlySet<string> reusedPins, Action<EbpfProgram> forget)
     {
+        _forget = forget;
         Source = source;
         _registry = registry;
         _mapsByIndex = mapsByIndex;
@@ -70,7 +72,11 @@ public sealed class LoadedObject : IDisposable
     public void Dispose()
     {
         if (Interlocked.Exchange(ref _disposed, 1) != 0) return;
-        foreach (var program in ProgramList) _registry.UnloadProgram(program);
+        foreach (var program in ProgramList)
+        {
+            _registry.UnloadProgram(program);
+            _forget(program);
+        }
         foreach (var map in _mapsByIndex) map.Dispose();
     }
 

@@ -1,3 +1,4 @@
+using Ebpf.Runtime.Interpretation;
 using Ebpf.Runtime.Programs;
 
 namespace Ebpf.Runtime.Objects;
@@ -6,10 +7,19 @@ namespace Ebpf.Runtime.Objects;
 public sealed record ObjectLoadOptions
 {
     /// <summary>The engine every program runs on.</summary>
-    public ExecutionEngine Engine { get; init; } = ExecutionEngine.Interpreter;
+    public ExecutionEngine Engine { get; init; } = ExecutionEngine.Jit;
 
-    /// <summary>Skip verification (the programs then run unproven; meant for tests and debugging).</summary>
+    /// <summary>
+    /// Skip verification: meant for tests and debugging. Unless <see cref="Mode"/> says otherwise, unverified
+    /// programs run in checked mode, so a bad access faults instead of corrupting the process.
+    /// </summary>
     public bool Unverified { get; init; }
+
+    /// <summary>Checked or unchecked; null: checked exactly when <see cref="Unverified"/>.</summary>
+    public ExecutionMode? Mode { get; init; }
+
+    /// <summary>Instructions one run may execute (0: unlimited); guards unverified programs against endless loops.</summary>
+    public long InstructionBudget { get; init; }
 
     public static ObjectLoadOptions Default { get; } = new();
 }

@@ -30,6 +30,8 @@ public sealed class EbpfProgram : IProgramReference
         ExpectedAttachType = request.ExpectedAttachType;
         Instructions = request.Instructions;
         Engine = request.Engine;
+        Mode = request.Mode;
+        InstructionBudget = request.InstructionBudget;
         WideImmediates = request.WideImmediates;
         VerifiedAgainst = verifiedAgainst;
         ProviderName = providerName;
@@ -45,6 +47,12 @@ public sealed class EbpfProgram : IProgramReference
     public Guid? ExpectedAttachType { get; }
     public ImmutableArray<Instruction> Instructions { get; }
     public ExecutionEngine Engine { get; }
+
+    /// <summary>Checked runs validate every memory access against the invocation's regions.</summary>
+    public ExecutionMode Mode { get; }
+
+    /// <summary>Instructions one run may execute; 0 means unlimited.</summary>
+    public long InstructionBudget { get; }
     internal WideImmediateResolver? WideImmediates { get; }
     internal EpochManager Epochs { get; }
 

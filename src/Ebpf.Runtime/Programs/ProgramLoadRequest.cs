@@ -14,6 +14,10 @@ public sealed record ProgramLoadRequest(string Name, string Section, Guid Progra
 {
     public Guid? ExpectedAttachType { get; init; }
     public ExecutionEngine Engine { get; init; } = ExecutionEngine.Jit;
+    /// <summary>Checked mode validates every access against the regions each invocation grants (for unverified code).</summary>
+    public ExecutionMode Mode { get; init; } = ExecutionMode.Unchecked;
+    /// <summary>Instructions one run may execute before it is stopped; 0 means unlimited.</summary>
+    public long InstructionBudget { get; init; }
     public WideImmediateResolver? WideImmediates { get; init; }
     /// <summary>The maps lddw map references index (object form), as the verifier sees them.</summary>
     public IReadOnlyList<Platform.MapDefinition> Maps { get; init; } = [];
