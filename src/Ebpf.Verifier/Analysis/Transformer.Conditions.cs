@@ -77,7 +77,7 @@ internal sealed partial class Transformer
             (lt & (Stack | Packet | Context | Shared)) != 0)
         {
             int r = c.Right.Register;
-            AssumeRelation(Off(l), Off(r), c.Op, null);
+            AssumeRelation(Off(l), Off(r), c.Op);
         }
     }
 
@@ -256,7 +256,7 @@ internal sealed partial class Transformer
                 break;
             default:
                 bool signed = op is ConditionOp.SLt or ConditionOp.SLe or ConditionOp.SGt or ConditionOp.SGe;
-                AssumeRelation(signed ? Sv(l) : Uv(l), signed ? Sv(r) : Uv(r), op, null);
+                AssumeRelation(signed ? Sv(l) : Uv(l), signed ? Sv(r) : Uv(r), op);
                 break;
         }
         if (!_s.IsBottom) Normalize(l);
@@ -264,7 +264,7 @@ internal sealed partial class Transformer
     }
 
     /// <summary>Order relation between two zone variables (signedness already chosen by the caller).</summary>
-    private void AssumeRelation(int x, int y, ConditionOp op, object? _)
+    private void AssumeRelation(int x, int y, ConditionOp op)
     {
         switch (op)
         {
