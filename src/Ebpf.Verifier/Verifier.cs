@@ -13,14 +13,38 @@ namespace Ebpf.Verifier;
 /// </summary>
 public static class Verifier
 {
-    /// <summary>Verifies a program given as instruction slots (lddw spans two).</summary>
-    public static VerificationResult Verify(ReadOnlySpan<Instruction> program, IVerifierPlatform platform, VerifierOptions? options = null) =>
-        Verify(IrDecoder.Decode(program), platform, options);
+    /// <summary>
+    /// Verifies a program given as instruction slots (lddw spans two). Messages show the instruction as the ISA
+    /// disassembler prints it unless <see cref="VerifierOptions.Disassembler"/> says otherwise.
+    /// </summary>
+    public static VerificationResult Verify(ReadOnlySpan<Instruction> program, IVerifierPlatform platform, VerifierOptions? options = null)
+    {
+        options ??= VerifierOptions.Default;
+        if (options.Disassembler is null)
+        {
+            var slots = program.ToArray();
+            options = options with { Disassembler = i => Disassemble(slots, i) };
+        }
+        return Verify(IrDecoder.Decode(program), platform, options);
+    }
 
     /// <summary>Verifies a program of an eBPF for Windows program type, with the object's maps by index.</summary>
     public static VerificationResult Verify(ReadOnlySpan<Instruction> program, ProgramInformation information,
         IReadOnlyList<MapDescriptor>? maps = null, VerifierOptions? options = null) =>
-        Verify(IrDecoder.Decode(program), new ProgramInformationPlatform(information, maps), options);
+        Verify(program, new ProgramInformationPlatform(information, maps), options);
+
+    /// <summary>The disassembly of slot <paramref name="index"/>, or null for a slot that does not decode.</summary>
+    private static string? Disassemble(Instruction[] slots, int index)
+    {
+        try
+        {
+            return Disassembler.Format(slots, index);
+        }
+        catch (InstructionDecodeException)
+        {
+            return null;
+        }
+    }
 
     public static VerificationResult Verify(IrProgram program, IVerifierPlatform platform, VerifierOptions? options = null)
     {

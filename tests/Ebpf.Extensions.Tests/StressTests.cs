@@ -19,10 +19,15 @@ public class StressTests
         using var stop = new CancellationTokenSource();
         var counters = new Counters();
         var invokers = Enumerable.Range(0, 3).Select(i => Task.Run(() => InvokeUntilStopped(program, sample, 10 + i, counters, stop.Token))).ToArray();
+        // The churn must overlap the invocations: wait until every invoker is running.
+        var deadline = DateTime.UtcNow.AddSeconds(30);
+        while (Volatile.Read(ref counters.Started) < invokers.Length && DateTime.UtcNow < deadline) await Task.Delay(1);
+        Assert.Equal(invokers.Length, Volatile.Read(ref counters.Started));
 
         var churn = Task.Run(() =>
         {
-            for (int i = 0; i < cycles; i++)
+            // At least `cycles` rounds, and on until the invokers have seen the provider both present and away.
+            for (int i = 0; i < cycles || (Interlocked.Read(ref counters.Unavailable) == 0 && DateTime.UtcNow < deadline); i++)
             {
                 registry.Unregister(sample.Provider);
                 registry.Unregister(sample.Hook);
@@ -36,6 +41,7 @@ public class StressTests
 
         Assert.Equal(0, counters.Wrong);
         Assert.True(counters.Ran > 0, "no invocation ran");
+        Assert.True(counters.Unavailable > 0, "no invocation saw the provider away");
         Assert.True(counters.HookRuns > 0, "the hook never ran a program");
         Assert.True(program.IsBound);
     }
@@ -43,6 +49,7 @@ public class StressTests
     private sealed class Counters
     {
         public long Ran, Unavailable, Wrong, HookRuns;
+        public int Started;
     }
 
     private static unsafe void InvokeUntilStopped(Ebpf.Runtime.Programs.EbpfProgram program, SampleExtension sample, int helperData,
@@ -50,8 +57,14 @@ public class StressTests
     {
         using var ctx = new SampleContextFactory().Create(new byte[32], []);
         ctx.ContextBytes[24] = (byte)helperData;
+        bool started = false;
         while (!stop.IsCancellationRequested)
         {
+            if (!started)
+            {
+                started = true;
+                Interlocked.Increment(ref counters.Started);
+            }
             var r = program.Invoke(ctx.Context);
             if (r.Ran)
             {

@@ -11,7 +11,7 @@ using Ebpf.Verifier.Platforms;
 namespace Ebpf.Cli.Commands;
 
 /// <summary>
-/// <c>ebpf verify &lt;object&gt; [program] [-v] [--json] [--platform auto|windows|linux]</c>: PASS/FAIL per program. A
+/// <c>ebpf verify &lt;object&gt; [program] [-v] [--json] [--all] [--platform auto|windows|linux]</c>: PASS/FAIL per program. A
 /// failure names the instruction index, the instruction, the C source line and the registers involved; <c>-v</c>
 /// prints the invariant before every instruction. Sections an extension owns are verified against that
 /// extension's program information; other sections against the built-in Linux platform.
@@ -27,6 +27,10 @@ public static class VerifyCommand
         var name = new Argument<string?>("program") { Description = "Only this program (function name).", Arity = ArgumentArity.ZeroOrOne };
         var verbose = new Option<bool>("--verbose", "-v") { Description = "Print the invariant at every instruction." };
         var json = new Option<bool>("--json") { Description = "One JSON record per program." };
+        var all = new Option<bool>("--all")
+        {
+            Description = "Also verify global functions and callbacks as units of their own (with a generic context, as PREVAIL does).",
+        };
         var platform = new Option<string>("--platform")
         {
             Description = "auto: extensions' sections use their program information, others the Linux platform.",
@@ -37,13 +41,14 @@ public static class VerifyCommand
         command.Arguments.Add(name);
         command.Options.Add(verbose);
         command.Options.Add(json);
+        command.Options.Add(all);
         command.Options.Add(platform);
         command.SetAction(parse => Run(parse.GetRequiredValue(file), parse.GetValue(name), parse.GetValue(verbose),
-            parse.GetValue(json), parse.GetValue(platform)!, parse.InvocationConfiguration.Output, parse.InvocationConfiguration.Error));
+            parse.GetValue(json), parse.GetValue(all), parse.GetValue(platform)!, parse.InvocationConfiguration.Output, parse.InvocationConfiguration.Error));
         return command;
     }
 
-    private static int Run(FileInfo file, string? only, bool verbose, bool json, string platformChoice, TextWriter output, TextWriter error)
+    private static int Run(FileInfo file, string? only, bool verbose, bool json, bool all, string platformChoice, TextWriter output, TextWriter error)
     {
         var extensions = CliPlatform.CreateExtensions();
         var sections = new SectionRegistry();
@@ -69,7 +74,10 @@ public static class VerifyCommand
             return 1;
         }
 
-        var programs = obj.Programs.Where(p => p.Kind != BpfProgramKind.Subprogram && (only is null || p.Name == only)).ToArray();
+        // Entry programs are what a load verifies; a global function is verified as part of each caller. With --all
+        // (or when named) global functions and callbacks are also verified alone, their arguments unknown to us.
+        var programs = obj.Programs.Where(p => p.Kind != BpfProgramKind.Subprogram &&
+            (only is null ? all || p.Kind == BpfProgramKind.Entry : p.Name == only)).ToArray();
         if (programs.Length == 0)
         {
             error.WriteLine(only is null ? $"error: {file.Name} holds no programs." : $"error: {file.Name} has no program named '{only}'.");

@@ -1,5 +1,4 @@
 using System.Buffers.Binary;
-using System.Numerics;
 using System.Runtime.CompilerServices;
 using System.Runtime.InteropServices;
 using Ebpf.Isa;
@@ -129,51 +128,54 @@ public sealed unsafe class Interpreter
         while (true)
         {
             policy.Step(pc);
-            Instruction insn = code[pc];
-            int dst = insn.Dst;
-            int src = insn.Src;
+            // Fields straight from the 64-bit slot: all in registers, no struct copy.
+            ulong slot = *(ulong*)(code + pc);
+            int dst = (int)(slot >> 8) & 0xF;
+            int src = (int)(slot >> 12) & 0xF;
+            short off = (short)(slot >> 16);
+            int imm = (int)(slot >> 32);
             int at = pc++;
-            switch (insn.Opcode)
+            switch ((byte)slot)
             {
                 // ALU32: operate on the low 32 bits, zero-extend the result.
-                case 0x04: r[dst] = (uint)((uint)r[dst] + (uint)insn.Imm); break;
+                case 0x04: r[dst] = (uint)((uint)r[dst] + (uint)imm); break;
                 case 0x0c: r[dst] = (uint)((uint)r[dst] + (uint)r[src]); break;
-                case 0x14: r[dst] = (uint)((uint)r[dst] - (uint)insn.Imm); break;
+                case 0x14: r[dst] = (uint)((uint)r[dst] - (uint)imm); break;
                 case 0x1c: r[dst] = (uint)((uint)r[dst] - (uint)r[src]); break;
-                case 0x24: r[dst] = (uint)((uint)r[dst] * (uint)insn.Imm); break;
+                case 0x24: r[dst] = (uint)((uint)r[dst] * (uint)imm); break;
                 case 0x2c: r[dst] = (uint)((uint)r[dst] * (uint)r[src]); break;
-                case 0x34: r[dst] = Div32((uint)r[dst], (uint)insn.Imm, insn.Offset); break;
-                case 0x3c: r[dst] = Div32((uint)r[dst], (uint)r[src], insn.Offset); break;
-                case 0x44: r[dst] = (uint)r[dst] | (uint)insn.Imm; break;
+                case 0x34: r[dst] = Div32((uint)r[dst], (uint)imm, off); break;
+                case 0x3c: r[dst] = Div32((uint)r[dst], (uint)r[src], off); break;
+                case 0x44: r[dst] = (uint)r[dst] | (uint)imm; break;
                 case 0x4c: r[dst] = (uint)r[dst] | (uint)r[src]; break;
-                case 0x54: r[dst] = (uint)r[dst] & (uint)insn.Imm; break;
+                case 0x54: r[dst] = (uint)r[dst] & (uint)imm; break;
                 case 0x5c: r[dst] = (uint)r[dst] & (uint)r[src]; break;
-                case 0x64: r[dst] = (uint)r[dst] << (insn.Imm & 31); break;
+                case 0x64: r[dst] = (uint)r[dst] << (imm & 31); break;
                 case 0x6c: r[dst] = (uint)r[dst] << (int)(r[src] & 31); break;
-                case 0x74: r[dst] = (uint)r[dst] >> (insn.Imm & 31); break;
+                case 0x74: r[dst] = (uint)r[dst] >> (imm & 31); break;
                 case 0x7c: r[dst] = (uint)r[dst] >> (int)(r[src] & 31); break;
                 case 0x84: r[dst] = (uint)-(int)r[dst]; break;
-                case 0x94: r[dst] = Mod32((uint)r[dst], (uint)insn.Imm, insn.Offset); break;
-                case 0x9c: r[dst] = Mod32((uint)r[dst], (uint)r[src], insn.Offset); break;
-                case 0xa4: r[dst] = (uint)r[dst] ^ (uint)insn.Imm; break;
+                case 0x94: r[dst] = Mod32((uint)r[dst], (uint)imm, off); break;
+                case 0x9c: r[dst] = Mod32((uint)r[dst], (uint)r[src], off); break;
+                case 0xa4: r[dst] = (uint)r[dst] ^ (uint)imm; break;
                 case 0xac: r[dst] = (uint)r[dst] ^ (uint)r[src]; break;
-                case 0xb4: r[dst] = (uint)insn.Imm; break;
+                case 0xb4: r[dst] = (uint)imm; break;
                 case 0xbc:
-                    r[dst] = insn.Offset switch
+                    r[dst] = off switch
                     {
                         0 => (uint)r[src],
                         8 => (uint)(int)(sbyte)r[src],
                         _ => (uint)(int)(short)r[src],
                     };
                     break;
-                case 0xc4: r[dst] = (uint)((int)r[dst] >> (insn.Imm & 31)); break;
+                case 0xc4: r[dst] = (uint)((int)r[dst] >> (imm & 31)); break;
                 case 0xcc: r[dst] = (uint)((int)r[dst] >> (int)(r[src] & 31)); break;
                 case 0xd4: // to little-endian: truncation on a little-endian host
-                    r[dst] = insn.Imm switch { 16 => (ushort)r[dst], 32 => (uint)r[dst], _ => r[dst] };
+                    r[dst] = imm switch { 16 => (ushort)r[dst], 32 => (uint)r[dst], _ => r[dst] };
                     break;
                 case 0xdc: // to big-endian
                 case 0xd7: // bswap (ALU64)
-                    r[dst] = insn.Imm switch
+                    r[dst] = imm switch
                     {
                         16 => BinaryPrimitives.ReverseEndianness((ushort)r[dst]),
                         32 => BinaryPrimitives.ReverseEndianness((uint)r[dst]),
@@ -182,30 +184,30 @@ public sealed unsafe class Interpreter
                     break;
 
                 // ALU64: immediates are sign-extended to 64 bits.
-                case 0x07: r[dst] += (ulong)(long)insn.Imm; break;
+                case 0x07: r[dst] += (ulong)(long)imm; break;
                 case 0x0f: r[dst] += r[src]; break;
-                case 0x17: r[dst] -= (ulong)(long)insn.Imm; break;
+                case 0x17: r[dst] -= (ulong)(long)imm; break;
                 case 0x1f: r[dst] -= r[src]; break;
-                case 0x27: r[dst] *= (ulong)(long)insn.Imm; break;
+                case 0x27: r[dst] *= (ulong)(long)imm; break;
                 case 0x2f: r[dst] *= r[src]; break;
-                case 0x37: r[dst] = Div64(r[dst], (ulong)(long)insn.Imm, insn.Offset); break;
-                case 0x3f: r[dst] = Div64(r[dst], r[src], insn.Offset); break;
-                case 0x47: r[dst] |= (ulong)(long)insn.Imm; break;
+                case 0x37: r[dst] = Div64(r[dst], (ulong)(long)imm, off); break;
+                case 0x3f: r[dst] = Div64(r[dst], r[src], off); break;
+                case 0x47: r[dst] |= (ulong)(long)imm; break;
                 case 0x4f: r[dst] |= r[src]; break;
-                case 0x57: r[dst] &= (ulong)(long)insn.Imm; break;
+                case 0x57: r[dst] &= (ulong)(long)imm; break;
                 case 0x5f: r[dst] &= r[src]; break;
-                case 0x67: r[dst] <<= insn.Imm & 63; break;
+                case 0x67: r[dst] <<= imm & 63; break;
                 case 0x6f: r[dst] <<= (int)(r[src] & 63); break;
-                case 0x77: r[dst] >>= insn.Imm & 63; break;
+                case 0x77: r[dst] >>= imm & 63; break;
                 case 0x7f: r[dst] >>= (int)(r[src] & 63); break;
                 case 0x87: r[dst] = (ulong)-(long)r[dst]; break;
-                case 0x97: r[dst] = Mod64(r[dst], (ulong)(long)insn.Imm, insn.Offset); break;
-                case 0x9f: r[dst] = Mod64(r[dst], r[src], insn.Offset); break;
-                case 0xa7: r[dst] ^= (ulong)(long)insn.Imm; break;
+                case 0x97: r[dst] = Mod64(r[dst], (ulong)(long)imm, off); break;
+                case 0x9f: r[dst] = Mod64(r[dst], r[src], off); break;
+                case 0xa7: r[dst] ^= (ulong)(long)imm; break;
                 case 0xaf: r[dst] ^= r[src]; break;
-                case 0xb7: r[dst] = (ulong)(long)insn.Imm; break;
+                case 0xb7: r[dst] = (ulong)(long)imm; break;
                 case 0xbf:
-                    r[dst] = insn.Offset switch
+                    r[dst] = off switch
                     {
                         0 => r[src],
                         8 => (ulong)(long)(sbyte)r[src],
@@ -213,58 +215,58 @@ public sealed unsafe class Interpreter
                         _ => (ulong)(long)(int)r[src],
                     };
                     break;
-                case 0xc7: r[dst] = (ulong)((long)r[dst] >> (insn.Imm & 63)); break;
+                case 0xc7: r[dst] = (ulong)((long)r[dst] >> (imm & 63)); break;
                 case 0xcf: r[dst] = (ulong)((long)r[dst] >> (int)(r[src] & 63)); break;
 
                 // JMP: 64-bit compares, immediate sign-extended.
-                case 0x05: pc += insn.Offset; break;
-                case 0x15: if (r[dst] == (ulong)(long)insn.Imm) pc += insn.Offset; break;
-                case 0x1d: if (r[dst] == r[src]) pc += insn.Offset; break;
-                case 0x25: if (r[dst] > (ulong)(long)insn.Imm) pc += insn.Offset; break;
-                case 0x2d: if (r[dst] > r[src]) pc += insn.Offset; break;
-                case 0x35: if (r[dst] >= (ulong)(long)insn.Imm) pc += insn.Offset; break;
-                case 0x3d: if (r[dst] >= r[src]) pc += insn.Offset; break;
-                case 0x45: if ((r[dst] & (ulong)(long)insn.Imm) != 0) pc += insn.Offset; break;
-                case 0x4d: if ((r[dst] & r[src]) != 0) pc += insn.Offset; break;
-                case 0x55: if (r[dst] != (ulong)(long)insn.Imm) pc += insn.Offset; break;
-                case 0x5d: if (r[dst] != r[src]) pc += insn.Offset; break;
-                case 0x65: if ((long)r[dst] > insn.Imm) pc += insn.Offset; break;
-                case 0x6d: if ((long)r[dst] > (long)r[src]) pc += insn.Offset; break;
-                case 0x75: if ((long)r[dst] >= insn.Imm) pc += insn.Offset; break;
-                case 0x7d: if ((long)r[dst] >= (long)r[src]) pc += insn.Offset; break;
-                case 0xa5: if (r[dst] < (ulong)(long)insn.Imm) pc += insn.Offset; break;
-                case 0xad: if (r[dst] < r[src]) pc += insn.Offset; break;
-                case 0xb5: if (r[dst] <= (ulong)(long)insn.Imm) pc += insn.Offset; break;
-                case 0xbd: if (r[dst] <= r[src]) pc += insn.Offset; break;
-                case 0xc5: if ((long)r[dst] < insn.Imm) pc += insn.Offset; break;
-                case 0xcd: if ((long)r[dst] < (long)r[src]) pc += insn.Offset; break;
-                case 0xd5: if ((long)r[dst] <= insn.Imm) pc += insn.Offset; break;
-                case 0xdd: if ((long)r[dst] <= (long)r[src]) pc += insn.Offset; break;
+                case 0x05: pc += off; break;
+                case 0x15: if (r[dst] == (ulong)(long)imm) pc += off; break;
+                case 0x1d: if (r[dst] == r[src]) pc += off; break;
+                case 0x25: if (r[dst] > (ulong)(long)imm) pc += off; break;
+                case 0x2d: if (r[dst] > r[src]) pc += off; break;
+                case 0x35: if (r[dst] >= (ulong)(long)imm) pc += off; break;
+                case 0x3d: if (r[dst] >= r[src]) pc += off; break;
+                case 0x45: if ((r[dst] & (ulong)(long)imm) != 0) pc += off; break;
+                case 0x4d: if ((r[dst] & r[src]) != 0) pc += off; break;
+                case 0x55: if (r[dst] != (ulong)(long)imm) pc += off; break;
+                case 0x5d: if (r[dst] != r[src]) pc += off; break;
+                case 0x65: if ((long)r[dst] > imm) pc += off; break;
+                case 0x6d: if ((long)r[dst] > (long)r[src]) pc += off; break;
+                case 0x75: if ((long)r[dst] >= imm) pc += off; break;
+                case 0x7d: if ((long)r[dst] >= (long)r[src]) pc += off; break;
+                case 0xa5: if (r[dst] < (ulong)(long)imm) pc += off; break;
+                case 0xad: if (r[dst] < r[src]) pc += off; break;
+                case 0xb5: if (r[dst] <= (ulong)(long)imm) pc += off; break;
+                case 0xbd: if (r[dst] <= r[src]) pc += off; break;
+                case 0xc5: if ((long)r[dst] < imm) pc += off; break;
+                case 0xcd: if ((long)r[dst] < (long)r[src]) pc += off; break;
+                case 0xd5: if ((long)r[dst] <= imm) pc += off; break;
+                case 0xdd: if ((long)r[dst] <= (long)r[src]) pc += off; break;
 
                 // JMP32: compare the low 32 bits.
-                case 0x06: pc += insn.Imm; break;
-                case 0x16: if ((uint)r[dst] == (uint)insn.Imm) pc += insn.Offset; break;
-                case 0x1e: if ((uint)r[dst] == (uint)r[src]) pc += insn.Offset; break;
-                case 0x26: if ((uint)r[dst] > (uint)insn.Imm) pc += insn.Offset; break;
-                case 0x2e: if ((uint)r[dst] > (uint)r[src]) pc += insn.Offset; break;
-                case 0x36: if ((uint)r[dst] >= (uint)insn.Imm) pc += insn.Offset; break;
-                case 0x3e: if ((uint)r[dst] >= (uint)r[src]) pc += insn.Offset; break;
-                case 0x46: if (((uint)r[dst] & (uint)insn.Imm) != 0) pc += insn.Offset; break;
-                case 0x4e: if (((uint)r[dst] & (uint)r[src]) != 0) pc += insn.Offset; break;
-                case 0x56: if ((uint)r[dst] != (uint)insn.Imm) pc += insn.Offset; break;
-                case 0x5e: if ((uint)r[dst] != (uint)r[src]) pc += insn.Offset; break;
-                case 0x66: if ((int)r[dst] > insn.Imm) pc += insn.Offset; break;
-                case 0x6e: if ((int)r[dst] > (int)r[src]) pc += insn.Offset; break;
-                case 0x76: if ((int)r[dst] >= insn.Imm) pc += insn.Offset; break;
-                case 0x7e: if ((int)r[dst] >= (int)r[src]) pc += insn.Offset; break;
-                case 0xa6: if ((uint)r[dst] < (uint)insn.Imm) pc += insn.Offset; break;
-                case 0xae: if ((uint)r[dst] < (uint)r[src]) pc += insn.Offset; break;
-                case 0xb6: if ((uint)r[dst] <= (uint)insn.Imm) pc += insn.Offset; break;
-                case 0xbe: if ((uint)r[dst] <= (uint)r[src]) pc += insn.Offset; break;
-                case 0xc6: if ((int)r[dst] < insn.Imm) pc += insn.Offset; break;
-                case 0xce: if ((int)r[dst] < (int)r[src]) pc += insn.Offset; break;
-                case 0xd6: if ((int)r[dst] <= insn.Imm) pc += insn.Offset; break;
-                case 0xde: if ((int)r[dst] <= (int)r[src]) pc += insn.Offset; break;
+                case 0x06: pc += imm; break;
+                case 0x16: if ((uint)r[dst] == (uint)imm) pc += off; break;
+                case 0x1e: if ((uint)r[dst] == (uint)r[src]) pc += off; break;
+                case 0x26: if ((uint)r[dst] > (uint)imm) pc += off; break;
+                case 0x2e: if ((uint)r[dst] > (uint)r[src]) pc += off; break;
+                case 0x36: if ((uint)r[dst] >= (uint)imm) pc += off; break;
+                case 0x3e: if ((uint)r[dst] >= (uint)r[src]) pc += off; break;
+                case 0x46: if (((uint)r[dst] & (uint)imm) != 0) pc += off; break;
+                case 0x4e: if (((uint)r[dst] & (uint)r[src]) != 0) pc += off; break;
+                case 0x56: if ((uint)r[dst] != (uint)imm) pc += off; break;
+                case 0x5e: if ((uint)r[dst] != (uint)r[src]) pc += off; break;
+                case 0x66: if ((int)r[dst] > imm) pc += off; break;
+                case 0x6e: if ((int)r[dst] > (int)r[src]) pc += off; break;
+                case 0x76: if ((int)r[dst] >= imm) pc += off; break;
+                case 0x7e: if ((int)r[dst] >= (int)r[src]) pc += off; break;
+                case 0xa6: if ((uint)r[dst] < (uint)imm) pc += off; break;
+                case 0xae: if ((uint)r[dst] < (uint)r[src]) pc += off; break;
+                case 0xb6: if ((uint)r[dst] <= (uint)imm) pc += off; break;
+                case 0xbe: if ((uint)r[dst] <= (uint)r[src]) pc += off; break;
+                case 0xc6: if ((int)r[dst] < imm) pc += off; break;
+                case 0xce: if ((int)r[dst] < (int)r[src]) pc += off; break;
+                case 0xd6: if ((int)r[dst] <= imm) pc += off; break;
+                case 0xde: if ((int)r[dst] <= (int)r[src]) pc += off; break;
 
                 case 0x85: // call
                     if (src == PseudoSource.LocalCall)
@@ -274,7 +276,7 @@ public sealed unsafe class Interpreter
                         frame.ReturnPc = pc;
                         frame.R6 = r[6]; frame.R7 = r[7]; frame.R8 = r[8]; frame.R9 = r[9]; frame.R10 = r[10];
                         r[10] -= StackSize;
-                        pc += insn.Imm;
+                        pc += imm;
                         break;
                     }
                     helperContext.ProgramCounter = at;
@@ -304,36 +306,36 @@ public sealed unsafe class Interpreter
                     break;
 
                 // LDX
-                case 0x61: { ulong a = r[src] + (ulong)(long)insn.Offset; policy.Access(at, a, 4, MemoryAccess.Read); r[dst] = Unsafe.ReadUnaligned<uint>((void*)a); break; }
-                case 0x69: { ulong a = r[src] + (ulong)(long)insn.Offset; policy.Access(at, a, 2, MemoryAccess.Read); r[dst] = Unsafe.ReadUnaligned<ushort>((void*)a); break; }
-                case 0x71: { ulong a = r[src] + (ulong)(long)insn.Offset; policy.Access(at, a, 1, MemoryAccess.Read); r[dst] = *(byte*)a; break; }
-                case 0x79: { ulong a = r[src] + (ulong)(long)insn.Offset; policy.Access(at, a, 8, MemoryAccess.Read); r[dst] = Unsafe.ReadUnaligned<ulong>((void*)a); break; }
-                case 0x81: { ulong a = r[src] + (ulong)(long)insn.Offset; policy.Access(at, a, 4, MemoryAccess.Read); r[dst] = (ulong)(long)Unsafe.ReadUnaligned<int>((void*)a); break; }
-                case 0x89: { ulong a = r[src] + (ulong)(long)insn.Offset; policy.Access(at, a, 2, MemoryAccess.Read); r[dst] = (ulong)(long)Unsafe.ReadUnaligned<short>((void*)a); break; }
-                case 0x91: { ulong a = r[src] + (ulong)(long)insn.Offset; policy.Access(at, a, 1, MemoryAccess.Read); r[dst] = (ulong)(long)*(sbyte*)a; break; }
+                case 0x61: { ulong a = r[src] + (ulong)(long)off; policy.Access(at, a, 4, MemoryAccess.Read); r[dst] = Unsafe.ReadUnaligned<uint>((void*)a); break; }
+                case 0x69: { ulong a = r[src] + (ulong)(long)off; policy.Access(at, a, 2, MemoryAccess.Read); r[dst] = Unsafe.ReadUnaligned<ushort>((void*)a); break; }
+                case 0x71: { ulong a = r[src] + (ulong)(long)off; policy.Access(at, a, 1, MemoryAccess.Read); r[dst] = *(byte*)a; break; }
+                case 0x79: { ulong a = r[src] + (ulong)(long)off; policy.Access(at, a, 8, MemoryAccess.Read); r[dst] = Unsafe.ReadUnaligned<ulong>((void*)a); break; }
+                case 0x81: { ulong a = r[src] + (ulong)(long)off; policy.Access(at, a, 4, MemoryAccess.Read); r[dst] = (ulong)(long)Unsafe.ReadUnaligned<int>((void*)a); break; }
+                case 0x89: { ulong a = r[src] + (ulong)(long)off; policy.Access(at, a, 2, MemoryAccess.Read); r[dst] = (ulong)(long)Unsafe.ReadUnaligned<short>((void*)a); break; }
+                case 0x91: { ulong a = r[src] + (ulong)(long)off; policy.Access(at, a, 1, MemoryAccess.Read); r[dst] = (ulong)(long)*(sbyte*)a; break; }
 
                 // ST
-                case 0x62: { ulong a = r[dst] + (ulong)(long)insn.Offset; policy.Access(at, a, 4, MemoryAccess.Write); Unsafe.WriteUnaligned((void*)a, insn.Imm); break; }
-                case 0x6a: { ulong a = r[dst] + (ulong)(long)insn.Offset; policy.Access(at, a, 2, MemoryAccess.Write); Unsafe.WriteUnaligned((void*)a, (short)insn.Imm); break; }
-                case 0x72: { ulong a = r[dst] + (ulong)(long)insn.Offset; policy.Access(at, a, 1, MemoryAccess.Write); *(byte*)a = (byte)insn.Imm; break; }
-                case 0x7a: { ulong a = r[dst] + (ulong)(long)insn.Offset; policy.Access(at, a, 8, MemoryAccess.Write); Unsafe.WriteUnaligned((void*)a, (long)insn.Imm); break; }
+                case 0x62: { ulong a = r[dst] + (ulong)(long)off; policy.Access(at, a, 4, MemoryAccess.Write); Unsafe.WriteUnaligned((void*)a, imm); break; }
+                case 0x6a: { ulong a = r[dst] + (ulong)(long)off; policy.Access(at, a, 2, MemoryAccess.Write); Unsafe.WriteUnaligned((void*)a, (short)imm); break; }
+                case 0x72: { ulong a = r[dst] + (ulong)(long)off; policy.Access(at, a, 1, MemoryAccess.Write); *(byte*)a = (byte)imm; break; }
+                case 0x7a: { ulong a = r[dst] + (ulong)(long)off; policy.Access(at, a, 8, MemoryAccess.Write); Unsafe.WriteUnaligned((void*)a, (long)imm); break; }
 
                 // STX
-                case 0x63: { ulong a = r[dst] + (ulong)(long)insn.Offset; policy.Access(at, a, 4, MemoryAccess.Write); Unsafe.WriteUnaligned((void*)a, (uint)r[src]); break; }
-                case 0x6b: { ulong a = r[dst] + (ulong)(long)insn.Offset; policy.Access(at, a, 2, MemoryAccess.Write); Unsafe.WriteUnaligned((void*)a, (ushort)r[src]); break; }
-                case 0x73: { ulong a = r[dst] + (ulong)(long)insn.Offset; policy.Access(at, a, 1, MemoryAccess.Write); *(byte*)a = (byte)r[src]; break; }
-                case 0x7b: { ulong a = r[dst] + (ulong)(long)insn.Offset; policy.Access(at, a, 8, MemoryAccess.Write); Unsafe.WriteUnaligned((void*)a, r[src]); break; }
+                case 0x63: { ulong a = r[dst] + (ulong)(long)off; policy.Access(at, a, 4, MemoryAccess.Write); Unsafe.WriteUnaligned((void*)a, (uint)r[src]); break; }
+                case 0x6b: { ulong a = r[dst] + (ulong)(long)off; policy.Access(at, a, 2, MemoryAccess.Write); Unsafe.WriteUnaligned((void*)a, (ushort)r[src]); break; }
+                case 0x73: { ulong a = r[dst] + (ulong)(long)off; policy.Access(at, a, 1, MemoryAccess.Write); *(byte*)a = (byte)r[src]; break; }
+                case 0x7b: { ulong a = r[dst] + (ulong)(long)off; policy.Access(at, a, 8, MemoryAccess.Write); Unsafe.WriteUnaligned((void*)a, r[src]); break; }
 
                 // Atomics
-                case 0xc3: { ulong a = r[dst] + (ulong)(long)insn.Offset; policy.Access(at, a, 4, MemoryAccess.ReadWrite); Atomic32((int*)a, insn.Imm, ref r[src], ref r[0]); break; }
-                case 0xdb: { ulong a = r[dst] + (ulong)(long)insn.Offset; policy.Access(at, a, 8, MemoryAccess.ReadWrite); Atomic64((long*)a, insn.Imm, ref r[src], ref r[0]); break; }
+                case 0xc3: { ulong a = r[dst] + (ulong)(long)off; policy.Access(at, a, 4, MemoryAccess.ReadWrite); Atomic32((int*)a, imm, ref r[src], ref r[0]); break; }
+                case 0xdb: { ulong a = r[dst] + (ulong)(long)off; policy.Access(at, a, 8, MemoryAccess.ReadWrite); Atomic64((long*)a, imm, ref r[src], ref r[0]); break; }
 
                 // Legacy packet loads: network byte order; out of bounds ends the program with 0, as in Linux.
                 case 0x20: case 0x28: case 0x30:
                 case 0x40: case 0x48: case 0x50:
                 {
-                    int size = insn.AccessSize.Bytes();
-                    ulong offset = (insn.Mode == AccessMode.Ind ? (ulong)(uint)r[src] : 0) + (ulong)(long)insn.Imm;
+                    int size = ((AccessSize)((byte)slot & 0x18)).Bytes();
+                    ulong offset = (((byte)slot & 0xE0) == (int)AccessMode.Ind ? (ulong)(uint)r[src] : 0) + (ulong)(long)imm;
                     if (offset > packetLength || packetLength - offset < (ulong)size) return 0;
                     byte* p = (byte*)(packet + offset);
                     r[0] = size switch
@@ -347,7 +349,7 @@ public sealed unsafe class Interpreter
 
                 default:
                     // Unreachable: the program was validated. Fail loudly rather than run garbage.
-                    throw new InvalidOperationException($"pc {at}: opcode 0x{insn.Opcode:x2} passed validation but has no implementation");
+                    throw new InvalidOperationException($"pc {at}: opcode 0x{(byte)slot:x2} passed validation but has no implementation");
             }
         }
     }

@@ -83,19 +83,8 @@ public sealed unsafe class ArrayMap : EbpfMap
 
     protected override EbpfResult LookupAndDeleteCore(ReadOnlySpan<byte> key, Span<byte> value) => EbpfResult.InvalidArgument;
 
-    protected override EbpfResult GetNextKeyCore(ReadOnlySpan<byte> previousKey, Span<byte> nextKey)
-    {
-        // A missing or out-of-range previous key starts from index 0, as libbpf iteration expects.
-        uint next = 0;
-        if (!previousKey.IsEmpty)
-        {
-            uint previous = MemoryMarshal.Read<uint>(previousKey);
-            if (previous < MaxEntries) next = previous + 1;
-        }
-        if (next >= MaxEntries) return EbpfResult.NoMoreKeys;
-        MemoryMarshal.Write(nextKey, in next);
-        return EbpfResult.Success;
-    }
+    protected override EbpfResult GetNextKeyCore(ReadOnlySpan<byte> previousKey, Span<byte> nextKey) =>
+        IndexedKeys.Next(previousKey, nextKey, MaxEntries);
 
     protected override void FreeNativeResources() => NativeMemory.Free(_values);
 }

@@ -35,18 +35,8 @@ public sealed unsafe class ArrayOfMapsMap : MapOfMaps
         return EbpfResult.Success;
     }
 
-    protected override EbpfResult GetNextKeyCore(ReadOnlySpan<byte> previousKey, Span<byte> nextKey)
-    {
-        uint next = 0;
-        if (!previousKey.IsEmpty)
-        {
-            uint previous = MemoryMarshal.Read<uint>(previousKey);
-            if (previous < MaxEntries) next = previous + 1;
-        }
-        if (next >= MaxEntries) return EbpfResult.NoMoreKeys;
-        MemoryMarshal.Write(nextKey, in next);
-        return EbpfResult.Success;
-    }
+    protected override EbpfResult GetNextKeyCore(ReadOnlySpan<byte> previousKey, Span<byte> nextKey) =>
+        IndexedKeys.Next(previousKey, nextKey, MaxEntries);
 
     protected override void OnLastReferenceReleased()
     {

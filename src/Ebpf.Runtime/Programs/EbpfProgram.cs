@@ -92,7 +92,7 @@ public sealed class EbpfProgram : IProgramReference
         var binding = _binding;
         if (binding is null)
         {
-            RuntimeMetrics.ExtensionUnavailable.Add(1);
+            RuntimeMetrics.ExtensionUnavailable.Add(1, new KeyValuePair<string, object?>("program", Name));
             return new InvocationResult(EbpfResult.ExtensionFailedToLoad, 0);
         }
 

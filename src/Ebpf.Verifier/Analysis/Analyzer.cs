@@ -89,8 +89,12 @@ internal sealed class Analyzer
         for (int i = 0; i < _layout.LoopCounters; i++) _initial.Zone.Assign(_layout.LoopCounter(i), Interval.Const(0));
 
         Ascend();
-        for (int pass = 0; pass < NarrowingPasses; pass++) Descend();
-        Ascend(allBlocks: true);
+        if (_cfg.LoopHeads > 0)
+        {
+            // Without loops one pass in reverse post-order is already the least fixpoint.
+            for (int pass = 0; pass < NarrowingPasses; pass++) Descend();
+            Ascend(allBlocks: true);
+        }
         return Check(diagnostics);
     }
 

@@ -278,21 +278,26 @@ internal sealed partial class Transformer
             if ((dt & ~MemoryPointers) == 0 && single(dt) && st == Number)
             {
                 var delta = src.IsRegister ? SView(src.Register) : Interval.Const(src.Immediate);
-                var nullness = UView(dst).Lo >= 1 ? NonNull : MaybeNull;
+                var before = _s.Zone.Get(Off(dst));
                 _s.Zone.AssignVariable(Off(dst), Off(dst), delta);
+                if (src.IsRegister && src.Register != dst && before.HasFiniteBounds)
+                {
+                    // offset' - src = offset, within its old range.
+                    _s.Zone.AddConstraint(Sv(src.Register), Off(dst), before.Hi);
+                    _s.Zone.AddConstraint(Off(dst), Sv(src.Register), -before.Lo);
+                }
+                // uvalue stays the base address (null or not), so a later null check of the base still applies.
                 _s.Zone.Forget(Sv(dst));
-                _s.Zone.Assign(Uv(dst), nullness);
                 return;
             }
             if (src.IsRegister && dt == Number && (st & ~MemoryPointers) == 0 && single(st))
             {
                 int p = src.Register;
                 var delta = SView(dst);
-                var nullness = UView(p).Lo >= 1 ? NonNull : MaybeNull;
                 _s.Zone.AssignVariable(Off(dst), Off(p), delta);
                 _s.SetKind(0, dst, K(p));
                 _s.Zone.Forget(Sv(dst));
-                _s.Zone.Assign(Uv(dst), nullness);
+                _s.Zone.AssignVariable(Uv(dst), Uv(p), Interval.Const(0));
                 return;
             }
             Fail($"Only numbers can be added to pointers (r{dst}.type in {{ctx, stack, packet, shared}} -> {(src.IsRegister ? "r" + src.Register : "imm")}.type == number)", dst);
@@ -304,15 +309,23 @@ internal sealed partial class Transformer
             if ((dt & ~MemoryPointers) == 0 && single(dt) && st == Number)
             {
                 var delta = src.IsRegister ? -SView(src.Register) : Interval.Const(-(Int128)src.Immediate);
-                var nullness = UView(dst).Lo >= 1 ? NonNull : MaybeNull;
                 _s.Zone.AssignVariable(Off(dst), Off(dst), delta);
                 _s.Zone.Forget(Sv(dst));
-                _s.Zone.Assign(Uv(dst), nullness);
                 return;
             }
             if (src.IsRegister && dt == st && single(dt) && (dt & (Context | Stack | Packet | Shared)) != 0)
             {
                 var diff = _s.Zone.Difference(Off(src.Register), Off(dst));
+                var srcOff = _s.Zone.Get(Off(src.Register));
+                if (srcOff.IsSingleton && src.Register != dst && diff.IsWithin(new Interval(0, long.MaxValue)))
+                {
+                    // dst = offset(dst) - c: keep the relation (e.g. with packet_size).
+                    _s.SetKind(0, dst, RegisterKind.Number);
+                    _s.Zone.AssignVariable(Sv(dst), Off(dst), Interval.Const(-srcOff.Lo));
+                    _s.Zone.AssignVariable(Uv(dst), Off(dst), Interval.Const(-srcOff.Lo));
+                    _s.Zone.Forget(Off(dst));
+                    return;
+                }
                 SetNumber(dst, diff, Interval.Unsigned64);
                 return;
             }

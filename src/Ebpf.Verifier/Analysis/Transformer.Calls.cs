@@ -18,6 +18,29 @@ internal sealed partial class Transformer
         return _platform.FindMap(reference, false) ?? _platform.FindMap(reference, true);
     }
 
+    /// <summary>
+    /// The maps a descriptor register may designate, summarised conservatively: the largest key and value (what a
+    /// helper may read) and the smallest value (what a lookup's result may address). Null when any is unknown or the
+    /// kinds differ.
+    /// </summary>
+    private (MapDescriptor Largest, uint SmallestValue)? ResolveMaps(RegisterKind kind)
+    {
+        if (kind.MapReference == RegisterKind.UnknownMap) return null;
+        MapDescriptor? first = null;
+        uint maxKey = 0, maxValue = 0, minValue = uint.MaxValue;
+        for (int r = kind.MapReference; r <= kind.LastMapReference; r++)
+        {
+            var m = ResolveMap(r);
+            if (m is null) return null;
+            if (first is not null && (m.ValueKind != first.ValueKind || (m.Inner is null) != (first.Inner is null))) return null;
+            first ??= m;
+            maxKey = Math.Max(maxKey, m.KeySize);
+            maxValue = Math.Max(maxValue, m.ValueSize);
+            minValue = Math.Min(minValue, m.ValueSize);
+        }
+        return first is null ? null : (first with { KeySize = maxKey, ValueSize = maxValue }, minValue);
+    }
+
     private void CallRegister(CallRegisterInstruction cx)
     {
         if (!Require(cx.Register, Number)) return;
@@ -50,6 +73,8 @@ internal sealed partial class Transformer
         }
 
         MapDescriptor? map = null;
+        uint smallestValue = 0;
+        RegisterKind mapKind = default;
         Interval allocSize = Interval.Bottom;
         int mapReference = RegisterKind.UnknownMap;
         var args = proto.Arguments;
@@ -81,8 +106,13 @@ internal sealed partial class Transformer
                 case ArgumentType.PtrToMap or ArgumentType.ConstPtrToMap:
                     if (Require(reg, MapFd | MapFdPrograms))
                     {
-                        mapReference = K(reg).MapReference;
-                        map = ResolveMap(mapReference);
+                        mapKind = K(reg);
+                        mapReference = mapKind.MapReference;
+                        if (ResolveMaps(mapKind) is var (largest, smallest))
+                        {
+                            map = largest;
+                            smallestValue = smallest;
+                        }
                         if (map is null) Fail($"Map descriptor of r{reg} is not known (r{reg}.map_fd is a singleton)", reg);
                     }
                     break;
@@ -139,6 +169,8 @@ internal sealed partial class Transformer
 
         ClobberAfterCall();
         if (proto.ReallocatePacket) InvalidatePacketPointers();
+        int origin = _pc + 1;
+        _s.ClearOrigin(origin);
         switch (proto.ReturnType)
         {
             case ReturnType.Integer or ReturnType.IntegerOrNoReturnIfSucceed:
@@ -154,11 +186,11 @@ internal sealed partial class Transformer
                 if (map.ValueKind == MapValueKind.Maps && map.Inner is not null)
                 {
                     _s.SetKind(0, 0, new RegisterKind(map.Inner.ValueKind == MapValueKind.Programs ? MapFdPrograms : MapFd,
-                        mapReference + InnerMapBase, Interval.Bottom));
+                        mapReference + InnerMapBase, Interval.Bottom, mapKind.LastMapReference + InnerMapBase));
                 }
                 else
                 {
-                    _s.SetKind(0, 0, new RegisterKind(Shared, mapReference, Interval.Const(map.ValueSize)));
+                    _s.SetKind(0, 0, new RegisterKind(Shared, RegisterKind.UnknownMap, Interval.Const(smallestValue), Origin: origin));
                     _s.Zone.Assign(Off(0), Interval.Const(0));
                 }
                 _s.Zone.Assign(Uv(0), MaybeNull);
@@ -172,7 +204,7 @@ internal sealed partial class Transformer
                 break;
             case ReturnType.PtrToSocketOrNull or ReturnType.PtrToTcpSocketOrNull or ReturnType.PtrToSockCommonOrNull:
                 SetUninitialized(0);
-                _s.SetKind(0, 0, new RegisterKind(Socket, RegisterKind.UnknownMap, Interval.Bottom));
+                _s.SetKind(0, 0, new RegisterKind(Socket, RegisterKind.UnknownMap, Interval.Bottom, Origin: origin));
                 _s.Zone.Assign(Off(0), Interval.Const(0));
                 _s.Zone.Assign(Uv(0), MaybeNull);
                 break;
@@ -255,7 +287,7 @@ internal sealed partial class Transformer
         _s.Stack.Invalidate(Packet);
     }
 
-    /// <summary>Into a callee: save the caller's r6-r10; the callee starts with r1-r5 and a fresh r10.</summary>
+    /// <summary>Into a callee: save the caller's r6-r10; the callee sees the registers as they are, with a fresh r10.</summary>
     public void EnterCall(AbstractState state, int callerDepth)
     {
         _s = state;
@@ -264,8 +296,6 @@ internal sealed partial class Transformer
         var saved = new StackValue[5];
         for (int i = 0; i < 5; i++) saved[i] = SnapshotRegister(6 + i);
         state.PushSaved(saved);
-        SetUninitialized(0);
-        for (int r = 6; r <= 9; r++) SetUninitialized(r);
         // The callee's frame lies just below the caller's.
         _s.Zone.AssignVariable(Off(10), Off(10), Interval.Const(-Isa.Registers.StackSize));
     }

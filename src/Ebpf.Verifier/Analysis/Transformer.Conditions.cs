@@ -25,6 +25,7 @@ internal sealed partial class Transformer
             Require(r, Number);
             return;
         }
+        if (c.Op is ConditionOp.Eq or ConditionOp.Ne && T(c.Left) == T(r) && (T(c.Left) & ~(MapFd | MapFdPrograms)) == 0) return;
         bool leftOk = Require(c.Left, comparable);
         bool rightOk = Require(r, comparable);
         if (!leftOk || !rightOk) return;
@@ -76,18 +77,22 @@ internal sealed partial class Transformer
             (lt & (Stack | Packet | Context | Shared)) != 0)
         {
             int r = c.Right.Register;
-            AssumeRelation(Off(l), Off(r), c.Op, null);
+            AssumeRelation(Off(l), Off(r), c.Op);
         }
     }
 
     private void AssumeNullness(int l, ConditionOp op)
     {
+        // uvalue is the region's base address: only a pointer at offset 0 equals it, so only that tests nullness.
+        if ((T(l) & (Shared | Socket)) != 0 && _s.Zone.Get(Off(l)) != Interval.Const(0)) return;
         var u = UView(l);
+        int origin = K(l).Origin;
         switch (op)
         {
             case ConditionOp.Eq or ConditionOp.Le:
                 if (u.Lo >= 1) { _s.Zone.SetBottom(); return; }
                 SetConstant(l, 0);
+                if (origin != 0) ApplyNullness(origin, isNull: true);
                 return;
             case ConditionOp.Set:
                 _s.Zone.SetBottom();
@@ -95,11 +100,30 @@ internal sealed partial class Transformer
             case ConditionOp.Ne or ConditionOp.Gt:
                 if (u.Hi == 0) { _s.Zone.SetBottom(); return; }
                 _s.Zone.Restrict(Uv(l), NonNull);
+                if (origin != 0) ApplyNullness(origin, isNull: false);
                 return;
             case ConditionOp.Lt:
                 _s.Zone.SetBottom();
                 return;
         }
+    }
+
+    /// <summary>The null check of one copy of a call's result decides the spilled and register copies too.</summary>
+    private void ApplyNullness(int origin, bool isNull)
+    {
+        for (int r = 0; r < Isa.Registers.Count; r++)
+        {
+            if (K(r).Origin != origin || _s.Zone.Get(Off(r)) != Interval.Const(0)) continue;
+            if (isNull) SetConstant(r, 0);
+            else _s.Zone.Restrict(Uv(r), NonNull);
+        }
+        _s.Stack.UpdateCells(c =>
+        {
+            if (c.Value.Kind.Origin != origin || c.Value.Offset != Interval.Const(0)) return null;
+            return isNull
+                ? c with { Value = new StackValue(RegisterKind.Number, Interval.Const(0), Interval.Const(0), Interval.Top) }
+                : c with { Value = c.Value with { UValue = c.Value.UValue.Meet(NonNull) } };
+        });
     }
 
     private void AssumeNumbers(Condition c)
@@ -232,7 +256,7 @@ internal sealed partial class Transformer
                 break;
             default:
                 bool signed = op is ConditionOp.SLt or ConditionOp.SLe or ConditionOp.SGt or ConditionOp.SGe;
-                AssumeRelation(signed ? Sv(l) : Uv(l), signed ? Sv(r) : Uv(r), op, null);
+                AssumeRelation(signed ? Sv(l) : Uv(l), signed ? Sv(r) : Uv(r), op);
                 break;
         }
         if (!_s.IsBottom) Normalize(l);
@@ -240,7 +264,7 @@ internal sealed partial class Transformer
     }
 
     /// <summary>Order relation between two zone variables (signedness already chosen by the caller).</summary>
-    private void AssumeRelation(int x, int y, ConditionOp op, object? _)
+    private void AssumeRelation(int x, int y, ConditionOp op)
     {
         switch (op)
         {

@@ -143,6 +143,15 @@ internal sealed partial class Transformer
             return;
         }
 
+        if (m.Value.IsRegister && T(m.Value.Register) == Uninitialized && T(baseReg) == Stack)
+        {
+            // Spilling an uninitialized register leaves the bytes uninitialized.
+            CheckAccess(baseReg, m.Offset, m.Width, "write");
+            if (_s.IsBottom) return;
+            var o = _s.Zone.Get(Off(baseReg));
+            if (o.HasFiniteBounds) _s.Stack.Forget((int)o.Lo + m.Offset, (int)o.Hi + m.Offset + m.Width);
+            return;
+        }
         if (m.Value.IsRegister && !Require(m.Value.Register, Initialized)) return;
         CheckAccess(baseReg, m.Offset, m.Width, "write");
         if (_s.IsBottom) return;
@@ -238,7 +247,8 @@ internal sealed partial class Transformer
 
     /// <summary>Stack bytes a load may read as a number: numeric ones, and uninitialized ones when allowed.</summary>
     private bool Readable(int start, int end) =>
-        _options.AllowUninitializedStackReads ? _s.Stack.NoneDirty(start, end) : _s.Stack.AllNumeric(start, end);
+        _s.Stack.AllNumeric(start, end) ||
+        (_options.AllowUninitializedStackReads && _s.Stack.NoneDirty(start, end) && _s.Stack.NoneNumeric(start, end));
 
     /// <summary>The value of [at, at + width) when single-value numeric cells cover it exactly.</summary>
     private ulong? ComposeBytes(int at, int width)

@@ -41,6 +41,27 @@ public sealed class AbstractState
 
     public IReadOnlyList<StackValue[]> Saved => _saved;
 
+    /// <summary>Forgets origin <paramref name="origin"/> everywhere: a new execution of that call starts a new value.</summary>
+    public void ClearOrigin(int origin)
+    {
+        for (int i = 0; i < _kinds.Length; i++)
+        {
+            if (_kinds[i].Origin == origin) _kinds[i] = _kinds[i] with { Origin = 0 };
+        }
+        Stack.UpdateCells(c => c.Value.Kind.Origin == origin
+            ? c with { Value = c.Value with { Kind = c.Value.Kind with { Origin = 0 } } } : null);
+        for (int f = 0; f < _saved.Count; f++)
+        {
+            if (!Array.Exists(_saved[f], v => v.Kind.Origin == origin)) continue;
+            var copy = (StackValue[])_saved[f].Clone();
+            for (int i = 0; i < copy.Length; i++)
+            {
+                if (copy[i].Kind.Origin == origin) copy[i] = copy[i] with { Kind = copy[i].Kind with { Origin = 0 } };
+            }
+            _saved[f] = copy;
+        }
+    }
+
     /// <summary>Saved registers that may hold <paramref name="types"/> become uninitialized.</summary>
     public void InvalidateSaved(TypeFlags types)
     {

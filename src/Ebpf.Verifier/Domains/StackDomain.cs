@@ -66,6 +66,16 @@ public sealed class StackDomain
         return true;
     }
 
+    /// <summary>True when no byte of [start, end) is known to hold a number.</summary>
+    public bool NoneNumeric(int start, int end)
+    {
+        for (int o = Math.Max(start, Bottom); o < Math.Min(end, Top); o++)
+        {
+            if (IsNumeric(o)) return false;
+        }
+        return true;
+    }
+
     /// <summary>True when every byte of [start, end) certainly holds a number.</summary>
     public bool AllNumeric(int start, int end)
     {
@@ -162,6 +172,23 @@ public sealed class StackDomain
             }
         }
         _cells.RemoveAll(c => (c.Value.Kind.Types & types) != 0);
+    }
+
+    /// <summary>Rewrites the cells <paramref name="update"/> changes (e.g. a null check seen through a spilled copy).</summary>
+    public void UpdateCells(Func<StackCell, StackCell?> update)
+    {
+        for (int k = 0; k < _cells.Count; k++)
+        {
+            if (update(_cells[k]) is { } changed)
+            {
+                _cells[k] = changed;
+                if (changed.Value.Kind.Types == TypeFlags.Number)
+                {
+                    SetNumeric(changed.Offset, changed.End, true);
+                    SetDirty(changed.Offset, changed.End, false);
+                }
+            }
+        }
     }
 
     public void JoinWith(StackDomain other)

@@ -110,19 +110,28 @@ public sealed class ZoneDomain
         Int128 back = _m[j * n + i];
         if (back != Inf && back + c < 0) { IsBottom = true; return false; }
         if (c >= _m[i * n + j]) return true;
+        // Only rows with a bound to x_i and columns with a bound from x_j can tighten: visit just those.
+        Span<int> sources = n <= 256 ? stackalloc int[n] : new int[n];
+        Span<int> targets = n <= 256 ? stackalloc int[n] : new int[n];
+        int sourceCount = 0, targetCount = 0;
+        int rowJ = j * n;
         for (int k = 0; k < n; k++)
         {
-            Int128 ki = _m[k * n + i];
-            if (ki == Inf) continue;
-            Int128 viaK = ki + c;
+            if (_m[k * n + i] != Inf) sources[sourceCount++] = k;
+            if (_m[rowJ + k] != Inf) targets[targetCount++] = k;
+        }
+        Span<Int128> fromJ = n <= 128 ? stackalloc Int128[targetCount] : new Int128[targetCount];
+        for (int t = 0; t < targetCount; t++) fromJ[t] = _m[rowJ + targets[t]];
+        for (int s = 0; s < sourceCount; s++)
+        {
+            int k = sources[s];
             int rowK = k * n;
-            int rowJ = j * n;
-            for (int l = 0; l < n; l++)
+            Int128 viaK = _m[rowK + i] + c;
+            for (int t = 0; t < targetCount; t++)
             {
-                Int128 jl = _m[rowJ + l];
-                if (jl == Inf) continue;
-                Int128 candidate = viaK + jl;
-                if (candidate < _m[rowK + l]) _m[rowK + l] = candidate;
+                int at = rowK + targets[t];
+                Int128 candidate = viaK + fromJ[t];
+                if (candidate < _m[at]) _m[at] = candidate;
             }
         }
         for (int k = 0; k < n; k++)

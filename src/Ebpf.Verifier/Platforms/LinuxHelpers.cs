@@ -130,4 +130,19 @@ public static class LinuxHelpers
     private static readonly FrozenDictionary<uint, HelperPrototype> ById = All.ToFrozenDictionary(p => p.Id);
 
     public static HelperPrototype? Find(int id) => id >= 0 && ById.TryGetValue((uint)id, out var p) ? p : null;
+
+    /// <summary>Helpers usable only by program types with this context layout (PREVAIL's per-helper context descriptor).</summary>
+    private static readonly FrozenDictionary<uint, ContextDescriptor> Contexts = new Dictionary<uint, ContextDescriptor>
+    {
+        [9] = LinuxPlatform.SkBuff, [10] = LinuxPlatform.SkBuff, [11] = LinuxPlatform.SkBuff, [13] = LinuxPlatform.SkBuff,
+        [26] = LinuxPlatform.SkBuff, [39] = LinuxPlatform.SkBuff, [40] = LinuxPlatform.SkBuff, [52] = LinuxPlatform.SkBuff,
+        [68] = LinuxPlatform.SkBuff, [72] = LinuxPlatform.SkBuff,
+        [53] = LinuxPlatform.SockOps, [70] = LinuxPlatform.SockOps,
+        [60] = LinuxPlatform.SkMsgMd, [61] = LinuxPlatform.SkMsgMd, [62] = LinuxPlatform.SkMsgMd, [63] = LinuxPlatform.SkMsgMd,
+        [71] = LinuxPlatform.SkMsgMd,
+        [56] = LinuxPlatform.PerfEvent,
+    }.ToFrozenDictionary();
+
+    public static ContextDescriptor? RequiredContext(int id) =>
+        id >= 0 && Contexts.TryGetValue((uint)id, out var c) ? c : null;
 }

@@ -9,7 +9,8 @@ namespace Ebpf.Verifier.Platforms;
 public sealed class LinuxPlatform : IVerifierPlatform
 {
     private const int PtRegsSize = (3 + 63 + 8 + 2) * 8;
-    public static readonly ContextDescriptor SkBuff = new(36 * 4, 19 * 4, 20 * 4, 35 * 4);
+    /// <summary>__sk_buff: 192 bytes in current kernels (data at 76, data_end at 80, data_meta at 140).</summary>
+    public static readonly ContextDescriptor SkBuff = new(192, 19 * 4, 20 * 4, 35 * 4);
     public static readonly ContextDescriptor XdpMd = new(5 * 4, 0, 1 * 4, 2 * 4);
     public static readonly ContextDescriptor SkMsgMd = new(17 * 4, 0, 1 * 8, -1);
     public static readonly ContextDescriptor Unspecified = new(0, -1, -1, -1);
@@ -17,7 +18,8 @@ public sealed class LinuxPlatform : IVerifierPlatform
     public static readonly ContextDescriptor Kprobe = new(PtRegsSize, -1, -1, -1);
     public static readonly ContextDescriptor Tracepoint = new(2048, -1, -1, -1);
     public static readonly ContextDescriptor PerfEvent = new(3 * 8 + PtRegsSize, -1, -1, -1);
-    public static readonly ContextDescriptor CgroupSock = new(12 * 4, -1, -1, -1);
+    /// <summary>struct bpf_sock, 80 bytes in current kernels.</summary>
+    public static readonly ContextDescriptor CgroupSock = new(80, -1, -1, -1);
     public static readonly ContextDescriptor SockOps = new(42 * 4 + 2 * 8, -1, -1, -1);
     public static readonly ContextDescriptor SockAddr = new(80, -1, -1, -1);
     public static readonly ContextDescriptor SockOpt = new(40, 8, 16, -1);
@@ -92,7 +94,13 @@ public sealed class LinuxPlatform : IVerifierPlatform
     public ContextDescriptor Context => _type.Context;
     public int ContextPointerWidth => 4;
 
-    public HelperPrototype? FindHelper(int id) => LinuxHelpers.Find(id);
+    /// <summary>The helper, unless it only works on another program type's context (e.g. sock_map_update on sock_ops).</summary>
+    public HelperPrototype? FindHelper(int id)
+    {
+        var helper = LinuxHelpers.Find(id);
+        if (helper is null) return null;
+        return LinuxHelpers.RequiredContext(id) is { } required && required != Context ? null : helper;
+    }
 
     public MapDescriptor? FindMap(int reference, bool byIndex) =>
         reference >= 0 && reference < _maps.Count ? _maps[reference] : null;

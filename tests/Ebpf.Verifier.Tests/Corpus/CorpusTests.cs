@@ -1,0 +1,57 @@
+using System.Diagnostics;
+using Xunit.Abstractions;
+
+namespace Ebpf.Verifier.Tests.Corpus;
+
+/// <summary>
+/// The shared corpus against PREVAIL's verdicts (expectations.tsv): accept most "pass" programs, refuse every
+/// "reject" program. Prints per-directory counts, total and slowest verification time and peak memory. The default
+/// run covers every directory but the large Cilium objects; EBPF_LONG_TESTS=1 verifies the whole corpus.
+/// </summary>
+public sealed class CorpusTests(ITestOutputHelper output)
+{
+    private static readonly bool Long = Environment.GetEnvironmentVariable("EBPF_LONG_TESTS") == "1";
+    /// <summary>"pass" programs accepted at the last measurement: the whole corpus, and without the Cilium directories.</summary>
+    private const int MinimumPassAcceptedAll = 286;
+    private const int MinimumPassAcceptedQuick = 183;
+
+    [Fact]
+    public void AgreesWithPrevailVerdicts()
+    {
+        var rows = CorpusRow.Load(Path.Combine(CorpusVerification.Root, "expectations.tsv"))
+            .Where(r => Long || !r.Directory.StartsWith("cilium", StringComparison.Ordinal)).ToList();
+        var options = VerifierOptions.Default with { CheckTermination = false };
+        var outcomes = new List<CorpusVerification.Outcome>();
+        var total = Stopwatch.StartNew();
+        foreach (var group in rows.Where(r => r.Status != "reject_load").GroupBy(r => r.Object))
+            outcomes.AddRange(CorpusVerification.VerifyObject(group.Key, group.ToList(), options));
+        total.Stop();
+
+        foreach (var dir in outcomes.GroupBy(o => o.Row.Directory).OrderBy(g => g.Key))
+        {
+            var pass = dir.Where(o => o.Row.Status == "pass").ToList();
+            var reject = dir.Where(o => o.Row.Status == "reject").ToList();
+            var xfail = dir.Where(o => o.Row.Status == "expected_failure").ToList();
+            output.WriteLine($"{dir.Key}: pass accepted {pass.Count(o => o.Accepted == true)}/{pass.Count}, " +
+                $"reject refused {reject.Count(o => o.Accepted == false)}/{reject.Count}, " +
+                $"expected_failure accepted {xfail.Count(o => o.Accepted == true)}/{xfail.Count}, not loaded {dir.Count(o => o.Accepted is null)}");
+        }
+        var allPass = outcomes.Where(o => o.Row.Status == "pass").ToList();
+        var allReject = outcomes.Where(o => o.Row.Status == "reject").ToList();
+        int passAccepted = allPass.Count(o => o.Accepted == true);
+        var slowest = outcomes.OrderByDescending(o => o.Elapsed).First();
+        output.WriteLine($"TOTAL pass accepted {passAccepted}/{allPass.Count}; reject refused {allReject.Count(o => o.Accepted == false)}/{allReject.Count}");
+        output.WriteLine($"time {total.Elapsed.TotalSeconds:F1} s total; slowest {slowest.Elapsed.TotalSeconds:F2} s ({slowest.Row.Object} {slowest.Row.Section}); " +
+            $"peak working set {Process.GetCurrentProcess().PeakWorkingSet64 / (1 << 20)} MiB");
+        foreach (var o in outcomes.Where(o => o.Row.Status == "pass" && o.Accepted != true))
+            output.WriteLine($"REFUSED pass {o.Row.Object} {o.Row.Section}/{o.Row.Function}: {o.Detail.Split('\n')[0]}");
+        foreach (var o in allReject.Where(o => o.Accepted != false))
+            output.WriteLine($"ACCEPTED reject {o.Row.Object} {o.Row.Section}/{o.Row.Function}");
+        foreach (var o in outcomes.Where(o => o.Row.Status == "expected_failure" && o.Accepted == true))
+            output.WriteLine($"ACCEPTED expected_failure {o.Row.Object} {o.Row.Section}/{o.Row.Function}");
+
+        Assert.All(allReject, o => Assert.False(o.Accepted == true, $"{o.Row.Object} {o.Row.Section} must be refused"));
+        int minimum = Long ? MinimumPassAcceptedAll : MinimumPassAcceptedQuick;
+        Assert.True(passAccepted >= minimum, $"pass accepted {passAccepted}/{allPass.Count}, below the {minimum} measured before");
+    }
+}

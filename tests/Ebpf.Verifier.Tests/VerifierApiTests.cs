@@ -1,0 +1,219 @@
+using Ebpf.Isa;
+using Ebpf.Platform;
+using Ebpf.Verifier.Ir;
+using Ebpf.Verifier.Platforms;
+
+namespace Ebpf.Verifier.Tests;
+
+/// <summary>The public API on small programs: verdicts, messages that name the instruction, loop bounds, options.</summary>
+public sealed class VerifierApiTests
+{
+    private static readonly MapDescriptor HashMap = new(1, MapValueKind.Data, 4, 16, 8);
+    private static readonly IVerifierPlatform Xdp = new LinuxPlatform(LinuxPlatform.Xdp, [HashMap]);
+
+    private static VerificationResult Verify(string text, VerifierOptions? options = null, IVerifierPlatform? platform = null) =>
+        Verifier.Verify(AssemblyParser.Parse(text), platform ?? Xdp, options);
+
+    private const string PacketPrologue = """
+        r2 = *(u32 *)(r1 + 0)
+        r3 = *(u32 *)(r1 + 4)
+        r4 = r2
+        r4 += 14
+        """;
+
+    [Fact]
+    public void PacketAccessAfterBoundsCheckPasses()
+    {
+        var result = Verify(PacketPrologue + "\n" + """
+            if r4 > r3 goto <out>
+            r0 = *(u16 *)(r2 + 12)
+            exit
+            <out>:
+            r0 = 0
+            exit
+            """);
+        Assert.True(result.Passed, result.ToString());
+    }
+
+    [Fact]
+    public void PacketAccessBeyondCheckedLengthFailsAtTheInstruction()
+    {
+        var result = Verify(PacketPrologue + "\n" + """
+            if r4 > r3 goto <out>
+            r0 = *(u16 *)(r2 + 13)
+            exit
+            <out>:
+            r0 = 0
+            exit
+            """);
+        var error = Assert.Single(result.Errors);
+        Assert.Equal(5, error.Index);
+        Assert.Contains("packet_size", error.Message);
+        Assert.Equal("r0 = *(u16 *)(r2 + 13)", error.Instruction);
+        Assert.Contains("r2.type=packet", error.RegisterState);
+    }
+
+    [Fact]
+    public void MapValueNeedsANullCheck()
+    {
+        const string lookup = """
+            *(u32 *)(r10 - 4) = 0
+            r2 = r10
+            r2 += -4
+            r1 = map_fd 0
+            call 1
+            """;
+        var unchecked_ = Verify(lookup + "\n" + """
+            r0 = *(u64 *)(r0 + 8)
+            exit
+            """);
+        Assert.Contains(unchecked_.Errors, e => e.Index == 5 && e.Message.StartsWith("Possible null access", StringComparison.Ordinal));
+        var checked_ = Verify(lookup + "\n" + """
+            if r0 == 0 goto <out>
+            r0 = *(u64 *)(r0 + 8)
+            <out>:
+            exit
+            """);
+        Assert.True(checked_.Passed, checked_.ToString());
+        var beyond = Verify(lookup + "\n" + """
+            if r0 == 0 goto <out>
+            r0 = *(u64 *)(r0 + 9)
+            <out>:
+            exit
+            """);
+        Assert.Contains(beyond.Errors, e => e.Message.Contains("shared_region_size", StringComparison.Ordinal));
+    }
+
+    [Fact]
+    public void PointersSpilledToTheStackKeepTheirType()
+    {
+        var result = Verify("""
+            *(u64 *)(r10 - 8) = r1
+            r6 = *(u64 *)(r10 - 8)
+            r0 = *(u32 *)(r6 + 16)
+            exit
+            """);
+        Assert.True(result.Passed, result.ToString());
+        var partial = Verify("""
+            *(u64 *)(r10 - 8) = r1
+            r6 = *(u32 *)(r10 - 8)
+            r0 = 0
+            exit
+            """);
+        Assert.Contains(partial.Errors, e => e.Index == 1 && e.Message.StartsWith("Stack content is not numeric", StringComparison.Ordinal));
+    }
+
+    [Fact]
+    public void BoundedLoopReportsItsBoundAndInfiniteLoopFails()
+    {
+        var bounded = Verify("""
+            r0 = 0
+            <loop>:
+            r0 += 1
+            if r0 < 10 goto <loop>
+            exit
+            """);
+        Assert.True(bounded.Passed, bounded.ToString());
+        Assert.Equal(1, bounded.LoopCount);
+        Assert.InRange(bounded.MaxLoopIterations!.Value, 10, 11);
+        var infinite = Verify("""
+            r0 = 0
+            <loop>:
+            r0 += 2
+            if r0 != 9 goto <loop>
+            exit
+            """);
+        Assert.Contains(infinite.Errors, e => e.Message.StartsWith("Loop counter is too large", StringComparison.Ordinal));
+    }
+
+    [Fact]
+    public void UnreachableCodeIsInformationOnly()
+    {
+        var result = Verify("""
+            r0 = 1
+            if r0 == 1 goto <out>
+            r0 = *(u64 *)(r0 + 0)
+            <out>:
+            exit
+            """);
+        Assert.True(result.Passed, result.ToString());
+        Assert.Contains(result.Diagnostics, d => d.Severity == DiagnosticSeverity.Information && d.Index == 2);
+    }
+
+    [Fact]
+    public void ReturningAPointerOrUsingUninitializedRegistersFails()
+    {
+        Assert.Contains(Verify("r0 = r1\nexit").Errors, e => e.Index == 1 && e.Message.Contains("r0.type == number", StringComparison.Ordinal));
+        Assert.Contains(Verify("r0 = r5\nr0 += 1\nexit").Errors, e => e.Index == 1);
+    }
+
+    [Fact]
+    public void DivisionByZeroIsAnErrorOnlyWhenAskedFor()
+    {
+        const string program = "r0 = 7\nr2 = *(u32 *)(r1 + 0)\nr0 /= r2\nexit";
+        Assert.True(Verify(program, platform: new LinuxPlatform(LinuxPlatform.SocketFilter)).Passed);
+        var strict = Verify(program, new VerifierOptions { AllowDivisionByZero = false }, new LinuxPlatform(LinuxPlatform.SocketFilter));
+        Assert.Contains(strict.Errors, e => e.Index == 2 && e.Message.StartsWith("Possible division by zero", StringComparison.Ordinal));
+    }
+
+    [Fact]
+    public void LocalCallsRunInTheirOwnFrame()
+    {
+        var result = Verify("""
+            *(u64 *)(r10 - 8) = 5
+            r1 = r10
+            r1 += -8
+            call <sub>
+            exit
+            <sub>:
+            r0 = *(u64 *)(r1 + 0)
+            *(u64 *)(r10 - 8) = r0
+            exit
+            """);
+        Assert.True(result.Passed, result.ToString());
+        var recursion = Verify("call <self>\nexit\n<self>:\ncall <self>\nexit");
+        Assert.Contains(recursion.Errors, e => e.Message == "illegal recursion");
+    }
+
+    [Fact]
+    public void VerifiesInstructionSlotsAndReportsInvalidEncodings()
+    {
+        Instruction[] program =
+        [
+            new(OpCodes.Mov64Imm, 0, 0, 0, 0),
+            new(OpCodes.LdDw, 2, 0, 0, 1), new(0, 0, 0, 0, 2),
+            new(OpCodes.Exit, 0, 0, 0, 0),
+        ];
+        Assert.True(Verifier.Verify(program, Xdp).Passed);
+        Instruction[] bad = [new(0xFF, 0, 0, 0, 0), new(OpCodes.Exit, 0, 0, 0, 0)];
+        var result = Verifier.Verify(bad, Xdp);
+        var error = Assert.Single(result.Errors);
+        Assert.Equal(0, error.Index);
+        Assert.Contains("0xff", error.Message);
+    }
+
+    [Fact]
+    public void WindowsProgramInformationSuppliesContextAndHelpers()
+    {
+        var info = new ProgramInformation(WellKnownProgramTypes.XdpTest);
+        Instruction[] program =
+        [
+            new(OpCodes.Make(OpClass.Ldx, AccessMode.Mem, AccessSize.Double), 2, 1, 0, 0),
+            new(OpCodes.Make(OpClass.Ldx, AccessMode.Mem, AccessSize.Double), 3, 1, 8, 0),
+            new(OpCodes.Mov64Reg, 4, 2, 0, 0),
+            new(OpCodes.Make(OpClass.Alu64, AluOp.Add, false), 4, 0, 0, 1),
+            new(OpCodes.Make(OpClass.Jmp, JmpOp.Jgt, true), 4, 3, 2, 0),
+            new(OpCodes.Make(OpClass.Ldx, AccessMode.Mem, AccessSize.Byte), 0, 2, 0, 0),
+            new(OpCodes.Exit, 0, 0, 0, 0),
+            new(OpCodes.Mov64Imm, 0, 0, 0, 0),
+            new(OpCodes.Exit, 0, 0, 0, 0),
+        ];
+        var result = Verifier.Verify(program, info, options: new VerifierOptions { RecordStates = true, SourceLineResolver = i => $"line {i}" });
+        Assert.True(result.Passed, result.ToString());
+        Assert.Contains("r2.type=packet", result.States[5]);
+        var broken = program.ToArray();
+        broken[5] = new(OpCodes.Make(OpClass.Ldx, AccessMode.Mem, AccessSize.Half), 0, 2, 0, 0);
+        var error = Assert.Single(Verifier.Verify(broken, info, options: new VerifierOptions { SourceLineResolver = i => $"line {i}" }).Errors);
+        Assert.Equal("line 5", error.SourceLine);
+    }
+}
