@@ -190,11 +190,15 @@ public class ObjectLoadTests
     [Fact]
     public void VerificationFailureUndoesTheLoad()
     {
-        var runtime = NewRuntime();
-        // bpf2bpf's connect4 program has a loop the verifier cannot bound; its sock_addr type comes from the net extension.
-        var error = Assert.Throws<EbpfException>(() => runtime.Load(SampleObjects.Path("bpf2bpf")));
+        // A verifier that refuses stage_one (after stage_two loaded): the load fails naming program and instruction.
+        var verifier = new RefusingVerifier("stage_one");
+        var runtime = new EbpfRuntime(verifier).Use(new SampleExtension());
+        var error = Assert.Throws<EbpfException>(() => runtime.Load(SampleObjects.Path("tail_calls")));
         Assert.Equal(EbpfResult.VerificationFailed, error.Result);
-        Assert.Contains("authorize_connect4", error.Message);
+        Assert.Contains("stage_one", error.Message);
+        Assert.Contains("instruction 3: refused for the test", error.Message);
+        Assert.Equal(["stage_two", "stage_one"], verifier.Seen);
+        Assert.All(verifier.Maps, definition => Assert.NotNull(definition));
     }
 
     [Fact]
@@ -211,6 +215,20 @@ public class ObjectLoadTests
         Assert.True(hops.IsDisposed);
         Assert.Null(runtime.ResolveProgram(entry.Id));
         Assert.Throws<ObjectDisposedException>(() => loaded.Program("entry"));
+    }
+
+    private sealed class RefusingVerifier(string refused) : IProgramVerifier
+    {
+        public List<string> Seen { get; } = [];
+        public List<MapDefinition> Maps { get; } = [];
+
+        public ProgramVerificationFailure? Verify(string programName, System.Collections.Immutable.ImmutableArray<Isa.Instruction> instructions,
+            ProgramInformation information, IReadOnlyList<MapDefinition> maps)
+        {
+            Seen.Add(programName);
+            Maps.AddRange(maps);
+            return programName == refused ? new ProgramVerificationFailure(3, "refused for the test") : null;
+        }
     }
 
     private sealed class NoContextProvider : IProgramInformationProvider
