@@ -20,12 +20,12 @@ int main(int argc, char **argv)
     struct xdp_md ctx = { (unsigned long)(packet + 256), (unsigned long)(packet + 256 + length), (unsigned long)(packet + 256), 1, 0, 0 };
     int result = entry(&ctx);
     struct timespec start, stop;
-    clock_gettime(CLOCK_MONOTONIC, &start);
+    clock_gettime(CLOCK_THREAD_CPUTIME_ID, &start); /* CPU time, like the kernel and the .NET runner */
     for (long i = 0; i < repeat; i++) {
         result = entry(&ctx);
         __asm__ volatile("" ::: "memory");
     }
-    clock_gettime(CLOCK_MONOTONIC, &stop);
+    clock_gettime(CLOCK_THREAD_CPUTIME_ID, &stop);
     double ns = (stop.tv_sec - start.tv_sec) * 1e9 + (stop.tv_nsec - start.tv_nsec);
     printf("%u %.2f\n", (unsigned)result, ns / repeat);
     return 0;

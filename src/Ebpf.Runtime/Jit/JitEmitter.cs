@@ -51,6 +51,8 @@ internal sealed class JitEmitter
         _budget = options.InstructionBudget;
     }
 
+    public bool HasLocalCalls => _hasLocalCalls;
+
     public JitEntry Emit(out int ilSize)
     {
         var method = new DynamicMethod("ebpf_program", typeof(ulong), Parameters, typeof(JitEmitter).Module, skipVisibility: true)
@@ -70,7 +72,10 @@ internal sealed class JitEmitter
         EmitEpilogues();
         ilSize = _il.ILOffset;
         var closure = new JitClosure([.. _delegates], [.. _targets], _helpers);
-        return (JitEntry)method.CreateDelegate(typeof(JitEntry), closure);
+        var entry = (JitEntry)method.CreateDelegate(typeof(JitEntry), closure);
+        // Compile to native code now (as a kernel JIT does at load), not on the first invocation.
+        System.Runtime.CompilerServices.RuntimeHelpers.PrepareDelegate(entry);
+        return entry;
     }
 
     private void Scan()

@@ -17,7 +17,8 @@ public sealed unsafe class JitExecutor : IProgramExecutor
     private readonly bool _checked;
     private readonly Instruction[] _code;
 
-    internal JitExecutor(JitEntry entry, Instruction[] code, HelperTable helpers, JitOptions options, TimeSpan compileTime, int ilSize)
+    internal JitExecutor(JitEntry entry, Instruction[] code, HelperTable helpers, JitOptions options, TimeSpan compileTime, int ilSize,
+        bool hasLocalCalls)
     {
         _entry = entry;
         _code = code;
@@ -25,8 +26,10 @@ public sealed unsafe class JitExecutor : IProgramExecutor
         Options = options;
         CompileTime = compileTime;
         IlSize = ilSize;
-        _stackBytes = options.MaxCallDepth * Registers.StackSize;
         _checked = options.Mode == ExecutionMode.Checked;
+        // Unchecked runs of programs without local calls need one frame; checked runs grant every frame, as the
+        // interpreter does, so both fault on the same accesses.
+        _stackBytes = (hasLocalCalls || _checked ? options.MaxCallDepth : 1) * Registers.StackSize;
     }
 
     public ReadOnlySpan<Instruction> Program => _code;
