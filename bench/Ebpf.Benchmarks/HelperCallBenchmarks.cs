@@ -9,7 +9,6 @@ namespace Ebpf.Benchmarks;
 /// A loop of 100 helper calls: helpers called directly (static method, or non-virtual instance method on its
 /// target) versus through their <see cref="HelperFunction"/> delegate (<see cref="JitOptions.DirectHelperCalls"/>).
 /// </summary>
-[ShortRunJob]
 public class HelperCallBenchmarks
 {
     private const string Loop = """

@@ -13,7 +13,6 @@ namespace Ebpf.Benchmarks;
 /// Cost of invoking a trivial program (r0 = 1) from C#: the raw JIT executor, the raw interpreter, and the full
 /// <see cref="EbpfProgram.Invoke(void*)"/> path (epoch + processor slot + invocation state + binding).
 /// </summary>
-[ShortRunJob]
 public unsafe class InvokeBenchmarks
 {
     private JitExecutor _jit = null!;

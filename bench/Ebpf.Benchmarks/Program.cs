@@ -1,10 +1,14 @@
+using BenchmarkDotNet.Configs;
+using BenchmarkDotNet.Jobs;
 using BenchmarkDotNet.Running;
+using BenchmarkDotNet.Toolchains.InProcess.Emit;
 
 namespace Ebpf.Benchmarks;
 
 /// <summary>
 /// `run ...` (see <see cref="ObjectRunner"/>), `compile-samples ...` (see <see cref="SampleCompileTimes"/>), or
-/// BenchmarkDotNet arguments (e.g. `--filter '*' --job short`).
+/// BenchmarkDotNet arguments (e.g. `--filter '*Invoke*'`). Benchmarks run as a short job, in process: on a busy
+/// two-core machine, building a separate benchmark executable takes longer than BenchmarkDotNet's build timeout.
 /// </summary>
 public static class Program
 {
@@ -17,7 +21,8 @@ public static class Program
 
     private static int Run(string[] args)
     {
-        BenchmarkSwitcher.FromAssembly(typeof(Program).Assembly).Run(args);
+        var config = DefaultConfig.Instance.AddJob(Job.ShortRun.WithToolchain(InProcessEmitToolchain.Instance).AsDefault());
+        BenchmarkSwitcher.FromAssembly(typeof(Program).Assembly).Run(args, config);
         return 0;
     }
 }

@@ -4,7 +4,6 @@ using Ebpf.Runtime.Programs;
 namespace Ebpf.Benchmarks;
 
 /// <summary>The bench/programs families (bench/build.sh first) on the JIT and the interpreter: one XDP run each.</summary>
-[ShortRunJob]
 public class ProgramBenchmarks
 {
     private BenchHarness _harness = null!;
