@@ -5,6 +5,7 @@ using Ebpf.Platform;
 using Ebpf.Runtime.Extensions;
 using Ebpf.Runtime.Interpretation;
 using Ebpf.Runtime.Jit;
+using Ebpf.Runtime.Memory;
 using Ebpf.Runtime.Programs;
 
 namespace Ebpf.Benchmarks;
@@ -46,4 +47,12 @@ public unsafe class InvokeBenchmarks
 
     [Benchmark]
     public ulong EbpfProgramInvoke() => _program.Invoke(_context.Context).ReturnValue;
+
+    /// <summary>The part of <see cref="EbpfProgram.Invoke(void*)"/> that is neither the program nor the executor.</summary>
+    [Benchmark]
+    public int ExecutionScopeOnly()
+    {
+        using var scope = ProgramExecutionScope.Enter();
+        return scope.Processor;
+    }
 }

@@ -74,9 +74,16 @@ public sealed class LinuxXdpObject : IDisposable
     }
 
     /// <summary>Runs <paramref name="program"/> once on <paramref name="context"/>, following tail calls; returns r0.</summary>
-    public unsafe ulong Run(LinuxXdpProgram program, ProgramContext context)
+    public ulong Run(LinuxXdpProgram program, ProgramContext context)
     {
+        // The epoch keeps map values alive and the processor slot serves per-CPU maps; without maps neither matters.
+        if (_maps.Count == 0) return RunUnscoped(program, context);
         using var scope = ProgramExecutionScope.Enter();
+        return RunUnscoped(program, context);
+    }
+
+    private unsafe ulong RunUnscoped(LinuxXdpProgram program, ProgramContext context)
+    {
         var invocation = t_invocation is { Owner: var owner } cached && owner == this ? cached : t_invocation = new LinuxXdpInvocation(this);
         invocation.TailCalls = 0;
         invocation.PendingTailCall = null;
