@@ -20,6 +20,8 @@ public class StressTests
         var counters = new Counters();
         var invokers = Enumerable.Range(0, 3).Select(i => Task.Run(() => InvokeUntilStopped(program, sample, 10 + i, counters, stop.Token))).ToArray();
 
+        // Let the invokers start first: on a busy machine the churn could otherwise end before any of them ran.
+        SpinWait.SpinUntil(() => Interlocked.Read(ref counters.Ran) > 0, TimeSpan.FromSeconds(30));
         var churn = Task.Run(() =>
         {
             for (int i = 0; i < cycles; i++)
