@@ -1,61 +1,35 @@
+using BenchmarkDotNet.Configs;
+using BenchmarkDotNet.Jobs;
 using BenchmarkDotNet.Running;
+using BenchmarkDotNet.Toolchains.InProcess.Emit;
 
 namespace Ebpf.Benchmarks;
 
+/// <summary>
+/// `run ...` (see <see cref="ObjectRunner"/>), `compile-samples ...` (see <see cref="SampleCompileTimes"/>), `--quick` (see <see cref="QuickPrimeRun"/>), or
+/// BenchmarkDotNet arguments (e.g. `--filter '*Invoke*'`). Benchmarks run as a short job, in process: on a busy
+/// two-core machine, building a separate benchmark executable takes longer than BenchmarkDotNet's build timeout.
+/// </summary>
 public static class Program
 {
-    /// <summary><c>dotnet run -c Release --project bench/Ebpf.Benchmarks -- --job short --filter '*'</c></summary>
-    public static void Main(string[] args)
+    public static int Main(string[] args) => args.FirstOrDefault() switch
     {
-        Console.WriteLine($"prime count executes {InterpreterBenchmarks.ExecutedInstructions} eBPF instructions per run");
-        if (args is ["--quick", ..])
-        {
-            QuickRun();
-            return;
-        }
-        BenchmarkSwitcher.FromAssembly(typeof(Program).Assembly).Run(args);
+        "run" => ObjectRunner.Execute(args[1..]),
+        "compile-samples" => SampleCompileTimes.Execute(args[1..]),
+        "--quick" => QuickRun(),
+        _ => Run(args),
+    };
+
+    private static int QuickRun()
+    {
+        QuickPrimeRun.Run();
+        return 0;
     }
 
-    private static ulong NativePrimeCount(ulong limit)
+    private static int Run(string[] args)
     {
-        ulong count = 0;
-        for (ulong candidate = 2; candidate < limit; candidate++)
-        {
-            ulong divisor = 2;
-            while (true)
-            {
-                if (divisor * divisor > candidate) { count++; break; }
-                if (candidate % divisor == 0) break;
-                divisor++;
-            }
-        }
-        return count;
-    }
-
-    /// <summary>A rough stopwatch loop for a quick look while developing (BenchmarkDotNet gives the real numbers).</summary>
-    private static void QuickRun()
-    {
-        // Native C# doing the same work, to put the numbers in context on a shared machine.
-        for (int round = 0; round < 3; round++)
-        {
-            var native = System.Diagnostics.Stopwatch.StartNew();
-            ulong count = 0;
-            for (int i = 0; i < 20; i++) count += NativePrimeCount(10000);
-            double nsPerInsn = native.Elapsed.TotalNanoseconds / 20 / InterpreterBenchmarks.ExecutedInstructions;
-            Console.WriteLine($"native C# round {round}: {nsPerInsn:0.00} ns per equivalent eBPF instruction ({count / 20} primes)");
-        }
-        var benchmarks = new InterpreterBenchmarks();
-        benchmarks.Setup();
-        foreach (var (name, run) in new (string, Func<ulong>)[] { ("unchecked", benchmarks.PrimeCountUnchecked), ("checked", benchmarks.PrimeCountChecked) })
-        {
-            for (int round = 0; round < 5; round++)
-            {
-                var watch = System.Diagnostics.Stopwatch.StartNew();
-                const int runs = 20;
-                for (int i = 0; i < runs; i++) run();
-                double ns = watch.Elapsed.TotalNanoseconds / runs / InterpreterBenchmarks.ExecutedInstructions;
-                Console.WriteLine($"{name} round {round}: {ns:0.00} ns/insn");
-            }
-        }
+        var config = DefaultConfig.Instance.AddJob(Job.ShortRun.WithToolchain(InProcessEmitToolchain.Instance).AsDefault());
+        BenchmarkSwitcher.FromAssembly(typeof(Program).Assembly).Run(args, config);
+        return 0;
     }
 }

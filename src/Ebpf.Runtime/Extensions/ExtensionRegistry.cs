@@ -293,6 +293,8 @@ public sealed class ExtensionRegistry
     private ProgramBinding CreateBinding(EbpfProgram program, IProgramInformationProvider provider)
     {
         var table = new HelperTable();
+        var functions = new HelperFunction[program.CalledHelperIds.Length];
+        int index = 0;
         foreach (var id in program.CalledHelperIds)
         {
             var prototype = provider.Information.FindHelper(id)!;
@@ -301,8 +303,17 @@ public sealed class ExtensionRegistry
                 ?? throw new EbpfException(EbpfResult.InvalidArgument,
                     $"Program {program.Name}: helper {prototype.Name} ({id}) has no implementation in provider {provider.Name} or the core.");
             table.Add(id, prototype.Name, function);
+            functions[index++] = function;
         }
-        return new ProgramBinding(provider, ExecutorFactory(program, table));
+        // A provider that returns with the same helper implementations gets the executor already built: compiling
+        // again (milliseconds with the JIT) would leave the program unbound that much longer on every re-bind.
+        var factory = ExecutorFactory;
+        if (program.CachedExecutor is { } cached && ReferenceEquals(cached.Factory, factory) &&
+            cached.Helpers.AsSpan().SequenceEqual(functions))
+            return new ProgramBinding(provider, cached.Executor);
+        var executor = factory(program, table);
+        program.CachedExecutor = new CachedExecutor(factory, functions, executor);
+        return new ProgramBinding(provider, executor);
     }
 
     /// <summary>The JIT for <see cref="ExecutionEngine.Jit"/> programs, the interpreter for the others.</summary>

@@ -33,7 +33,7 @@ public static class JitCompiler
 
         var emitter = new JitEmitter(code, wideValues, callTargets, helpers, options);
         var entry = emitter.Emit(out int ilSize);
-        return new JitExecutor(entry, code, helpers, options, Stopwatch.GetElapsedTime(start), ilSize);
+        return new JitExecutor(entry, code, helpers, options, Stopwatch.GetElapsedTime(start), ilSize, emitter.HasLocalCalls, emitter.UsesStack);
     }
 
     /// <summary>Decodes, validates and compiles a raw program image.</summary>

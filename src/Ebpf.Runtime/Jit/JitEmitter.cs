@@ -38,7 +38,7 @@ internal sealed class JitEmitter
     private LocalBuilder _depth = null!, _saves = null!, _executed = null!, _packet = null!, _packetLength = null!;
     private LocalBuilder _address = null!, _u32a = null!, _u32b = null!;
     private Label _returnZero, _sharedExit, _stop;
-    private bool _hasLocalCalls, _hasLegacyLoads;
+    private bool _hasLocalCalls, _hasLegacyLoads, _usesStack;
 
     public JitEmitter(Instruction[] code, ulong[] wideValues, HelperFunction?[] callTargets, HelperTable helpers, JitOptions options)
     {
@@ -50,6 +50,11 @@ internal sealed class JitEmitter
         _checked = options.Mode == ExecutionMode.Checked;
         _budget = options.InstructionBudget;
     }
+
+    public bool HasLocalCalls => _hasLocalCalls;
+
+    /// <summary>False when nothing reads r10 and nothing calls locally: such a program needs no stack at all.</summary>
+    public bool UsesStack => _usesStack || _hasLocalCalls;
 
     public JitEntry Emit(out int ilSize)
     {
@@ -70,7 +75,10 @@ internal sealed class JitEmitter
         EmitEpilogues();
         ilSize = _il.ILOffset;
         var closure = new JitClosure([.. _delegates], [.. _targets], _helpers);
-        return (JitEntry)method.CreateDelegate(typeof(JitEntry), closure);
+        var entry = (JitEntry)method.CreateDelegate(typeof(JitEntry), closure);
+        // Compile to native code now (as a kernel JIT does at load), not on the first invocation.
+        System.Runtime.CompilerServices.RuntimeHelpers.PrepareDelegate(entry);
+        return entry;
     }
 
     private void Scan()
@@ -80,6 +88,9 @@ internal sealed class JitEmitter
             var insn = _code[pc];
             if (insn.Opcode == OpCodes.Call && insn.Src == PseudoSource.LocalCall) _hasLocalCalls = true;
             if (insn.Class == OpClass.Ld && insn.Mode is AccessMode.Abs or AccessMode.Ind) _hasLegacyLoads = true;
+            // r10 appears as a source or as the base of a store (it is never a destination).
+            bool registerOperands = insn.Opcode is not (OpCodes.LdDw or OpCodes.Call);
+            if (registerOperands && (insn.Src == Registers.FramePointer || insn.Dst == Registers.FramePointer)) _usesStack = true;
         }
     }
 

@@ -15,9 +15,11 @@ public sealed unsafe class JitExecutor : IProgramExecutor
     private readonly JitEntry _entry;
     private readonly int _stackBytes;
     private readonly bool _checked;
+    private readonly bool _usesStack;
     private readonly Instruction[] _code;
 
-    internal JitExecutor(JitEntry entry, Instruction[] code, HelperTable helpers, JitOptions options, TimeSpan compileTime, int ilSize)
+    internal JitExecutor(JitEntry entry, Instruction[] code, HelperTable helpers, JitOptions options, TimeSpan compileTime, int ilSize,
+        bool hasLocalCalls, bool usesStack)
     {
         _entry = entry;
         _code = code;
@@ -25,8 +27,11 @@ public sealed unsafe class JitExecutor : IProgramExecutor
         Options = options;
         CompileTime = compileTime;
         IlSize = ilSize;
-        _stackBytes = options.MaxCallDepth * Registers.StackSize;
         _checked = options.Mode == ExecutionMode.Checked;
+        // Unchecked runs of programs without local calls need one frame; checked runs grant every frame, as the
+        // interpreter does, so both fault on the same accesses.
+        _stackBytes = (hasLocalCalls || _checked ? options.MaxCallDepth : 1) * Registers.StackSize;
+        _usesStack = usesStack || _checked;
     }
 
     public ReadOnlySpan<Instruction> Program => _code;
@@ -44,8 +49,9 @@ public sealed unsafe class JitExecutor : IProgramExecutor
     public ulong Run(in ExecutionRequest request)
     {
         if (_checked) return RunChecked(request);
-        byte* stack = stackalloc byte[_stackBytes];
         var context = new HelperCallContext(request.R1, null, request.HelperState);
+        if (!_usesStack) return _entry(request, 0, ref context);
+        byte* stack = stackalloc byte[_stackBytes];
         return _entry(request, (ulong)(stack + _stackBytes), ref context);
     }
 

@@ -82,6 +82,9 @@ public sealed class EbpfProgram : IProgramReference
 
     internal void SetBinding(ProgramBinding? binding) => _binding = binding;
 
+    /// <summary>The last executor built for this program and what it was built from (reused on identical re-binds).</summary>
+    internal CachedExecutor? CachedExecutor { get; set; }
+
     /// <summary>Runs the program on <paramref name="context"/> (r1), following tail calls.</summary>
     public unsafe InvocationResult Invoke(void* context) => Invoke(context, default);
 

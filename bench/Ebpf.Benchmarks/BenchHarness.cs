@@ -1,0 +1,47 @@
+using Ebpf.Runtime.Extensions;
+using Ebpf.Runtime.Interpretation;
+using Ebpf.Runtime.Linux;
+using Ebpf.Runtime.Programs;
+
+namespace Ebpf.Benchmarks;
+
+/// <summary>
+/// A case opened and ready to run: the object on one engine, maps filled as compare.sh fills the kernel's
+/// (hash map "table": key k -> 3k + 1 for k = 0..255; PROG_ARRAY "chain": slot k -> hop{k}), and a context holding the input packet.
+/// </summary>
+public sealed class BenchHarness : IDisposable
+{
+    public const int TableEntries = 256;
+
+    public BenchHarness(BenchCase benchCase, ExecutionEngine engine, ExecutionMode mode = ExecutionMode.Unchecked)
+    {
+        Case = benchCase;
+        Object = LinuxXdpObject.Open(BenchPaths.Object(benchCase.Object), engine, mode);
+        Program = Object.Program(benchCase.Program);
+        if (Object.Object.FindMap("table") is not null)
+        {
+            var table = Object.Map("table");
+            for (uint k = 0; k < TableEntries; k++) table.Update(BitConverter.GetBytes(k), BitConverter.GetBytes(3UL * k + 1));
+        }
+        if (Object.Object.FindMap("chain") is not null)
+        {
+            // The ELF reader does not decode the declarative `.values` of a PROG_ARRAY yet; fill it as libbpf does.
+            var chain = Object.ProgramArray("chain");
+            for (int k = 1; k < chain.Capacity; k++) chain[k] = Object.Program($"hop{k}");
+        }
+        Context = LinuxXdpContext.Create(File.ReadAllBytes(BenchPaths.Packet(benchCase.Packet)));
+    }
+
+    public BenchCase Case { get; }
+    public LinuxXdpObject Object { get; }
+    public LinuxXdpProgram Program { get; }
+    public ProgramContext Context { get; }
+
+    public ulong RunOnce() => Object.Run(Program, Context);
+
+    public void Dispose()
+    {
+        Context.Dispose();
+        Object.Dispose();
+    }
+}

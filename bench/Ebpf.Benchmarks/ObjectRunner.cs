@@ -1,0 +1,42 @@
+using System.Diagnostics;
+using Ebpf.Runtime.Programs;
+
+namespace Ebpf.Benchmarks;
+
+/// <summary>
+/// `run [--repeat N] [--engine jit|interpreter] case...`: what compare.sh runs on this side. For each case prints
+/// "label return-value ns-per-run", timing N back-to-back runs after a warm-up in thread CPU time (see
+/// <see cref="ThreadCpuClock"/>), as BPF_PROG_TEST_RUN's repeat does.
+/// </summary>
+public static class ObjectRunner
+{
+    public static int Execute(string[] args)
+    {
+        long repeat = 100_000;
+        var engine = ExecutionEngine.Jit;
+        var cases = new List<BenchCase>();
+        for (int i = 0; i < args.Length; i++)
+        {
+            switch (args[i])
+            {
+                case "--repeat": repeat = long.Parse(args[++i]); break;
+                case "--engine": engine = Enum.Parse<ExecutionEngine>(args[++i], ignoreCase: true); break;
+                default: cases.Add(BenchCase.Find(args[i])); break;
+            }
+        }
+        if (cases.Count == 0) cases.AddRange(BenchCase.All);
+        foreach (var benchCase in cases)
+        {
+            using var harness = new BenchHarness(benchCase, engine);
+            ulong result = 0;
+            // Warm up for at least 200 ms (tiered compilation, caches), as BenchmarkDotNet would.
+            long warmupStart = Stopwatch.GetTimestamp();
+            for (long i = 0; i < repeat / 10 || Stopwatch.GetElapsedTime(warmupStart).TotalMilliseconds < 200; i++) result = harness.RunOnce();
+            double start = ThreadCpuClock.NowNanoseconds();
+            for (long i = 0; i < repeat; i++) result = harness.RunOnce();
+            double ns = (ThreadCpuClock.NowNanoseconds() - start) / repeat;
+            Console.WriteLine($"{benchCase.Label} {(uint)result} {ns:F2}");
+        }
+        return 0;
+    }
+}

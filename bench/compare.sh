@@ -1,0 +1,73 @@
+#!/usr/bin/env bash
+# Runs the same bench/programs objects (a) here, on the JIT and the interpreter (bench/Ebpf.Benchmarks `run`),
+# (b) in the Linux kernel (bpftool prog loadall + prog run ... repeat N, i.e. BPF_PROG_TEST_RUN), when allowed,
+# (c) as native C (clang -O2, same source through bench.h's NATIVE shim) where the family has no map/tail call,
+# and prints one table of ns per run with the ratios. Cases run back to back per row to share the machine's noise.
+# Environment: REPEAT (default 20000; the interpreter runs REPEAT/20), CASES (default: all).
+set -uo pipefail
+here="$(cd "$(dirname "$0")" && pwd)"
+build="$here/build"
+repeat="${REPEAT:-20000}"
+interp_repeat=$(( repeat / 20 > 10 ? repeat / 20 : 10 ))
+cases="${CASES:-prime memcpy strcmp_full strcmp_early switch log2 checksum parse hashmap calls tailcall}"
+pins=/sys/fs/bpf/ebpf_bench
+
+"$here/build.sh" >/dev/null 2>&1 || { echo "bench/build.sh failed" >&2; exit 1; }
+dotnet build "$here/Ebpf.Benchmarks/Ebpf.Benchmarks.csproj" -c Release -v q -nologo >/dev/null || { echo "dotnet build failed" >&2; exit 1; }
+# Tier-0 wrappers around the compiled programs would otherwise be timed on a busy machine: compile everything optimised.
+runner=(env DOTNET_TieredCompilation=0 dotnet "$here/Ebpf.Benchmarks/bin/Release/net10.0/Ebpf.Benchmarks.dll" run)
+
+object_of() { case "$1" in strcmp_*) echo strcmp ;; *) echo "$1" ;; esac; }
+packet_of() { case "$1" in strcmp_*|parse) echo "$1" ;; *) echo default ;; esac; }
+
+# ---- kernel side: load every object once, fill maps as the runner does here ----
+kernel=1
+rm -rf "$pins"; mkdir -p "$pins" 2>/dev/null || kernel=0
+if [ "$kernel" = 1 ]; then
+    for obj in $(for c in $cases; do object_of "$c"; done | sort -u); do
+        if ! bpftool prog loadall "$build/$obj.o" "$pins/$obj" pinmaps "$pins/${obj}_maps" >"$build/$obj.kernel.log" 2>&1; then
+            echo "kernel: loading $obj.o failed (see $build/$obj.kernel.log)" >&2
+        fi
+    done
+    if [ -e "$pins/hashmap_maps/table" ]; then
+        for k in $(seq 0 255); do
+            printf 'map update pinned %s key hex %02x 00 00 00 value hex %s\n' "$pins/hashmap_maps/table" "$k" \
+                "$(python3 -c "import struct;print(' '.join('%02x'%b for b in struct.pack('<Q',3*$k+1)))")"
+        done > "$build/hashmap.batch"
+        bpftool batch file "$build/hashmap.batch" >/dev/null || echo "kernel: filling the hash map failed" >&2
+    fi
+fi
+
+kernel_run() { # case -> "ret ns" or "- -"
+    local c=$1 obj; obj=$(object_of "$c")
+    local out; out=$(bpftool prog run pinned "$pins/$obj/bench_$obj" data_in "$build/$(packet_of "$c").bin" repeat "$repeat" 2>&1) || { echo "- -"; return; }
+    echo "$out" | sed -n 's/.*Return value: \([0-9]*\), duration (average): \([0-9]*\)ns.*/\1 \2/p'
+}
+native_run() {
+    local c=$1 obj; obj=$(object_of "$c")
+    [ -x "$build/$obj.native" ] || { echo "- -"; return; }
+    "$build/$obj.native" "$build/$(packet_of "$c").bin" "$repeat"
+}
+here_run() { # engine case repeat
+    "${runner[@]}" --engine "$1" --repeat "$3" "$2" | awk '{print $2, $3}'
+}
+
+printf '%-13s %10s %10s %10s %12s | %9s %9s %10s | %s\n' case kernel native jit interpreter jit/kern jit/native interp/jit "return values (kernel native jit interp)"
+rows=()
+for c in $cases; do
+    read -r kret kns <<<"$( [ "$kernel" = 1 ] && kernel_run "$c" || echo "- -")"
+    read -r nret nns <<<"$(native_run "$c")"
+    read -r jret jns <<<"$(here_run jit "$c" "$repeat")"
+    read -r iret ins <<<"$(here_run interpreter "$c" "$interp_repeat")"
+    ratio() { awk -v a="$1" -v b="$2" 'BEGIN { if (a == "-" || b == "-" || a == "" || b == "" || b + 0 == 0) print "-"; else printf "%.2f", a / b }'; }
+    jk=$(ratio "$jns" "$kns"); jn=$(ratio "$jns" "$nns"); ij=$(ratio "$ins" "$jns")
+    agree="ok"; for r in "$kret" "$nret" "$iret"; do [ "$r" != "-" ] && [ -n "$r" ] && [ "$r" != "$jret" ] && agree="MISMATCH"; done
+    printf '%-13s %10s %10s %10s %12s | %9s %9s %10s | %s %s %s %s %s\n' "$c" "${kns:--}" "${nns:--}" "$jns" "$ins" "$jk" "$jn" "$ij" "$kret" "$nret" "$jret" "$iret" "$agree"
+    rows+=("$jk $jn $ij")
+done
+printf '%s\n' "${rows[@]}" | awk '
+    function g(sum, n) { return n ? sprintf("%.2f", exp(sum / n)) : "-" }
+    { for (i = 1; i <= 3; i++) if ($i != "-") { s[i] += log($i); n[i]++; if ($i > m[i]) m[i] = $i } }
+    END { printf "geometric mean: jit/kernel %s (max %s), jit/native %s (max %s), interpreter/jit %s\n", g(s[1], n[1]), m[1] ? m[1] : "-", g(s[2], n[2]), m[2] ? m[2] : "-", g(s[3], n[3]) }'
+[ "$kernel" = 1 ] || echo "kernel: /sys/fs/bpf not writable here; kernel column skipped"
+rm -rf "$pins"

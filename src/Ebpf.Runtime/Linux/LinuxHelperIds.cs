@@ -1,0 +1,14 @@
+namespace Ebpf.Runtime.Linux;
+
+/// <summary>Linux helper ids (include/uapi/linux/bpf.h) that <see cref="LinuxHelpers"/> implements.</summary>
+public static class LinuxHelperIds
+{
+    public const uint MapLookupElem = 1;
+    public const uint MapUpdateElem = 2;
+    public const uint MapDeleteElem = 3;
+    public const uint KtimeGetNs = 5;
+    public const uint GetPrandomU32 = 7;
+    public const uint GetSmpProcessorId = 8;
+    public const uint TailCall = 12;
+    public const uint XdpAdjustHead = 44;
+}

@@ -1,0 +1,27 @@
+namespace Ebpf.Runtime.Linux;
+
+/// <summary>
+/// A Linux BPF_MAP_TYPE_PROG_ARRAY of one <see cref="LinuxXdpObject"/>: slots of programs that bpf_tail_call jumps to.
+/// Programs receive <see cref="Token"/> for it (an lddw map reference); only the tail-call helper interprets it.
+/// </summary>
+public sealed class LinuxProgramArray(string name, int capacity, ulong token)
+{
+    private readonly LinuxXdpProgram?[] _slots = new LinuxXdpProgram?[capacity];
+
+    public string Name { get; } = name;
+    public int Capacity => _slots.Length;
+    internal ulong Token { get; } = token;
+
+    public LinuxXdpProgram? this[int index]
+    {
+        get => (uint)index < (uint)_slots.Length ? _slots[index] : null;
+        set
+        {
+            if ((uint)index >= (uint)_slots.Length)
+                throw new ArgumentOutOfRangeException(nameof(index), index, $"program array '{Name}' has {_slots.Length} slots");
+            _slots[index] = value;
+        }
+    }
+
+    internal LinuxXdpProgram? TryGet(ulong index) => index < (ulong)_slots.Length ? _slots[index] : null;
+}

@@ -1,0 +1,47 @@
+using Ebpf.Runtime.Extensions;
+
+namespace Ebpf.Runtime.Linux;
+
+/// <summary>
+/// The real context behind a Linux <c>struct xdp_md</c>. Linux programs see 32-bit fields (data at 0, data_end 4,
+/// data_meta 8, ingress_ifindex 12, rx_queue_index 16, egress_ifindex 20); as in the kernel, loads of them are
+/// rewritten (<see cref="LinuxContextRewriter"/>) to loads from this layout, which holds 64-bit pointers.
+/// </summary>
+public static class LinuxXdpContext
+{
+    public const int DataOffset = 0;
+    public const int DataEndOffset = 8;
+    public const int DataMetaOffset = 16;
+    public const int IngressIfindexOffset = 24;
+    public const int RxQueueIndexOffset = 28;
+    public const int EgressIfindexOffset = 32;
+    public const int Size = 40;
+
+    /// <summary>Linux <c>xdp_md</c> field offset (4-byte loads only) to (offset here, load size here).</summary>
+    public static IReadOnlyDictionary<int, (int Offset, int Size)> FieldMap { get; } = new Dictionary<int, (int, int)>
+    {
+        [0] = (DataOffset, 8),
+        [4] = (DataEndOffset, 8),
+        [8] = (DataMetaOffset, 8),
+        [12] = (IngressIfindexOffset, 4),
+        [16] = (RxQueueIndexOffset, 4),
+        [20] = (EgressIfindexOffset, 4),
+    };
+
+    /// <summary>A context whose data buffer can hold <paramref name="capacity"/> bytes after the headroom.</summary>
+    public static ProgramContext Create(int capacity) =>
+        new(Size, capacity, DataOffset, DataEndOffset, DataMetaOffset);
+
+    /// <summary>A context holding a copy of <paramref name="packet"/>.</summary>
+    public static ProgramContext Create(ReadOnlySpan<byte> packet, uint ingressIfindex = 1, uint rxQueueIndex = 0)
+    {
+        var context = Create(packet.Length);
+        context.SetData(packet);
+        unsafe
+        {
+            *(uint*)(context.Context + IngressIfindexOffset) = ingressIfindex;
+            *(uint*)(context.Context + RxQueueIndexOffset) = rxQueueIndex;
+        }
+        return context;
+    }
+}

@@ -1,0 +1,9 @@
+namespace Ebpf.Runtime.Linux;
+
+/// <summary>Per-invocation state the Linux helpers reach through <c>HelperCallContext.State</c>: the tail call requested.</summary>
+internal sealed class LinuxXdpInvocation(LinuxXdpObject owner)
+{
+    public LinuxXdpObject Owner { get; } = owner;
+    public LinuxXdpProgram? PendingTailCall;
+    public int TailCalls;
+}

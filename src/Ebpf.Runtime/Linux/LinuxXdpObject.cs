@@ -1,0 +1,175 @@
+using System.Diagnostics;
+using Ebpf.Elf;
+using Ebpf.Isa;
+using Ebpf.Platform;
+using Ebpf.Runtime.Extensions;
+using Ebpf.Runtime.Interpretation;
+using Ebpf.Runtime.Jit;
+using Ebpf.Runtime.Maps;
+using Ebpf.Runtime.Memory;
+using Ebpf.Runtime.Programs;
+
+namespace Ebpf.Runtime.Linux;
+
+/// <summary>
+/// Runs an unmodified Linux XDP object (clang -target bpf, libbpf headers, Linux helper ids and map types) on the
+/// JIT or the interpreter, as <c>bpftool prog run</c> / BPF_PROG_TEST_RUN does in the kernel: maps are created
+/// (global data initialised), map references resolved, <c>xdp_md</c> loads rewritten to the real context, and one
+/// run follows tail calls. Programs are not verified: this is for trusted, kernel-verified objects and benchmarks.
+/// </summary>
+public sealed class LinuxXdpObject : IDisposable
+{
+    private const ulong ProgramArrayTag = 0x7072_6f67_0000_0000; // "prog": never a valid user-space pointer
+    private readonly Dictionary<string, EbpfMap> _maps = [];
+    private readonly Dictionary<string, LinuxProgramArray> _programArrays = [];
+    private readonly List<LinuxProgramArray> _arraysByToken = [];
+    private readonly Dictionary<string, LinuxXdpProgram> _programs = [];
+    [ThreadStatic] private static LinuxXdpInvocation? t_invocation;
+
+    private LinuxXdpObject(BpfObject obj, ExecutionEngine engine, ExecutionMode mode)
+    {
+        Object = obj;
+        Engine = engine;
+        Mode = mode;
+    }
+
+    public BpfObject Object { get; }
+    public ExecutionEngine Engine { get; }
+    public ExecutionMode Mode { get; }
+    public IReadOnlyCollection<LinuxXdpProgram> Programs => _programs.Values;
+    public HelperTable Helpers { get; } = LinuxHelpers.CreateTable();
+
+    /// <summary>Opens <paramref name="path"/> with Linux map numbering and loads every entry program.</summary>
+    public static LinuxXdpObject Open(string path, ExecutionEngine engine = ExecutionEngine.Jit, ExecutionMode mode = ExecutionMode.Unchecked)
+    {
+        var obj = BpfObject.Open(path, new BpfObjectOpenOptions { MapTypeNumbering = MapTypeNumbering.Linux });
+        var result = new LinuxXdpObject(obj, engine, mode);
+        try
+        {
+            result.CreateMaps();
+            foreach (var program in obj.Programs.Where(p => p.Kind == BpfProgramKind.Entry)) result.LoadProgram(program);
+            result.FillProgramArrays();
+            return result;
+        }
+        catch
+        {
+            result.Dispose();
+            throw;
+        }
+    }
+
+    public LinuxXdpProgram Program(string name) => _programs.TryGetValue(name, out var program) ? program
+        : throw new LinuxProgramException($"{Object.FileName}: no program '{name}' (has: {string.Join(", ", _programs.Keys)})");
+
+    public EbpfMap Map(string name) => _maps.TryGetValue(name, out var map) ? map
+        : throw new LinuxProgramException($"{Object.FileName}: no map '{name}' (has: {string.Join(", ", _maps.Keys)})");
+
+    public LinuxProgramArray ProgramArray(string name) => _programArrays.TryGetValue(name, out var array) ? array
+        : throw new LinuxProgramException($"{Object.FileName}: no program array '{name}'");
+
+    internal LinuxProgramArray? ProgramArrayByToken(ulong token)
+    {
+        ulong index = token ^ ProgramArrayTag;
+        return index < (ulong)_arraysByToken.Count ? _arraysByToken[(int)index] : null;
+    }
+
+    /// <summary>Runs <paramref name="program"/> once on <paramref name="context"/>, following tail calls; returns r0.</summary>
+    public ulong Run(LinuxXdpProgram program, ProgramContext context)
+    {
+        // The epoch keeps map values alive and the processor slot serves per-CPU maps; without maps neither matters.
+        if (_maps.Count == 0) return RunUnscoped(program, context);
+        using var scope = ProgramExecutionScope.Enter();
+        return RunUnscoped(program, context);
+    }
+
+    private unsafe ulong RunUnscoped(LinuxXdpProgram program, ProgramContext context)
+    {
+        var invocation = t_invocation is { Owner: var owner } cached && owner == this ? cached : t_invocation = new LinuxXdpInvocation(this);
+        invocation.TailCalls = 0;
+        invocation.PendingTailCall = null;
+        var regions = Mode == ExecutionMode.Checked ? context.Regions() : null;
+        var request = new ExecutionRequest { R1 = (ulong)context.Context, Regions = regions, HelperState = invocation };
+        ulong r0 = program.Executor.Run(request);
+        while (invocation.PendingTailCall is { } next)
+        {
+            invocation.PendingTailCall = null;
+            r0 = next.Executor.Run(request);
+        }
+        return r0;
+    }
+
+    /// <summary>Runs <paramref name="programName"/> on a copy of <paramref name="packet"/> (BPF_PROG_TEST_RUN semantics).</summary>
+    public LinuxXdpResult Run(string programName, ReadOnlySpan<byte> packet)
+    {
+        using var context = LinuxXdpContext.Create(packet);
+        ulong r0 = Run(Program(programName), context);
+        return new LinuxXdpResult((uint)r0, context.Data.ToArray());
+    }
+
+    private void CreateMaps()
+    {
+        foreach (var map in Object.Maps)
+        {
+            if (map.PlatformType == MapType.ProgArray)
+            {
+                var array = new LinuxProgramArray(map.Name, (int)map.Definition.MaxEntries, ProgramArrayTag | (uint)_arraysByToken.Count);
+                _arraysByToken.Add(array);
+                _programArrays[map.Name] = array;
+                continue;
+            }
+            if (map.PlatformType is null)
+                throw new LinuxProgramException($"{Object.FileName}: map '{map.Name}' has Linux type {map.RawType}, which this runtime does not provide");
+            var created = MapFactory.Create(map.Definition, map.Name.Length > EbpfMap.MaxNameLength ? map.Name[..EbpfMap.MaxNameLength] : map.Name);
+            _maps[map.Name] = created;
+            if (!map.InitialData.IsDefaultOrEmpty) created.Update(new byte[4], map.InitialData.AsSpan());
+        }
+    }
+
+    private void FillProgramArrays()
+    {
+        foreach (var map in Object.Maps.Where(m => m.PlatformType == MapType.ProgArray))
+        {
+            foreach (var (slot, name) in map.InitialSlots) _programArrays[map.Name][slot] = Program(name);
+        }
+    }
+
+    private void LoadProgram(BpfProgram program)
+    {
+        long start = Stopwatch.GetTimestamp();
+        var code = LinuxContextRewriter.Rewrite(program.Instructions.AsSpan(), LinuxXdpContext.FieldMap, $"{Object.FileName}: {program.Name}");
+        bool Resolve(WideImmediate reference, out ulong value) => ResolveMap(program, reference, out value);
+        IProgramExecutor executor = Engine == ExecutionEngine.Jit
+            ? JitCompiler.Compile(code, Helpers, new JitOptions { Mode = Mode, ResolveWideImmediate = Resolve })
+            : new InterpreterExecutor(new Interpreter(code, Helpers, new InterpreterOptions { Mode = Mode, ResolveWideImmediate = Resolve }));
+        _programs[program.Name] = new LinuxXdpProgram(program.Name, program.SectionName, code, executor, Stopwatch.GetElapsedTime(start));
+    }
+
+    private unsafe bool ResolveMap(BpfProgram program, WideImmediate reference, out ulong value)
+    {
+        value = 0;
+        if (reference.Source is not (PseudoSource.MapFd or PseudoSource.MapValue) || (uint)reference.Imm >= (uint)Object.Maps.Length)
+            return false;
+        var declared = Object.Maps[reference.Imm];
+        if (_programArrays.TryGetValue(declared.Name, out var array))
+        {
+            value = array.Token;
+            return reference.Source == PseudoSource.MapFd;
+        }
+        var map = _maps[declared.Name];
+        if (reference.Source == PseudoSource.MapFd)
+        {
+            value = (ulong)map.Handle;
+            return true;
+        }
+        if (map is not ArrayMap arrayMap)
+            throw new LinuxProgramException($"{Object.FileName}: {program.Name} takes the value address of map '{map.Name}', which is not an array", reference.Index);
+        value = (ulong)arrayMap.ElementAddress(0) + (uint)reference.NextImm;
+        return true;
+    }
+
+    public void Dispose()
+    {
+        foreach (var map in _maps.Values) map.Dispose();
+        _maps.Clear();
+    }
+}

@@ -1,0 +1,18 @@
+using Ebpf.Isa;
+using Ebpf.Runtime.Programs;
+
+namespace Ebpf.Runtime.Linux;
+
+/// <summary>One program of a <see cref="LinuxXdpObject"/>: its context-rewritten code and the executor built from it.</summary>
+public sealed class LinuxXdpProgram(string name, string section, Instruction[] instructions, IProgramExecutor executor, TimeSpan compileTime)
+{
+    public string Name { get; } = name;
+    public string Section { get; } = section;
+    public ReadOnlyMemory<Instruction> Instructions { get; } = instructions;
+    public IProgramExecutor Executor { get; } = executor;
+
+    /// <summary>Time to rewrite and compile (JIT) or prepare (interpreter) the program.</summary>
+    public TimeSpan CompileTime { get; } = compileTime;
+
+    public override string ToString() => $"{Name} ({Section})";
+}
