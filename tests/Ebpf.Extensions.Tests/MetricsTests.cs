@@ -6,6 +6,8 @@ using Ebpf.Runtime.Tracing;
 
 namespace Ebpf.Extensions.Tests;
 
+/// <summary>Meter listeners see every measurement of the process: run alone, not beside the other tests.</summary>
+[Collection(MetricsCollection.Name)]
 public class MetricsTests
 {
     [Fact]
