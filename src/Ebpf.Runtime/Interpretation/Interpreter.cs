@@ -53,21 +53,8 @@ public sealed unsafe class Interpreter
 
     /// <summary>bpf_conformance convention: r1 = address of <paramref name="memory"/>, r2 = its length. The memory is also
     /// the packet for legacy loads and, in checked mode, a read-write region.</summary>
-    public ulong Run(Span<byte> memory, object? helperState = null)
-    {
-        fixed (byte* data = memory)
-        {
-            var region = new MemoryRegion((ulong)data, (ulong)memory.Length, MemoryAccess.ReadWrite, "memory");
-            return Run(new ExecutionRequest
-            {
-                R1 = (ulong)data,
-                R2 = (ulong)memory.Length,
-                Regions = new ReadOnlySpan<MemoryRegion>(in region),
-                Packet = region,
-                HelperState = helperState,
-            });
-        }
-    }
+    public ulong Run(Span<byte> memory, object? helperState = null) =>
+        MemoryRun.Run(memory, helperState, Run);
 
     /// <summary>Runs once. Without a budget or checked mode this is the fast path: no counting, no checks.</summary>
     public ulong Run(in ExecutionRequest request)

@@ -56,21 +56,8 @@ public sealed unsafe class JitExecutor : IProgramExecutor
     }
 
     /// <summary>bpf_conformance convention, as <see cref="Interpreter.Run(Span{byte}, object?)"/>.</summary>
-    public ulong Run(Span<byte> memory, object? helperState = null)
-    {
-        fixed (byte* data = memory)
-        {
-            var region = new MemoryRegion((ulong)data, (ulong)memory.Length, MemoryAccess.ReadWrite, "memory");
-            return Run(new ExecutionRequest
-            {
-                R1 = (ulong)data,
-                R2 = (ulong)memory.Length,
-                Regions = new ReadOnlySpan<MemoryRegion>(in region),
-                Packet = region,
-                HelperState = helperState,
-            });
-        }
-    }
+    public ulong Run(Span<byte> memory, object? helperState = null) =>
+        MemoryRun.Run(memory, helperState, Run);
 
     [SkipLocalsInit]
     private ulong RunChecked(in ExecutionRequest request)
