@@ -1,6 +1,7 @@
 using Ebpf.Extensions.Net;
 using Ebpf.Extensions.Process;
 using Ebpf.Extensions.Sample;
+using Ebpf.Platform;
 using Ebpf.Runtime.Extensions;
 
 namespace Ebpf.Cli;
@@ -9,6 +10,14 @@ namespace Ebpf.Cli;
 internal static class CliPlatform
 {
     public static IReadOnlyList<IExtension> CreateExtensions() => [new ProcessExtension(), new NetExtension(), new SampleExtension()];
+
+    /// <summary>A section registry holding the sections the extensions claim.</summary>
+    public static SectionRegistry Sections(IEnumerable<IExtension> extensions)
+    {
+        var sections = new SectionRegistry();
+        foreach (var mapping in extensions.SelectMany(e => e.Sections)) sections.Register(mapping);
+        return sections;
+    }
 
     /// <summary>The program-information provider of each program type the extensions own.</summary>
     public static IReadOnlyDictionary<Guid, IProgramInformationProvider> ProgramInformation(IEnumerable<IExtension> extensions) =>

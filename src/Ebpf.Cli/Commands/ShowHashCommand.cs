@@ -21,8 +21,7 @@ public static class ShowHashCommand
             var output = parse.InvocationConfiguration.Output;
             var error = parse.InvocationConfiguration.Error;
             var extensions = CliPlatform.CreateExtensions();
-            var sections = new SectionRegistry();
-            foreach (var mapping in extensions.SelectMany(e => e.Sections)) sections.Register(mapping);
+            var sections = CliPlatform.Sections(extensions);
             BpfObject obj;
             try
             {

@@ -51,22 +51,18 @@ public static class VerifyCommand
     private static int Run(FileInfo file, string? only, bool verbose, bool json, bool all, string platformChoice, TextWriter output, TextWriter error)
     {
         var extensions = CliPlatform.CreateExtensions();
-        var sections = new SectionRegistry();
-        if (platformChoice != "linux")
-            foreach (var mapping in extensions.SelectMany(e => e.Sections)) sections.Register(mapping);
+        var sections = platformChoice == "linux" ? new SectionRegistry() : CliPlatform.Sections(extensions);
         var providers = CliPlatform.ProgramInformation(extensions);
 
         BpfObject obj;
         try
         {
-            // An object verified against Linux reads its map types in Linux numbering.
-            bool linuxMaps = platformChoice == "linux" ||
-                (platformChoice == "auto" && !ClaimsAnySection(file, sections));
-            obj = BpfObject.Open(file.FullName, new BpfObjectOpenOptions
-            {
-                Sections = sections,
-                MapTypeNumbering = linuxMaps ? MapTypeNumbering.Linux : MapTypeNumbering.Windows,
-            });
+            // An object verified against Linux reads its map types in Linux numbering: with auto, an object none
+            // of whose programs an extension claims is opened again that way.
+            var numbering = platformChoice == "linux" ? MapTypeNumbering.Linux : MapTypeNumbering.Windows;
+            obj = BpfObject.Open(file.FullName, new BpfObjectOpenOptions { Sections = sections, MapTypeNumbering = numbering });
+            if (platformChoice == "auto" && obj.Programs.All(p => p.ProgramType == Guid.Empty))
+                obj = BpfObject.Open(file.FullName, new BpfObjectOpenOptions { Sections = sections, MapTypeNumbering = MapTypeNumbering.Linux });
         }
         catch (BpfObjectException e)
         {
@@ -132,19 +128,6 @@ public static class VerifyCommand
             }
         }
         return failed == 0 ? 0 : 1;
-    }
-
-    private static bool ClaimsAnySection(FileInfo file, SectionRegistry sections)
-    {
-        try
-        {
-            return BpfObject.Open(file.FullName, new BpfObjectOpenOptions { Sections = sections })
-                .Programs.Any(p => p.ProgramType != Guid.Empty);
-        }
-        catch (BpfObjectException)
-        {
-            return false;
-        }
     }
 
     private static MapDescriptor LinuxMap(BpfMap map) => new(map.RawType, LinuxPlatform.ValueKindOf(map.RawType),
