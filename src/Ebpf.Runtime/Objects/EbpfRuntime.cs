@@ -160,7 +160,7 @@ public sealed class EbpfRuntime : IProgramResolver
                     throw new EbpfException(result.Result, $"test run of {program.Name}: the program did not run; its extension is not available");
                 r0 = result.ReturnValue;
             }
-            double elapsed = Stopwatch.GetElapsedTime(start).TotalNanoseconds;
+            double elapsed = RuntimeMetrics.NanosecondsSince(start);
             var contextOut = context.ContextBytes.ToArray();
             // The data pointers are addresses in this process: meaningless to the caller, so they are cleared.
             var layout = program.VerifiedAgainst.Descriptor.Context;

@@ -116,7 +116,7 @@ public sealed class EbpfProgram : IProgramReference
                 r0 = nextBinding.Executor.Run(request);
             }
             if (start != 0)
-                RuntimeMetrics.RecordInvocation(Name, ProgramTypeName, Stopwatch.GetElapsedTime(start).TotalNanoseconds);
+                RuntimeMetrics.RecordInvocation(Name, ProgramTypeName, RuntimeMetrics.NanosecondsSince(start));
             return new InvocationResult(EbpfResult.Success, r0);
         }
         finally

@@ -1,3 +1,4 @@
+using System.Diagnostics;
 using System.Diagnostics.Metrics;
 
 namespace Ebpf.Runtime.Tracing;
@@ -21,6 +22,13 @@ public static class RuntimeMetrics
     public static readonly Counter<long> ExtensionUnavailable =
         Meter.CreateCounter<long>("ebpf.program.extension_unavailable", unit: "{invocation}",
             description: "Invocations refused because the program-information provider was absent");
+
+    /// <summary>
+    /// Nanoseconds since a <see cref="Stopwatch.GetTimestamp"/> reading, at the timestamp's own resolution (a TimeSpan
+    /// would round a fast invocation down to 0 in 100 ns ticks).
+    /// </summary>
+    public static double NanosecondsSince(long timestamp) =>
+        (Stopwatch.GetTimestamp() - timestamp) * (1e9 / Stopwatch.Frequency);
 
     public static bool Enabled => Invocations.Enabled || RunTime.Enabled;
 
