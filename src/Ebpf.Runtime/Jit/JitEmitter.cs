@@ -749,7 +749,7 @@ internal sealed class JitEmitter
     private static readonly MethodInfo Or32 = Interlocked32(nameof(Interlocked.Or), 2), Or64 = Interlocked64(nameof(Interlocked.Or), 2);
     private static readonly MethodInfo And32 = Interlocked32(nameof(Interlocked.And), 2), And64 = Interlocked64(nameof(Interlocked.And), 2);
     private static readonly MethodInfo Exchange32 = Interlocked32(nameof(Interlocked.Exchange), 2), Exchange64 = Interlocked64(nameof(Interlocked.Exchange), 2);
-    private static readonly MethodInfo CompareExchange32 = Interlocked32(nameof(Interlocked.CompareExchange), 3);
+    private static readonly MethodInfo CompareExchange32 = typeof(JitRuntime).GetMethod(nameof(JitRuntime.AtomicCompareExchange32))!;
     private static readonly MethodInfo CompareExchange64 = Interlocked64(nameof(Interlocked.CompareExchange), 3);
     private static readonly MethodInfo Xor32 = typeof(JitRuntime).GetMethod(nameof(JitRuntime.AtomicXor32))!;
     private static readonly MethodInfo Xor64 = typeof(JitRuntime).GetMethod(nameof(JitRuntime.AtomicXor64))!;

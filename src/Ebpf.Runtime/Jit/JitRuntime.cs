@@ -11,6 +11,16 @@ namespace Ebpf.Runtime.Jit;
 [EditorBrowsable(EditorBrowsableState.Never)]
 public static unsafe class JitRuntime
 {
+    /// <summary>
+    /// 32-bit compare-and-exchange behind a call the .NET JIT may not inline. Inlined, the intrinsic's narrowed
+    /// operand (<c>conv.i4</c> of a register local) can be given the register that later stands for the whole
+    /// 64-bit local, so the next use of that eBPF register loses its upper half (.NET 10.0.12, found by the
+    /// differential test, seed 1999728656).
+    /// </summary>
+    [System.Runtime.CompilerServices.MethodImpl(System.Runtime.CompilerServices.MethodImplOptions.NoInlining)]
+    public static int AtomicCompareExchange32(int* address, int value, int comparand) =>
+        Interlocked.CompareExchange(ref *address, value, comparand);
+
     public static int AtomicXor32(int* address, int value)
     {
         ref int target = ref *address;

@@ -18,14 +18,24 @@ public class DifferentialTests(ITestOutputHelper output)
     public void JitMatchesInterpreterOnRandomPrograms()
     {
         int count = Long ? 100_000 : 2_000;
-        // The default run replays a fixed base seed so CI is reproducible; the long run draws a fresh one. A known
-        // divergence (EBPF_DIFF_SEED=1999726870, program 1786: a 64-bit store of r6 after a cmpxchg32 loop differs
-        // in its upper half) is under investigation and is why the default seed is not random.
+        // A fresh base seed per run (printed), so every CI run explores new programs; EBPF_DIFF_SEED replays one.
         int baseSeed = int.TryParse(Environment.GetEnvironmentVariable("EBPF_DIFF_SEED"), out int fixedSeed)
-            ? fixedSeed : Long ? Random.Shared.Next() : 1;
+            ? fixedSeed : Random.Shared.Next();
         output.WriteLine($"base seed {baseSeed} (EBPF_DIFF_SEED={baseSeed} replays this run), {count} programs; program i uses seed base + i");
         var stats = RunMany(baseSeed, count);
         output.WriteLine(stats.ToString());
+    }
+
+    /// <summary>
+    /// Programs that once diverged. 1999728656: a <c>cmpxchg32</c> whose source register is stored as 64 bits right
+    /// after; the .NET JIT's inlined 32-bit CompareExchange lost the register's upper half.
+    /// </summary>
+    [Theory]
+    [InlineData(1999728656)]
+    public void JitMatchesInterpreterOnceDivergentPrograms(int seed)
+    {
+        var stats = RunMany(seed, 1);
+        Assert.Equal(1, stats.Completed);
     }
 
     [Fact]
