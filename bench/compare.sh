@@ -3,7 +3,9 @@
 # (b) in the Linux kernel (bpftool prog loadall + prog run ... repeat N, i.e. BPF_PROG_TEST_RUN), when allowed,
 # (c) as native C (clang -O2, same source through bench.h's NATIVE shim) where the family has no map/tail call,
 # and prints one table of ns per run with the ratios. Cases run back to back per row to share the machine's noise.
-# Environment: REPEAT (default 20000; the interpreter runs REPEAT/20), CASES (default: all).
+# Then (unless SAMPLES=0) the Linux XDP objects of the sample corpus, unmodified, here and in the kernel: agreement of
+# action and output packet on every test packet, and ns per run (Ebpf.Benchmarks `xdp-samples`).
+# Environment: REPEAT (default 20000; the interpreter runs REPEAT/20), CASES (default: all), SAMPLES (default 1).
 set -uo pipefail
 here="$(cd "$(dirname "$0")" && pwd)"
 build="$here/build"
@@ -71,3 +73,9 @@ printf '%s\n' "${rows[@]}" | awk '
     END { printf "geometric mean: jit/kernel %s (max %s), jit/native %s (max %s), interpreter/jit %s\n", g(s[1], n[1]), m[1] ? m[1] : "-", g(s[2], n[2]), m[2] ? m[2] : "-", g(s[3], n[3]) }'
 [ "$kernel" = 1 ] || echo "kernel: /sys/fs/bpf not writable here; kernel column skipped"
 rm -rf "$pins"
+if [ "${SAMPLES:-1}" != 0 ]; then
+    echo
+    echo "Linux XDP sample objects (../shared/ebpf-samples), here (JIT) and in the kernel:"
+    env DOTNET_TieredCompilation=0 dotnet "$here/Ebpf.Benchmarks/bin/Release/net10.0/Ebpf.Benchmarks.dll" xdp-samples --repeat "$repeat" ||
+        echo "xdp-samples: some runs disagree with the kernel (see above)"
+fi
