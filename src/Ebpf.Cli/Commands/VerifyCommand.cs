@@ -1,3 +1,4 @@
+using Ebpf.Runtime.Linux;
 using System.CommandLine;
 using System.Diagnostics;
 using System.Text.Encodings.Web;
@@ -93,7 +94,7 @@ public static class VerifyCommand
                 continue;
             }
             else
-                platform = LinuxPlatform.ForSection(program.SectionName, file.FullName, obj.Maps.Select(LinuxMap).ToArray());
+                platform = LinuxPlatform.ForSection(program.SectionName, file.FullName, obj.Maps.Select(LinuxMapDescriptors.From).ToArray());
 
             var options = VerifierOptions.Default with
             {
@@ -129,10 +130,6 @@ public static class VerifyCommand
         }
         return failed == 0 ? 0 : 1;
     }
-
-    private static MapDescriptor LinuxMap(BpfMap map) => new(map.RawType, LinuxPlatform.ValueKindOf(map.RawType),
-        map.Definition.KeySize, map.Definition.ValueSize, map.Definition.MaxEntries,
-        map.InnerMap is { } inner ? LinuxMap(inner) : null);
 
     private static void WriteJson(TextWriter output, BpfProgram program, IVerifierPlatform platform, VerificationResult result,
         Diagnostic? first, double milliseconds)

@@ -8,6 +8,8 @@ using Ebpf.Runtime.Jit;
 using Ebpf.Runtime.Maps;
 using Ebpf.Runtime.Memory;
 using Ebpf.Runtime.Programs;
+using Ebpf.Verifier;
+using Ebpf.Verifier.Platforms;
 
 namespace Ebpf.Runtime.Linux;
 
@@ -15,7 +17,8 @@ namespace Ebpf.Runtime.Linux;
 /// Runs an unmodified Linux XDP object (clang -target bpf, libbpf headers, Linux helper ids and map types) on the
 /// JIT or the interpreter, as <c>bpftool prog run</c> / BPF_PROG_TEST_RUN does in the kernel: maps are created
 /// (global data initialised), map references resolved, <c>xdp_md</c> loads rewritten to the real context, and one
-/// run follows tail calls. Programs are not verified: this is for trusted, kernel-verified objects and benchmarks.
+/// run follows tail calls. Every program is verified first against the built-in Linux XDP platform, unless the
+/// caller asks for an unverified run (<c>verify: false</c>), which then should use the checked mode.
 /// </summary>
 public sealed class LinuxXdpObject : IDisposable
 {
@@ -39,13 +42,19 @@ public sealed class LinuxXdpObject : IDisposable
     public IReadOnlyCollection<LinuxXdpProgram> Programs => _programs.Values;
     public HelperTable Helpers { get; } = LinuxHelpers.CreateTable();
 
-    /// <summary>Opens <paramref name="path"/> with Linux map numbering and loads every entry program.</summary>
-    public static LinuxXdpObject Open(string path, ExecutionEngine engine = ExecutionEngine.Jit, ExecutionMode mode = ExecutionMode.Unchecked)
+    /// <summary>
+    /// Opens <paramref name="path"/> with Linux map numbering, verifies every entry program as XDP (unless
+    /// <paramref name="verify"/> is false) and loads it; a refused program fails the open, naming it and why.
+    /// <paramref name="verifierOptions"/> replaces the defaults (e.g. a larger loop bound, as the kernel allows 1M instructions).
+    /// </summary>
+    public static LinuxXdpObject Open(string path, ExecutionEngine engine = ExecutionEngine.Jit, ExecutionMode mode = ExecutionMode.Unchecked,
+        bool verify = true, VerifierOptions? verifierOptions = null)
     {
         var obj = BpfObject.Open(path, new BpfObjectOpenOptions { MapTypeNumbering = MapTypeNumbering.Linux });
         var result = new LinuxXdpObject(obj, engine, mode);
         try
         {
+            if (verify) Verify(obj, verifierOptions ?? VerifierOptions.Default);
             result.CreateMaps();
             foreach (var program in obj.Programs.Where(p => p.Kind == BpfProgramKind.Entry)) result.LoadProgram(program);
             result.FillProgramArrays();
@@ -104,6 +113,21 @@ public sealed class LinuxXdpObject : IDisposable
         using var context = LinuxXdpContext.Create(packet);
         ulong r0 = Run(Program(programName), context);
         return new LinuxXdpResult((uint)r0, context.Data.ToArray());
+    }
+
+    private static void Verify(BpfObject obj, VerifierOptions options)
+    {
+        var platform = new LinuxPlatform(LinuxPlatform.Xdp, obj.Maps.Select(LinuxMapDescriptors.From).ToArray());
+        foreach (var program in obj.Programs.Where(p => p.Kind == BpfProgramKind.Entry))
+        {
+            var verdict = Verifier.Verifier.Verify(program.Instructions.AsSpan(), platform, options with
+            {
+                SourceLineResolver = i => program.SourceLineAt(i) is { } line ? $"{line.FileName}:{line.Line}: {line.Text.Trim()}" : null,
+                Disassembler = i => Disassembler.Format(program.Instructions.AsSpan(), i),
+            });
+            if (verdict.Errors.FirstOrDefault() is { } error)
+                throw new LinuxProgramException($"{obj.FileName}: {program.SectionName}/{program.Name} refused by the verifier: {error}");
+        }
     }
 
     private void CreateMaps()

@@ -31,7 +31,7 @@ public class LinuxXdpKernelTests(ITestOutputHelper output)
             LinuxXdpObject ours;
             try
             {
-                ours = LinuxXdpObject.Open(path, ExecutionEngine.Jit);
+                ours = LinuxSampleLoader.Open(path, ExecutionEngine.Jit, line => output.WriteLine($"{file}: {line}"));
             }
             catch (Exception e) when (e is ProgramLoadException or LinuxProgramException or BpfObjectException or Runtime.Maps.EbpfMapException)
             {
@@ -71,20 +71,7 @@ public class LinuxXdpKernelTests(ITestOutputHelper output)
             return;
         }
         // An XDP program reading the packet without a bounds check: the kernel's verifier refuses it, and says why.
-        string dir = Directory.CreateTempSubdirectory("ebpf-kernel").FullName;
-        string source = Path.Combine(dir, "unchecked_packet.c"), path = Path.Combine(dir, "unchecked_packet.o");
-        File.WriteAllText(source, """
-            struct xdp_md { unsigned int data, data_end; };
-            __attribute__((section("xdp"), used)) int unchecked_read(struct xdp_md *ctx)
-            {
-                unsigned char *data = (unsigned char *)(long)ctx->data;
-                return data[100];
-            }
-            char _license[] __attribute__((section("license"), used)) = "GPL";
-            """);
-        var clang = System.Diagnostics.Process.Start("clang-19", ["-target", "bpf", "-O2", "-c", source, "-o", path])!;
-        clang.WaitForExit();
-        Assert.Equal(0, clang.ExitCode);
+        string path = ClangObjects.Compile("unchecked_packet", ClangObjects.UncheckedPacketRead);
         var e = Assert.Throws<KernelBpfException>(() => KernelObject.Load(path).Dispose());
         output.WriteLine(e.Message);
         Assert.Contains("xdp/unchecked_read", e.Message);

@@ -14,6 +14,19 @@ namespace Ebpf.Runtime.Tests.Linux;
 public class LinuxXdpSampleTests(ITestOutputHelper output)
 {
     [Fact]
+    public void OpenVerifiesAndRefusesAnUnsafeProgramNamingIt()
+    {
+        string path = ClangObjects.Compile("unchecked_packet", ClangObjects.UncheckedPacketRead);
+        var e = Assert.Throws<LinuxProgramException>(() => LinuxXdpObject.Open(path).Dispose());
+        output.WriteLine(e.Message);
+        Assert.Contains("xdp/unchecked_read refused by the verifier", e.Message);
+        Assert.Contains("packet", e.Message);
+        // Asked for explicitly, the unverified checked run stops the stray read instead of faulting.
+        using var unverified = LinuxXdpObject.Open(path, ExecutionEngine.Interpreter, ExecutionMode.Checked, verify: false);
+        Assert.ThrowsAny<ProgramExecutionException>(() => unverified.Run("unchecked_read", new byte[64]));
+    }
+
+    [Fact]
     public void JitMatchesInterpreterOnSampleXdpPrograms()
     {
         int compared = 0;
@@ -23,8 +36,8 @@ public class LinuxXdpSampleTests(ITestOutputHelper output)
             LinuxXdpObject jit, interpreter;
             try
             {
-                jit = LinuxXdpObject.Open(path, ExecutionEngine.Jit);
-                interpreter = LinuxXdpObject.Open(path, ExecutionEngine.Interpreter);
+                jit = LinuxSampleLoader.Open(path, ExecutionEngine.Jit, line => output.WriteLine($"{file}: {line}"));
+                interpreter = LinuxSampleLoader.Open(path, ExecutionEngine.Interpreter, _ => { });
             }
             catch (Exception e) when (e is ProgramLoadException or LinuxProgramException or BpfObjectException or Runtime.Maps.EbpfMapException)
             {

@@ -1,0 +1,34 @@
+using System.Diagnostics;
+
+namespace Ebpf.TestSupport;
+
+/// <summary>Builds a small eBPF object from C text with clang-19 (-target bpf -O2) in a temporary directory.</summary>
+public static class ClangObjects
+{
+    public static string Compile(string name, string source)
+    {
+        string dir = Directory.CreateTempSubdirectory("ebpf-clang").FullName;
+        string input = Path.Combine(dir, name + ".c"), output = Path.Combine(dir, name + ".o");
+        File.WriteAllText(input, source);
+        var start = new ProcessStartInfo("clang-19", ["-target", "bpf", "-O2", "-g", "-c", input, "-o", output])
+        {
+            RedirectStandardError = true,
+        };
+        using var clang = Process.Start(start) ?? throw new InvalidOperationException("cannot start clang-19");
+        string errors = clang.StandardError.ReadToEnd();
+        clang.WaitForExit();
+        if (clang.ExitCode != 0) throw new InvalidOperationException($"clang-19 failed on {name}.c (exit {clang.ExitCode}):\n{errors}");
+        return output;
+    }
+
+    /// <summary>An XDP program that reads the packet without a bounds check: every verifier must refuse it.</summary>
+    public const string UncheckedPacketRead = """
+        struct xdp_md { unsigned int data, data_end; };
+        __attribute__((section("xdp"), used)) int unchecked_read(struct xdp_md *ctx)
+        {
+            unsigned char *data = (unsigned char *)(long)ctx->data;
+            return data[100];
+        }
+        char _license[] __attribute__((section("license"), used)) = "GPL";
+        """;
+}
