@@ -10,7 +10,8 @@ public static class ClangObjects
         string dir = Directory.CreateTempSubdirectory("ebpf-clang").FullName;
         string input = Path.Combine(dir, name + ".c"), output = Path.Combine(dir, name + ".o");
         File.WriteAllText(input, source);
-        var start = new ProcessStartInfo("clang-19", ["-target", "bpf", "-O2", "-g", "-c", input, "-o", output])
+        string archInclude = $"/usr/include/{(System.Runtime.InteropServices.RuntimeInformation.ProcessArchitecture == System.Runtime.InteropServices.Architecture.Arm64 ? "aarch64" : "x86_64")}-linux-gnu";
+        var start = new ProcessStartInfo("clang-19", ["-target", "bpf", "-O2", "-g", "-I" + archInclude, "-c", input, "-o", output])
         {
             RedirectStandardError = true,
         };

@@ -10,5 +10,8 @@ public static class LinuxHelperIds
     public const uint GetPrandomU32 = 7;
     public const uint GetSmpProcessorId = 8;
     public const uint TailCall = 12;
+    public const uint Redirect = 23;
     public const uint XdpAdjustHead = 44;
+    public const uint RedirectMap = 51;
+    public const uint XdpAdjustMeta = 54;
 }

@@ -44,4 +44,17 @@ public static class LinuxXdpContext
         }
         return context;
     }
+
+    /// <summary>
+    /// The metadata and the packet (data_meta to data_end): what BPF_PROG_TEST_RUN returns as data_out for XDP.
+    /// </summary>
+    public static unsafe ReadOnlySpan<byte> MetaAndData(ProgramContext context)
+    {
+        ulong* fields = (ulong*)context.Context;
+        ulong meta = fields[DataMetaOffset / 8], end = fields[DataEndOffset / 8];
+        ulong lo = (ulong)context.DataBuffer, hi = lo + (ulong)context.BufferLength;
+        if (meta < lo || end > hi || meta > end)
+            throw new InvalidOperationException("The program left the context's data pointers outside its buffer.");
+        return new ReadOnlySpan<byte>((void*)meta, (int)(end - meta));
+    }
 }

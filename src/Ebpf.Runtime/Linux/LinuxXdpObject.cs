@@ -22,11 +22,14 @@ namespace Ebpf.Runtime.Linux;
 /// </summary>
 public sealed class LinuxXdpObject : IDisposable
 {
+    /// <summary>Linux BPF_MAP_TYPE_DEVMAP: the target of bpf_redirect_map.</summary>
+    public const uint DevMapType = 14;
     private const ulong ProgramArrayTag = 0x7072_6f67_0000_0000; // "prog": never a valid user-space pointer
     private readonly Dictionary<string, EbpfMap> _maps = [];
     private readonly Dictionary<string, LinuxProgramArray> _programArrays = [];
     private readonly List<LinuxProgramArray> _arraysByToken = [];
     private readonly Dictionary<string, LinuxXdpProgram> _programs = [];
+    private readonly Dictionary<string, string> _skipped = [];
     [ThreadStatic] private static LinuxXdpInvocation? t_invocation;
 
     private LinuxXdpObject(BpfObject obj, ExecutionEngine engine, ExecutionMode mode)
@@ -40,6 +43,9 @@ public sealed class LinuxXdpObject : IDisposable
     public ExecutionEngine Engine { get; }
     public ExecutionMode Mode { get; }
     public IReadOnlyCollection<LinuxXdpProgram> Programs => _programs.Values;
+
+    /// <summary>Entry programs of other types (e.g. the tc half of an XDP + tc pair), with the reason they were not loaded.</summary>
+    public IReadOnlyDictionary<string, string> Skipped => _skipped;
     public HelperTable Helpers { get; } = LinuxHelpers.CreateTable();
 
     /// <summary>
@@ -56,7 +62,9 @@ public sealed class LinuxXdpObject : IDisposable
         {
             if (verify) Verify(obj, verifierOptions ?? VerifierOptions.Default);
             result.CreateMaps();
-            foreach (var program in obj.Programs.Where(p => p.Kind == BpfProgramKind.Entry)) result.LoadProgram(program);
+            foreach (var program in obj.Programs.Where(p => p.Kind == BpfProgramKind.Entry && !IsXdp(obj, p)))
+                result._skipped[program.Name] = $"section '{program.SectionName}' is a {LinuxPlatform.ProgramTypeFor(program.SectionName, obj.FileName).Name} program, not XDP";
+            foreach (var program in obj.Programs.Where(p => IsXdp(obj, p))) result.LoadProgram(program);
             result.FillProgramArrays();
             return result;
         }
@@ -112,13 +120,17 @@ public sealed class LinuxXdpObject : IDisposable
     {
         using var context = LinuxXdpContext.Create(packet);
         ulong r0 = Run(Program(programName), context);
-        return new LinuxXdpResult((uint)r0, context.Data.ToArray());
+        return new LinuxXdpResult((uint)r0, LinuxXdpContext.MetaAndData(context).ToArray());
     }
+
+    /// <summary>An entry program whose section names XDP, by the verifier's own section table (PREVAIL's conventions).</summary>
+    private static bool IsXdp(BpfObject obj, BpfProgram program) =>
+        program.Kind == BpfProgramKind.Entry && LinuxPlatform.ProgramTypeFor(program.SectionName, obj.FileName) == LinuxPlatform.Xdp;
 
     private static void Verify(BpfObject obj, VerifierOptions options)
     {
         var platform = new LinuxPlatform(LinuxPlatform.Xdp, obj.Maps.Select(LinuxMapDescriptors.From).ToArray());
-        foreach (var program in obj.Programs.Where(p => p.Kind == BpfProgramKind.Entry))
+        foreach (var program in obj.Programs.Where(p => IsXdp(obj, p)))
         {
             var verdict = Verifier.Verifier.Verify(program.Instructions.AsSpan(), platform, options with
             {
@@ -139,6 +151,13 @@ public sealed class LinuxXdpObject : IDisposable
                 var array = new LinuxProgramArray(map.Name, (int)map.Definition.MaxEntries, ProgramArrayTag | (uint)_arraysByToken.Count);
                 _arraysByToken.Add(array);
                 _programArrays[map.Name] = array;
+                continue;
+            }
+            if (map.RawType == DevMapType)
+            {
+                // Slots hold ifindexes (and optionally a program fd); 0 marks an empty slot, as no device has index 0.
+                _maps[map.Name] = MapFactory.Create(new MapDefinition(MapType.Array, map.Definition.KeySize, map.Definition.ValueSize, map.Definition.MaxEntries),
+                    map.Name.Length > EbpfMap.MaxNameLength ? map.Name[..EbpfMap.MaxNameLength] : map.Name);
                 continue;
             }
             if (map.PlatformType is null)
