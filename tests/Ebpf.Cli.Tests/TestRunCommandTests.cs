@@ -108,6 +108,40 @@ public partial class TestRunCommandTests
     }
 
     [Fact]
+    public void LinuxPlatformRunsAnUnmodifiedXdpObjectHereAndInTheKernel()
+    {
+        using var dir = new TempDirectory();
+        string obj = RepoPaths.SharedPath("ebpf-samples", "prototype-kernel", "xdp_ttl_kern.o");
+        byte[] packet = LinuxXdpSamples.Packets().First().Packet; // IPv4/UDP
+        File.WriteAllBytes(dir.File("packet.bin"), packet);
+        var outputs = new Dictionary<string, (uint RetVal, byte[] Data)>();
+        var engines = new List<string> { "jit", "interpreter" };
+        if (Ebpf.Kernel.KernelBpf.IsAvailable(out _)) engines.Add("kernel");
+        foreach (var engine in engines)
+        {
+            var run = CliRun.Invoke("test-run", obj, "xdp_ttl", "--platform", "linux", "--engine", engine,
+                "--data", dir.File("packet.bin"), "--data-out", dir.File(engine + ".bin"), "--repeat", "3");
+            Assert.True(run.ExitCode == 0, run.Error);
+            Assert.Contains("average of 3 runs", run.Output);
+            outputs[engine] = (RetVal(run.Output), File.ReadAllBytes(dir.File(engine + ".bin")));
+        }
+        Assert.Equal(packet.Length, outputs["jit"].Data.Length);
+        foreach (var (engine, result) in outputs)
+        {
+            Assert.Equal(outputs["jit"].RetVal, result.RetVal);
+            Assert.Equal(outputs["jit"].Data, result.Data);
+        }
+    }
+
+    [Fact]
+    public void KernelEngineNeedsTheLinuxPlatform()
+    {
+        var run = CliRun.Invoke("test-run", SampleObjects.Path("tail_calls"), "entry", "--engine", "kernel");
+        Assert.Equal(ExitCodes.Failure, run.ExitCode);
+        Assert.Contains("--platform linux", run.Error);
+    }
+
+    [Fact]
     public void RepeatReportsTheNumberOfRuns()
     {
         using var dir = new TempDirectory();

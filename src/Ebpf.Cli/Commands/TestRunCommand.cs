@@ -12,10 +12,12 @@ namespace Ebpf.Cli.Commands;
 
 /// <summary>
 /// <c>ebpf test-run &lt;object&gt; &lt;program&gt; [--data F] [--ctx F] [--data-out F] [--ctx-out F] [--repeat N]
-/// [--engine interpreter|jit] [--unverified]</c>: loads the object (maps, every program) with the process, network
-/// and sample extensions, runs one program on a context built from the files like <c>bpf_prog_test_run_opts</c>, and
-/// prints <c>retval</c> (the low 32 bits of r0, as libbpf reports it), r0 and the average duration. Lines the
-/// program traces with bpf_printk go to standard error.
+/// [--engine interpreter|jit|kernel] [--platform windows|linux] [--unverified]</c>: loads the object (maps, every
+/// program) with the process, network and sample extensions, runs one program on a context built from the files like
+/// <c>bpf_prog_test_run_opts</c>, and prints <c>retval</c> (the low 32 bits of r0, as libbpf reports it), r0 and the
+/// average duration. Lines the program traces with bpf_printk go to standard error. With <c>--platform linux</c> the
+/// object is an unmodified Linux XDP object (Linux helper ids and map types); <c>--engine kernel</c> then runs the
+/// same object in the host kernel (BPF_PROG_TEST_RUN) for comparison.
 /// </summary>
 public static class TestRunCommand
 {
@@ -32,8 +34,17 @@ public static class TestRunCommand
         var dataOut = new Option<FileInfo?>("--data-out") { Description = "Write the packet as the program left it here." };
         var ctxOut = new Option<FileInfo?>("--ctx-out") { Description = "Write the context as the program left it here." };
         var repeat = new Option<int>("--repeat") { Description = "Runs on the same context (0 counts as 1).", DefaultValueFactory = _ => 1 };
-        var engine = new Option<string>("--engine") { Description = "jit or interpreter.", DefaultValueFactory = _ => "jit" };
-        engine.AcceptOnlyFromAmong("jit", "interpreter");
+        var engine = new Option<string>("--engine")
+        {
+            Description = "jit, interpreter, or kernel (the host kernel; with --platform linux).", DefaultValueFactory = _ => "jit",
+        };
+        engine.AcceptOnlyFromAmong("jit", "interpreter", "kernel");
+        var platform = new Option<string>("--platform")
+        {
+            Description = "windows: the extensions' program types (default); linux: an unmodified Linux XDP object.",
+            DefaultValueFactory = _ => "windows",
+        };
+        platform.AcceptOnlyFromAmong("windows", "linux");
         var unverified = new Option<bool>("--unverified")
         {
             Description = "Skip verification; the program then runs in checked mode with an instruction budget.",
@@ -47,16 +58,18 @@ public static class TestRunCommand
         command.Options.Add(repeat);
         command.Options.Add(engine);
         command.Options.Add(unverified);
+        command.Options.Add(platform);
         command.SetAction(parse => Run(new Request(
             parse.GetRequiredValue(file), parse.GetRequiredValue(program), parse.GetValue(data), parse.GetValue(ctx),
             parse.GetValue(dataOut), parse.GetValue(ctxOut), parse.GetValue(repeat),
-            parse.GetValue(engine) == "interpreter" ? ExecutionEngine.Interpreter : ExecutionEngine.Jit, parse.GetValue(unverified)),
+            parse.GetValue(engine) == "interpreter" ? ExecutionEngine.Interpreter : ExecutionEngine.Jit, parse.GetValue(unverified),
+            parse.GetValue(platform) == "linux", parse.GetValue(engine) == "kernel"),
             parse.InvocationConfiguration.Output, parse.InvocationConfiguration.Error));
         return command;
     }
 
     private sealed record Request(FileInfo Object, string Program, FileInfo? Data, FileInfo? Context, FileInfo? DataOut,
-        FileInfo? ContextOut, int Repeat, ExecutionEngine Engine, bool Unverified);
+        FileInfo? ContextOut, int Repeat, ExecutionEngine Engine, bool Unverified, bool Linux = false, bool Kernel = false);
 
     private static int Run(Request request, TextWriter output, TextWriter error)
     {
@@ -65,6 +78,13 @@ public static class TestRunCommand
             error.WriteLine($"ebpf test-run: --repeat must not be negative, not {request.Repeat}");
             return ExitCodes.Failure;
         }
+        if (request.Kernel && !request.Linux)
+        {
+            error.WriteLine("ebpf test-run: --engine kernel runs Linux objects: add --platform linux");
+            return ExitCodes.Failure;
+        }
+        if (request.Linux) return LinuxTestRun.Run(request.Object, request.Program, request.Data, request.DataOut, request.Context,
+            request.Repeat, request.Kernel ? null : request.Engine, request.Unverified, output, error);
         var runtime = new EbpfRuntime(request.Unverified ? null : new AbstractInterpretationVerifier());
         foreach (var extension in CliPlatform.CreateExtensions()) runtime.Use(extension);
         using var trace = TraceLog.Subscribe();

@@ -1,0 +1,79 @@
+using System.Diagnostics;
+using System.Globalization;
+using Ebpf.Elf;
+using Ebpf.Kernel;
+using Ebpf.Runtime.Interpretation;
+using Ebpf.Runtime.Linux;
+using Ebpf.Runtime.Maps;
+using Ebpf.Runtime.Programs;
+
+namespace Ebpf.Cli.Commands;
+
+/// <summary>
+/// <c>ebpf test-run --platform linux</c>: one XDP program of an unmodified Linux object, here (JIT or interpreter,
+/// verified unless --unverified) or in the host kernel, on the packet from --data; the output matches the
+/// extension-platform test run, and data-out is what BPF_PROG_TEST_RUN returns (metadata, then packet).
+/// </summary>
+internal static class LinuxTestRun
+{
+    /// <param name="engine">Null runs the program in the host kernel.</param>
+    public static int Run(FileInfo file, string program, FileInfo? data, FileInfo? dataOut, FileInfo? context, int repeat,
+        ExecutionEngine? engine, bool unverified, TextWriter output, TextWriter error)
+    {
+        if (context is not null)
+        {
+            error.WriteLine("ebpf test-run: --ctx is not supported with --platform linux (the XDP context is built from --data)");
+            return ExitCodes.Failure;
+        }
+        try
+        {
+            byte[] packet = data is null ? new byte[64] : File.ReadAllBytes(data.FullName);
+            int runs = Math.Max(1, repeat);
+            uint returnValue;
+            byte[] packetOut;
+            double nanoseconds;
+            string described;
+            if (engine is not { } here)
+            {
+                if (!KernelBpf.IsAvailable(out string reason))
+                {
+                    error.WriteLine($"ebpf test-run: the host kernel cannot run programs here: {reason}");
+                    return ExitCodes.Failure;
+                }
+                using var kernel = KernelObject.Load(file.FullName);
+                var first = kernel.Run(program, packet);
+                var timed = runs == 1 ? first : kernel.Run(program, packet, (uint)runs);
+                (returnValue, packetOut, nanoseconds, described) = (first.ReturnValue, first.Packet, timed.AverageNanoseconds, "host kernel");
+            }
+            else
+            {
+                var mode = unverified ? ExecutionMode.Checked : ExecutionMode.Unchecked;
+                using var loaded = LinuxXdpObject.Open(file.FullName, here, mode, verify: !unverified);
+                var result = loaded.Run(program, packet);
+                using var ctx = LinuxXdpContext.Create(packet);
+                var target = loaded.Program(program);
+                for (int i = 0; i < Math.Min(runs, 100_000); i++) loaded.Run(target, ctx); // warm the calling code, as the kernel's is
+                long start = Stopwatch.GetTimestamp();
+                for (int i = 0; i < runs; i++) loaded.Run(target, ctx);
+                nanoseconds = Stopwatch.GetElapsedTime(start).Ticks * 100.0 / runs;
+                (returnValue, packetOut) = (result.Action, result.Packet);
+                described = (here == ExecutionEngine.Jit ? "jit" : "interpreter") + (unverified ? ", unverified, checked" : "");
+            }
+            output.WriteLine(string.Create(CultureInfo.InvariantCulture, $"retval: {returnValue}"));
+            output.WriteLine(string.Create(CultureInfo.InvariantCulture,
+                $"duration: {nanoseconds:F0} ns (average of {runs} run{(runs == 1 ? "" : "s")}, {described})"));
+            if (dataOut is not null)
+            {
+                File.WriteAllBytes(dataOut.FullName, packetOut);
+                output.WriteLine(string.Create(CultureInfo.InvariantCulture, $"data-out: {packetOut.Length} bytes written to {dataOut.FullName}"));
+            }
+            return ExitCodes.Ok;
+        }
+        catch (Exception e) when (e is LinuxProgramException or KernelBpfException or BpfObjectException or EbpfMapException
+            or ProgramExecutionException or ProgramLoadException or ArgumentException or IOException or UnauthorizedAccessException)
+        {
+            error.WriteLine($"ebpf test-run: {e.Message}");
+            return ExitCodes.Failure;
+        }
+    }
+}
