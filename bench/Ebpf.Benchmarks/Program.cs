@@ -6,7 +6,7 @@ using BenchmarkDotNet.Toolchains.InProcess.Emit;
 namespace Ebpf.Benchmarks;
 
 /// <summary>
-/// `run ...` (see <see cref="ObjectRunner"/>), `compile-samples ...` (see <see cref="SampleCompileTimes"/>), `--quick` (see <see cref="QuickPrimeRun"/>), or
+/// `run ...` (see <see cref="ObjectRunner"/>), `compile-samples ...` (see <see cref="SampleCompileTimes"/>), `invoke` (see <see cref="QuickInvokeRun"/>), `--quick` (see <see cref="QuickPrimeRun"/>), or
 /// BenchmarkDotNet arguments (e.g. `--filter '*Invoke*'`). Benchmarks run as a short job, in process: on a busy
 /// two-core machine, building a separate benchmark executable takes longer than BenchmarkDotNet's build timeout.
 /// </summary>
@@ -16,6 +16,7 @@ public static class Program
     {
         "run" => ObjectRunner.Execute(args[1..]),
         "compile-samples" => SampleCompileTimes.Execute(args[1..]),
+        "invoke" => QuickInvokeRun.Execute(args[1..]),
         "--quick" => QuickRun(),
         _ => Run(args),
     };

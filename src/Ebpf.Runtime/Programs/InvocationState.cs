@@ -1,3 +1,5 @@
+using System.Runtime.CompilerServices;
+
 namespace Ebpf.Runtime.Programs;
 
 /// <summary>
@@ -18,23 +20,48 @@ public sealed class InvocationState
 
     public int TailCallCount { get; internal set; }
 
-    /// <summary>The processor slot of this invocation (what <c>bpf_get_smp_processor_id</c> reports).</summary>
-    public int Processor { get; internal set; }
+    internal const int NoProcessor = -1;
 
+    /// <summary>
+    /// The processor slot of this invocation (what <c>bpf_get_smp_processor_id</c> reports): the leased slot, or for
+    /// a program that leases none (<see cref="EbpfProgram.RequiresProcessorSlot"/>) the current processor's.
+    /// </summary>
+    public int Processor => LeasedProcessor != NoProcessor ? LeasedProcessor : Memory.ProcessorSlots.Current;
+
+    internal int LeasedProcessor { get; set; } = NoProcessor;
+
+    /// <summary>
+    /// This thread's epoch participant of the manager it last invoked under: thread-static reads are calls on some
+    /// platforms, so an invocation makes one (for the state) and finds the participant here.
+    /// </summary>
+    internal Memory.EpochParticipant? Participant;
+
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
     internal static InvocationState Rent()
     {
         var state = t_current;
-        if (state is null || state.InUse) return new InvocationState { InUse = true };
+        if (state is null) return t_current = new InvocationState { InUse = true };
+        if (state.InUse) return new InvocationState { InUse = true }; // a nested invocation on this thread
         state.InUse = true;
         return state;
     }
 
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
     internal static void Return(InvocationState state)
     {
         state.InUse = false;
         state.PendingTailCall = null;
         state.TailCallCount = 0;
-        t_current ??= state;
+        state.LeasedProcessor = NoProcessor;
+    }
+
+    /// <summary>This thread's participant in <paramref name="epochs"/>.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    internal Memory.EpochParticipant ParticipantOf(Memory.EpochManager epochs)
+    {
+        var participant = Participant;
+        if (participant is not null && ReferenceEquals(participant.Manager, epochs)) return participant;
+        return Participant = epochs.CurrentParticipant();
     }
 
     private bool InUse { get; set; }
