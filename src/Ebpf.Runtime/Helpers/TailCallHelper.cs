@@ -23,7 +23,7 @@ public static class TailCallHelper
         if (state.TailCallCount >= InvocationState.MaxTailCalls) return Fail(EbpfResult.NoMoreTailCalls);
         state.TailCallCount++;
         state.PendingTailCall = callee;
-        call.RequestStop(0);
+        call.RequestTailCall(callee.Binding?.Executor);
         return 0;
     }
 

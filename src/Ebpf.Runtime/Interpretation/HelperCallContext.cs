@@ -38,10 +38,37 @@ public struct HelperCallContext
             throw new MemoryAccessFaultException(ProgramCounter, address, length, access, regions.Nearest(address));
     }
 
+    /// <summary>
+    /// The executor of the program a successful tail call asked to run next, when the helper knew it: a JIT executor
+    /// may enter it directly (see <see cref="ITailCallInvocation"/>); otherwise the invoker runs the pending call.
+    /// </summary>
+    internal Programs.IProgramExecutor? TailCallTarget { get; private set; }
+
     /// <summary>Ends the program once the helper returns, with r0 = <paramref name="returnValue"/> (unwinding, tail calls).</summary>
     public void RequestStop(ulong returnValue)
     {
         StopRequested = true;
         StopValue = returnValue;
+    }
+
+    /// <summary>
+    /// A successful tail call: ends the program (r0 = 0) and names the executor of the next program, if known. The
+    /// helper has also recorded the call in its invocation state (<see cref="ITailCallInvocation"/>), which the invoker
+    /// follows when the executor does not enter <paramref name="next"/> itself.
+    /// </summary>
+    internal void RequestTailCall(Programs.IProgramExecutor? next)
+    {
+        StopRequested = true;
+        StopValue = 0;
+        TailCallTarget = next;
+    }
+
+    /// <summary>The executor entered the tail call's target itself: the same run goes on in the next program.</summary>
+    internal void ContinueWithTailCall()
+    {
+        StopRequested = false;
+        StopValue = 0;
+        TailCallTarget = null;
+        ProgramCounter = 0;
     }
 }

@@ -70,7 +70,7 @@ public static unsafe class LinuxHelpers
         if (next is null || invocation.TailCalls >= Programs.InvocationState.MaxTailCalls) return unchecked((ulong)ENoent);
         invocation.TailCalls++;
         invocation.PendingTailCall = next;
-        context.RequestStop(0);
+        context.RequestTailCall(next.Executor);
         return 0;
     }
 

@@ -1,4 +1,5 @@
 using System.Diagnostics;
+using System.Runtime.CompilerServices;
 using Ebpf.Elf;
 using Ebpf.Isa;
 using Ebpf.Platform;
@@ -22,7 +23,7 @@ public sealed class LinuxXdpObject : IDisposable
     private const ulong ProgramArrayTag = 0x7072_6f67_0000_0000; // "prog": never a valid user-space pointer
     private readonly Dictionary<string, EbpfMap> _maps = [];
     private readonly Dictionary<string, LinuxProgramArray> _programArrays = [];
-    private readonly List<LinuxProgramArray> _arraysByToken = [];
+    private LinuxProgramArray[] _arraysByToken = [];
     private readonly Dictionary<string, LinuxXdpProgram> _programs = [];
     [ThreadStatic] private static LinuxXdpInvocation? t_invocation;
 
@@ -67,10 +68,12 @@ public sealed class LinuxXdpObject : IDisposable
     public LinuxProgramArray ProgramArray(string name) => _programArrays.TryGetValue(name, out var array) ? array
         : throw new LinuxProgramException($"{Object.FileName}: no program array '{name}'");
 
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
     internal LinuxProgramArray? ProgramArrayByToken(ulong token)
     {
         ulong index = token ^ ProgramArrayTag;
-        return index < (ulong)_arraysByToken.Count ? _arraysByToken[(int)index] : null;
+        var arrays = _arraysByToken;
+        return index < (ulong)arrays.Length ? arrays[(int)index] : null;
     }
 
     /// <summary>Runs <paramref name="program"/> once on <paramref name="context"/>, following tail calls; returns r0.</summary>
@@ -112,8 +115,8 @@ public sealed class LinuxXdpObject : IDisposable
         {
             if (map.PlatformType == MapType.ProgArray)
             {
-                var array = new LinuxProgramArray(map.Name, (int)map.Definition.MaxEntries, ProgramArrayTag | (uint)_arraysByToken.Count);
-                _arraysByToken.Add(array);
+                var array = new LinuxProgramArray(map.Name, (int)map.Definition.MaxEntries, ProgramArrayTag | (uint)_arraysByToken.Length);
+                _arraysByToken = [.. _arraysByToken, array];
                 _programArrays[map.Name] = array;
                 continue;
             }

@@ -6,7 +6,7 @@ namespace Ebpf.Runtime.Programs;
 /// Per-invocation state that helpers reach through <c>HelperCallContext.State</c>: the running program, the tail
 /// call it requested and how many have run. One instance per thread, reset for each top-level invocation.
 /// </summary>
-public sealed class InvocationState
+public sealed class InvocationState : Interpretation.ITailCallInvocation
 {
     /// <summary>One invocation runs at most 1 + 33 programs.</summary>
     public const int MaxTailCalls = 33;
@@ -35,6 +35,12 @@ public sealed class InvocationState
     /// platforms, so an invocation makes one (for the state) and finds the participant here.
     /// </summary>
     internal Memory.EpochParticipant? Participant;
+
+    void Interpretation.ITailCallInvocation.TailCallStarted()
+    {
+        Program = PendingTailCall!;
+        PendingTailCall = null;
+    }
 
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     internal static InvocationState Rent()
