@@ -38,9 +38,12 @@ public struct HelperCallContext
             throw new MemoryAccessFaultException(ProgramCounter, address, length, access, regions.Nearest(address));
     }
 
+    /// <summary>The program a successful tail call asked to run next (the invocation state's type of program).</summary>
+    internal object? TailCallProgram { get; private set; }
+
     /// <summary>
-    /// The executor of the program a successful tail call asked to run next, when the helper knew it: a JIT executor
-    /// may enter it directly (see <see cref="ITailCallInvocation"/>); otherwise the invoker runs the pending call.
+    /// That program's executor, when the helper knew it: a JIT executor may enter it directly; otherwise the run
+    /// ends and <see cref="PublishPendingTailCall"/> hands the program to the invoker.
     /// </summary>
     internal Programs.IProgramExecutor? TailCallTarget { get; private set; }
 
@@ -52,15 +55,15 @@ public struct HelperCallContext
     }
 
     /// <summary>
-    /// A successful tail call: ends the program (r0 = 0) and names the executor of the next program, if known. The
-    /// helper has also recorded the call in its invocation state (<see cref="ITailCallInvocation"/>), which the invoker
-    /// follows when the executor does not enter <paramref name="next"/> itself.
+    /// A successful tail call: ends the program (r0 = 0) and names the next one. Nothing is written to the invocation
+    /// state yet: an executor that enters <paramref name="executor"/> itself avoids that; the run's end publishes it.
     /// </summary>
-    internal void RequestTailCall(Programs.IProgramExecutor? next)
+    internal void RequestTailCall(object program, Programs.IProgramExecutor? executor)
     {
         StopRequested = true;
         StopValue = 0;
-        TailCallTarget = next;
+        TailCallProgram = program;
+        TailCallTarget = executor;
     }
 
     /// <summary>The executor entered the tail call's target itself: the same run goes on in the next program.</summary>
@@ -68,7 +71,14 @@ public struct HelperCallContext
     {
         StopRequested = false;
         StopValue = 0;
+        TailCallProgram = null;
         TailCallTarget = null;
         ProgramCounter = 0;
+    }
+
+    /// <summary>The run ends: a tail call still pending goes to the invocation state, for the invoker to run.</summary>
+    internal readonly void PublishPendingTailCall()
+    {
+        if (TailCallProgram is { } program && State is ITailCallInvocation invocation) invocation.SetPendingTailCall(program);
     }
 }

@@ -53,11 +53,21 @@ public sealed unsafe class JitExecutor : IProgramExecutor
     {
         if (_checked) return RunChecked(request);
         var context = new HelperCallContext(request.R1, null, request.HelperState);
-        if (!_usesStack) return _entry(request, 0, ref context);
-        byte* stack = stackalloc byte[_stackBytes];
-        ulong top = (ulong)(stack + _stackBytes);
-        ulong r0 = _entry(request, top, ref context);
-        return _callsTailCall ? FollowTailCalls(request, top, ref context, r0) : r0;
+        ulong r0;
+        if (!_usesStack)
+        {
+            r0 = _entry(request, 0, ref context);
+        }
+        else
+        {
+            byte* stack = stackalloc byte[_stackBytes];
+            ulong top = (ulong)(stack + _stackBytes);
+            r0 = _entry(request, top, ref context);
+            if (_callsTailCall) r0 = FollowTailCalls(request, top, ref context, r0);
+        }
+        // callx may reach a tail-call helper in any program; what this run did not enter goes to the invoker.
+        if (context.TailCallProgram is not null) context.PublishPendingTailCall();
+        return r0;
     }
 
     /// <summary>
@@ -67,10 +77,8 @@ public sealed unsafe class JitExecutor : IProgramExecutor
     /// </summary>
     private ulong FollowTailCalls(in ExecutionRequest request, ulong top, ref HelperCallContext context, ulong r0)
     {
-        if (request.HelperState is not ITailCallInvocation invocation) return r0;
         while (context.TailCallTarget is JitExecutor next && !next._checked && next._stackBytes <= _stackBytes)
         {
-            invocation.TailCallStarted();
             context.ContinueWithTailCall();
             r0 = next._entry(request, top, ref context);
         }
@@ -89,6 +97,8 @@ public sealed unsafe class JitExecutor : IProgramExecutor
         foreach (var region in request.Regions) regions.Add(region);
         regions.Add(new MemoryRegion((ulong)stack, (ulong)_stackBytes, MemoryAccess.ReadWrite, "stack"));
         var context = new HelperCallContext(request.R1, regions, request.HelperState);
-        return _entry(request, (ulong)(stack + _stackBytes), ref context);
+        ulong r0 = _entry(request, (ulong)(stack + _stackBytes), ref context);
+        context.PublishPendingTailCall();
+        return r0;
     }
 }

@@ -69,8 +69,7 @@ public static unsafe class LinuxHelpers
         var next = array.TryGet(index);
         if (next is null || invocation.TailCalls >= Programs.InvocationState.MaxTailCalls) return unchecked((ulong)ENoent);
         invocation.TailCalls++;
-        invocation.PendingTailCall = next;
-        context.RequestTailCall(next.Executor);
+        context.RequestTailCall(next, next.Executor);
         return 0;
     }
 

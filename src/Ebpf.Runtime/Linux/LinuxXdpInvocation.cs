@@ -9,5 +9,5 @@ internal sealed class LinuxXdpInvocation(LinuxXdpObject owner) : ITailCallInvoca
     public LinuxXdpProgram? PendingTailCall;
     public int TailCalls;
 
-    public void TailCallStarted() => PendingTailCall = null;
+    public void SetPendingTailCall(object program) => PendingTailCall = (LinuxXdpProgram)program;
 }

@@ -15,7 +15,10 @@ public sealed class InvocationState : Interpretation.ITailCallInvocation
 
     public EbpfProgram Program { get; internal set; } = null!;
 
-    /// <summary>Set by <c>bpf_tail_call</c>; the invoker runs it after the current program stops.</summary>
+    /// <summary>
+    /// The tail call the last run ended with (<c>bpf_tail_call</c>), which the invoker runs next. A JIT run enters
+    /// JIT-compiled targets itself, so this holds only targets it left to the invoker.
+    /// </summary>
     public EbpfProgram? PendingTailCall { get; set; }
 
     public int TailCallCount { get; internal set; }
@@ -36,11 +39,7 @@ public sealed class InvocationState : Interpretation.ITailCallInvocation
     /// </summary>
     internal Memory.EpochParticipant? Participant;
 
-    void Interpretation.ITailCallInvocation.TailCallStarted()
-    {
-        Program = PendingTailCall!;
-        PendingTailCall = null;
-    }
+    void Interpretation.ITailCallInvocation.SetPendingTailCall(object program) => PendingTailCall = (EbpfProgram)program;
 
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     internal static InvocationState Rent()
