@@ -1,3 +1,5 @@
+using System.Runtime.CompilerServices;
+
 namespace Ebpf.Runtime.Interpretation;
 
 /// <summary>Per-run state a helper sees. One instance lives for a whole run; the interpreter updates <see cref="ProgramCounter"/>.</summary>
@@ -67,6 +69,7 @@ public struct HelperCallContext
     }
 
     /// <summary>The executor entered the tail call's target itself: the same run goes on in the next program.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
     internal void ContinueWithTailCall()
     {
         StopRequested = false;

@@ -53,7 +53,7 @@ internal sealed class JitEmitter
 
     public bool HasLocalCalls => _hasLocalCalls;
 
-    /// <summary>The program calls bpf_tail_call: its executor enters the targets itself (see <see cref="JitExecutor"/>).</summary>
+    /// <summary>The program may call bpf_tail_call (directly or through callx): its executor enters the targets itself.</summary>
     public bool CallsTailCall => _callsTailCall;
 
     /// <summary>False when nothing reads r10 and nothing calls locally: such a program needs no stack at all.</summary>
@@ -635,6 +635,7 @@ internal sealed class JitEmitter
     private void EmitCallX(int pc, Instruction insn)
     {
         var il = _il;
+        _callsTailCall = true; // the register may name bpf_tail_call
         il.Emit(OpCodes_.Ldarg_0);
         Ld(insn.Dst);
         LdcI4(pc);

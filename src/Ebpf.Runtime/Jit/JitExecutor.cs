@@ -52,36 +52,32 @@ public sealed unsafe class JitExecutor : IProgramExecutor
     public ulong Run(in ExecutionRequest request)
     {
         if (_checked) return RunChecked(request);
+        if (_callsTailCall) return RunFollowingTailCalls(request);
         var context = new HelperCallContext(request.R1, null, request.HelperState);
-        ulong r0;
-        if (!_usesStack)
-        {
-            r0 = _entry(request, 0, ref context);
-        }
-        else
-        {
-            byte* stack = stackalloc byte[_stackBytes];
-            ulong top = (ulong)(stack + _stackBytes);
-            r0 = _entry(request, top, ref context);
-            if (_callsTailCall) r0 = FollowTailCalls(request, top, ref context, r0);
-        }
-        // callx may reach a tail-call helper in any program; what this run did not enter goes to the invoker.
-        if (context.TailCallProgram is not null) context.PublishPendingTailCall();
-        return r0;
+        if (!_usesStack) return _entry(request, 0, ref context);
+        byte* stack = stackalloc byte[_stackBytes];
+        return _entry(request, (ulong)(stack + _stackBytes), ref context);
     }
 
     /// <summary>
-    /// Tail calls without a return to the invoker: while the program that just stopped asked for a JIT-compiled,
-    /// unchecked target whose frames fit the stack of this run, that target runs next, on the same context and stack
-    /// (as a kernel JIT jumps into the target's image). Anything else stays pending for the invoker, as before.
+    /// A run of a program that may tail-call (bpf_tail_call or callx), without returning to the invoker: while the
+    /// program that just stopped asked for a JIT-compiled, unchecked target whose frames fit this run's stack, that
+    /// target runs next on the same context and stack (as a kernel JIT jumps into the target's image). Anything else
+    /// is published to the invocation state for the invoker, as an interpreted run leaves it.
     /// </summary>
-    private ulong FollowTailCalls(in ExecutionRequest request, ulong top, ref HelperCallContext context, ulong r0)
+    [SkipLocalsInit]
+    private ulong RunFollowingTailCalls(in ExecutionRequest request)
     {
+        var context = new HelperCallContext(request.R1, null, request.HelperState);
+        byte* stack = stackalloc byte[_stackBytes];
+        ulong top = (ulong)(stack + _stackBytes);
+        ulong r0 = _entry(request, top, ref context);
         while (context.TailCallTarget is JitExecutor next && !next._checked && next._stackBytes <= _stackBytes)
         {
             context.ContinueWithTailCall();
             r0 = next._entry(request, top, ref context);
         }
+        context.PublishPendingTailCall();
         return r0;
     }
 

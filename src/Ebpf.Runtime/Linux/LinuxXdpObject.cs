@@ -26,6 +26,8 @@ public sealed class LinuxXdpObject : IDisposable
     private LinuxProgramArray[] _arraysByToken = [];
     private readonly Dictionary<string, LinuxXdpProgram> _programs = [];
     [ThreadStatic] private static LinuxXdpInvocation? t_invocation;
+    // Per-CPU maps (and maps of maps, whose inner maps may be) need a leased processor slot; shared maps only an epoch.
+    private bool _hasPerCpuMaps;
 
     private LinuxXdpObject(BpfObject obj, ExecutionEngine engine, ExecutionMode mode)
     {
@@ -81,7 +83,7 @@ public sealed class LinuxXdpObject : IDisposable
     {
         // The epoch keeps map values alive and the processor slot serves per-CPU maps; without maps neither matters.
         if (_maps.Count == 0) return RunUnscoped(program, context);
-        using var scope = ProgramExecutionScope.Enter();
+        using var scope = ProgramExecutionScope.Enter(EpochManager.Shared, _hasPerCpuMaps);
         return RunUnscoped(program, context);
     }
 
@@ -124,6 +126,7 @@ public sealed class LinuxXdpObject : IDisposable
                 throw new LinuxProgramException($"{Object.FileName}: map '{map.Name}' has Linux type {map.RawType}, which this runtime does not provide");
             var created = MapFactory.Create(map.Definition, map.Name.Length > EbpfMap.MaxNameLength ? map.Name[..EbpfMap.MaxNameLength] : map.Name);
             _maps[map.Name] = created;
+            _hasPerCpuMaps |= map.Definition.IsPerCpu || map.Definition.IsMapOfMaps;
             if (!map.InitialData.IsDefaultOrEmpty) created.Update(new byte[4], map.InitialData.AsSpan());
         }
     }
