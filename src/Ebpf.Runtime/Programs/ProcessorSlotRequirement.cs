@@ -55,16 +55,26 @@ internal static class ProcessorSlotRequirement
     }
 
     /// <summary>True when the map an lddw map reference names is known to be neither per-CPU nor a map of maps.</summary>
-    private static unsafe bool IsSharedMap(ProgramLoadRequest request, int pc, Instruction insn)
+    private static bool IsSharedMap(ProgramLoadRequest request, int pc, Instruction insn)
     {
         MapDefinition? definition = null;
         int nextImm = pc + 1 < request.Instructions.Length ? request.Instructions[pc + 1].Imm : 0;
         if (request.WideImmediates is { } resolve &&
             resolve(new WideImmediate(pc, insn.Dst, insn.Src, insn.Imm, nextImm), out ulong handle) &&
-            EbpfMap.TryFromHandle((nint)handle) is { } map)
+            LiveMap(handle) is { } map)
             definition = map.Definition;
         else if ((uint)insn.Imm < (uint)request.Maps.Count)
             definition = request.Maps[insn.Imm];
         return definition is { IsPerCpu: false, IsMapOfMaps: false };
+    }
+
+    /// <summary>The live map whose handle a resolver gave, found without dereferencing a value that may be no handle.</summary>
+    private static EbpfMap? LiveMap(ulong handle)
+    {
+        foreach (uint id in MapRegistry.Ids)
+        {
+            if (MapRegistry.TryGet(id) is { } map && (ulong)map.Handle == handle) return map;
+        }
+        return null;
     }
 }

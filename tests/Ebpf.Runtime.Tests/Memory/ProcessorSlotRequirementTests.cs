@@ -80,6 +80,24 @@ public unsafe class ProcessorSlotRequirementTests
         Assert.Equal(leases, program.RequiresProcessorSlot);
     }
 
+    [Theory]
+    [InlineData(MapType.Hash, false)]
+    [InlineData(MapType.PercpuArray, true)]
+    public void AResolvedValueThatIsNoLiveHandleFallsBackToTheDeclaredMap(MapType declared, bool leases)
+    {
+        // Never dereferenced: the decision looks the value up among live maps, then uses the request's definitions.
+        var program = VerifyingRegistry().LoadProgram(new ProgramLoadRequest("lookup", "lookup", TestType.ProgramType, Code(LookupKeyZero))
+        {
+            Maps = [new MapDefinition(declared, 4, 8, 4)],
+            WideImmediates = (WideImmediate reference, out ulong value) =>
+            {
+                value = 0x1234;
+                return true;
+            },
+        });
+        Assert.Equal(leases, program.RequiresProcessorSlot);
+    }
+
     [Fact]
     public void UnleasedInvocationsStillFindValuesAndReportAProcessor()
     {
