@@ -4,22 +4,44 @@ using Ebpf.Isa;
 using Ebpf.Platform;
 using Ebpf.Runtime.Extensions;
 using Ebpf.Runtime.Interpretation;
+using Ebpf.Runtime.Helpers;
 using Ebpf.Runtime.Jit;
+using Ebpf.Runtime.Maps;
 using Ebpf.Runtime.Memory;
 using Ebpf.Runtime.Programs;
 
 namespace Ebpf.Benchmarks;
 
 /// <summary>
-/// Cost of invoking a trivial program (r0 = 1) from C#: the raw JIT executor, the raw interpreter, and the full
-/// <see cref="EbpfProgram.Invoke(void*)"/> path (epoch + processor slot + invocation state + binding).
+/// Cost of invoking a program from C#: a trivial one (r0 = 1) on the raw JIT executor, the raw interpreter and the
+/// full <see cref="EbpfProgram.Invoke(void*)"/> path (epoch + invocation state + binding; no processor slot, as the
+/// program needs none), and a verified program doing one hash-map lookup through <see cref="EbpfProgram.Invoke(void*)"/>,
+/// on a shared map (no slot) and on a per-CPU map (which leases a processor slot).
 /// </summary>
 public unsafe class InvokeBenchmarks
 {
     private JitExecutor _jit = null!;
     private Interpreter _interpreter = null!;
     private EbpfProgram _program = null!;
+    private EbpfProgram _lookup = null!;
+    private EbpfProgram _perCpuLookup = null!;
+    private EbpfMap _map = null!;
+    private EbpfMap _perCpuMap = null!;
     private ProgramContext _context = null!;
+
+    /// <summary>Looks up key 0 in map 0 and returns whether it was found.</summary>
+    private const string OneLookup = """
+        stw [%r10-4], 0
+        lddw %r1, map_fd 0
+        mov %r2, %r10
+        add %r2, -4
+        call 1
+        mov %r1, %r0
+        mov %r0, 0
+        jeq %r1, 0, +1
+        mov %r0, 1
+        exit
+        """;
 
     [GlobalSetup]
     public void Setup()
@@ -27,17 +49,48 @@ public unsafe class InvokeBenchmarks
         var code = Assembler.Assemble("mov %r0, 1\nexit");
         _jit = JitCompiler.Compile(code);
         _interpreter = new Interpreter(code);
-        var registry = new ExtensionRegistry(_ => null);
+        var registry = new ExtensionRegistry(CoreHelpers.Find, new AbstractInterpretationVerifier());
         registry.Load(new SampleExtension());
         _program = registry.LoadProgram(new ProgramLoadRequest("trivial", "sample_ext", WellKnownProgramTypes.SampleGuid, [.. code])
         {
             Unverified = true,
         });
+        _map = CreateMap(MapType.Hash);
+        _perCpuMap = CreateMap(MapType.PercpuHash);
+        _lookup = LoadLookup(registry, _map);
+        _perCpuLookup = LoadLookup(registry, _perCpuMap);
         _context = new SampleContextFactory().Create(new byte[32], []);
+        if (_lookup.RequiresProcessorSlot || !_perCpuLookup.RequiresProcessorSlot || _program.RequiresProcessorSlot)
+            throw new InvalidOperationException("unexpected processor-slot requirement");
+        if (_lookup.Invoke(_context.Context).ReturnValue != 1 || _perCpuLookup.Invoke(_context.Context).ReturnValue != 1)
+            throw new InvalidOperationException("the lookup program did not find key 0");
     }
 
+    private static EbpfMap CreateMap(MapType type)
+    {
+        var map = MapFactory.Create(new MapDefinition(type, 4, 8, 16), type.ToString());
+        map.Update(new byte[4], new byte[map.UserValueSize]);
+        return map;
+    }
+
+    private static EbpfProgram LoadLookup(ExtensionRegistry registry, EbpfMap map) =>
+        registry.LoadProgram(new ProgramLoadRequest("lookup", "sample_ext", WellKnownProgramTypes.SampleGuid, [.. Assembler.Assemble(OneLookup)])
+        {
+            Maps = [map.Definition],
+            WideImmediates = (WideImmediate reference, out ulong value) =>
+            {
+                value = (ulong)map.Handle;
+                return reference.Source == PseudoSource.MapFd && reference.Imm == 0;
+            },
+        });
+
     [GlobalCleanup]
-    public void Cleanup() => _context.Dispose();
+    public void Cleanup()
+    {
+        _context.Dispose();
+        _map.Dispose();
+        _perCpuMap.Dispose();
+    }
 
     [Benchmark(Baseline = true)]
     public ulong JitExecutorRun() => _jit.Run(new ExecutionRequest { R1 = (ulong)_context.Context });
@@ -47,6 +100,12 @@ public unsafe class InvokeBenchmarks
 
     [Benchmark]
     public ulong EbpfProgramInvoke() => _program.Invoke(_context.Context).ReturnValue;
+
+    [Benchmark]
+    public ulong OneLookupInvoke() => _lookup.Invoke(_context.Context).ReturnValue;
+
+    [Benchmark]
+    public ulong PerCpuLookupInvoke() => _perCpuLookup.Invoke(_context.Context).ReturnValue;
 
     /// <summary>The part of <see cref="EbpfProgram.Invoke(void*)"/> that is neither the program nor the executor.</summary>
     [Benchmark]

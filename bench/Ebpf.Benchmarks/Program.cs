@@ -6,7 +6,8 @@ using BenchmarkDotNet.Toolchains.InProcess.Emit;
 namespace Ebpf.Benchmarks;
 
 /// <summary>
-/// `run ...` (see <see cref="ObjectRunner"/>), `compile-samples ...` (see <see cref="SampleCompileTimes"/>), `xdp-samples` (see <see cref="SampleXdpComparison"/>), `--quick` (see <see cref="QuickPrimeRun"/>), or
+/// `run ...` (see <see cref="ObjectRunner"/>), `compile-samples ...` (see <see cref="SampleCompileTimes"/>), `xdp-samples`
+/// (see <see cref="SampleXdpComparison"/>), `invoke` (see <see cref="QuickInvokeRun"/>), `--quick` (see <see cref="QuickPrimeRun"/>), or
 /// BenchmarkDotNet arguments (e.g. `--filter '*Invoke*'`). Benchmarks run as a short job, in process: on a busy
 /// two-core machine, building a separate benchmark executable takes longer than BenchmarkDotNet's build timeout.
 /// </summary>
@@ -17,6 +18,7 @@ public static class Program
         "run" => ObjectRunner.Execute(args[1..]),
         "compile-samples" => SampleCompileTimes.Execute(args[1..]),
         "xdp-samples" => SampleXdpComparison.Execute(args[1..]),
+        "invoke" => QuickInvokeRun.Execute(args[1..]),
         "--quick" => QuickRun(),
         _ => Run(args),
     };

@@ -6,8 +6,8 @@ using Ebpf.Runtime.Programs;
 namespace Ebpf.Runtime.Helpers;
 
 /// <summary>
-/// bpf_tail_call (5): ends the calling program and has the invoker run <c>prog_array[index]</c> with the same
-/// context (<see cref="InvocationState.PendingTailCall"/>). An empty or out-of-range slot gives -6; after
+/// bpf_tail_call (5): ends the calling program and runs <c>prog_array[index]</c> with the same context (a JIT run
+/// enters it directly; otherwise the invoker runs <see cref="InvocationState.PendingTailCall"/>). An empty or out-of-range slot gives -6; after
 /// <see cref="InvocationState.MaxTailCalls"/> tail calls in one invocation the next gives -27. On failure the caller
 /// simply continues.
 /// </summary>
@@ -22,8 +22,9 @@ public static class TailCallHelper
             return Fail(EbpfResult.InvalidArgument);
         if (state.TailCallCount >= InvocationState.MaxTailCalls) return Fail(EbpfResult.NoMoreTailCalls);
         state.TailCallCount++;
-        state.PendingTailCall = callee;
-        call.RequestStop(0);
+        // The caller ends here, so the callee is the running program from now on (a JIT run enters it directly).
+        if (!ReferenceEquals(state.Program, callee)) state.Program = callee;
+        call.RequestTailCall(callee, callee.Binding?.Executor);
         return 0;
     }
 

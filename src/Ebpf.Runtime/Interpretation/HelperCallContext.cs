@@ -1,3 +1,5 @@
+using System.Runtime.CompilerServices;
+
 namespace Ebpf.Runtime.Interpretation;
 
 /// <summary>Per-run state a helper sees. One instance lives for a whole run; the interpreter updates <see cref="ProgramCounter"/>.</summary>
@@ -38,10 +40,48 @@ public struct HelperCallContext
             throw new MemoryAccessFaultException(ProgramCounter, address, length, access, regions.Nearest(address));
     }
 
+    /// <summary>The program a successful tail call asked to run next (the invocation state's type of program).</summary>
+    internal object? TailCallProgram { get; private set; }
+
+    /// <summary>
+    /// That program's executor, when the helper knew it: a JIT executor may enter it directly; otherwise the run
+    /// ends and <see cref="PublishPendingTailCall"/> hands the program to the invoker.
+    /// </summary>
+    internal Programs.IProgramExecutor? TailCallTarget { get; private set; }
+
     /// <summary>Ends the program once the helper returns, with r0 = <paramref name="returnValue"/> (unwinding, tail calls).</summary>
     public void RequestStop(ulong returnValue)
     {
         StopRequested = true;
         StopValue = returnValue;
+    }
+
+    /// <summary>
+    /// A successful tail call: ends the program (r0 = 0) and names the next one. Nothing is written to the invocation
+    /// state yet: an executor that enters <paramref name="executor"/> itself avoids that; the run's end publishes it.
+    /// </summary>
+    internal void RequestTailCall(object program, Programs.IProgramExecutor? executor)
+    {
+        StopRequested = true;
+        StopValue = 0;
+        TailCallProgram = program;
+        TailCallTarget = executor;
+    }
+
+    /// <summary>The executor entered the tail call's target itself: the same run goes on in the next program.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    internal void ContinueWithTailCall()
+    {
+        StopRequested = false;
+        StopValue = 0;
+        TailCallProgram = null;
+        TailCallTarget = null;
+        ProgramCounter = 0;
+    }
+
+    /// <summary>The run ends: a tail call still pending goes to the invocation state, for the invoker to run.</summary>
+    internal readonly void PublishPendingTailCall()
+    {
+        if (TailCallProgram is { } program && State is ITailCallInvocation invocation) invocation.SetPendingTailCall(program);
     }
 }

@@ -98,6 +98,13 @@ public sealed unsafe class Interpreter
         public ulong R6, R7, R8, R9, R10;
     }
 
+    /// <summary>A helper stopped the run: r0 is the value it gave; a pending tail call goes to the invoker.</summary>
+    private static ulong Stopped(ref HelperCallContext context)
+    {
+        context.PublishPendingTailCall();
+        return context.StopValue;
+    }
+
     private ulong Execute<TPolicy>(ref TPolicy policy, in ExecutionRequest request, byte* stack, Frame* frames)
         where TPolicy : struct, IExecutionPolicy
     {
@@ -268,14 +275,14 @@ public sealed unsafe class Interpreter
                     }
                     helperContext.ProgramCounter = at;
                     r[0] = _callTargets[at]!(r[1], r[2], r[3], r[4], r[5], ref helperContext);
-                    if (helperContext.StopRequested) return helperContext.StopValue;
+                    if (helperContext.StopRequested) return Stopped(ref helperContext);
                     break;
                 case 0x8d: // callx: the register holds a helper id
                 {
                     if (!_helpers.TryGet(r[dst], out var helper)) ThrowUnknownHelper(at, r[dst]);
                     helperContext.ProgramCounter = at;
                     r[0] = helper(r[1], r[2], r[3], r[4], r[5], ref helperContext);
-                    if (helperContext.StopRequested) return helperContext.StopValue;
+                    if (helperContext.StopRequested) return Stopped(ref helperContext);
                     break;
                 }
                 case 0x95: // exit

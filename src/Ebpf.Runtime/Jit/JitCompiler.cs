@@ -33,7 +33,8 @@ public static class JitCompiler
 
         var emitter = new JitEmitter(code, wideValues, callTargets, helpers, options);
         var entry = emitter.Emit(out int ilSize);
-        return new JitExecutor(entry, code, helpers, options, Stopwatch.GetElapsedTime(start), ilSize, emitter.HasLocalCalls, emitter.UsesStack);
+        return new JitExecutor(entry, code, helpers, options, Stopwatch.GetElapsedTime(start), ilSize, emitter.HasLocalCalls, emitter.UsesStack,
+            emitter.CallsTailCall);
     }
 
     /// <summary>Decodes, validates and compiles a raw program image.</summary>

@@ -38,7 +38,7 @@ internal sealed class JitEmitter
     private LocalBuilder _depth = null!, _saves = null!, _executed = null!, _packet = null!, _packetLength = null!;
     private LocalBuilder _address = null!, _u32a = null!, _u32b = null!;
     private Label _returnZero, _sharedExit, _stop;
-    private bool _hasLocalCalls, _hasLegacyLoads, _usesStack;
+    private bool _hasLocalCalls, _hasLegacyLoads, _usesStack, _callsTailCall;
 
     public JitEmitter(Instruction[] code, ulong[] wideValues, HelperFunction?[] callTargets, HelperTable helpers, JitOptions options)
     {
@@ -52,6 +52,9 @@ internal sealed class JitEmitter
     }
 
     public bool HasLocalCalls => _hasLocalCalls;
+
+    /// <summary>The program may call bpf_tail_call (directly or through callx): its executor enters the targets itself.</summary>
+    public bool CallsTailCall => _callsTailCall;
 
     /// <summary>False when nothing reads r10 and nothing calls locally: such a program needs no stack at all.</summary>
     public bool UsesStack => _usesStack || _hasLocalCalls;
@@ -581,6 +584,7 @@ internal sealed class JitEmitter
         var il = _il;
         var helper = _callTargets[pc]!;
         var method = helper.Method;
+        _callsTailCall |= _helpers.NameOf((uint)_code[pc].Imm) == "bpf_tail_call";
         int ordinal = _delegates.Count;
         _delegates.Add(helper);
         _targets.Add(helper.Target);
@@ -631,6 +635,7 @@ internal sealed class JitEmitter
     private void EmitCallX(int pc, Instruction insn)
     {
         var il = _il;
+        _callsTailCall = true; // the register may name bpf_tail_call
         il.Emit(OpCodes_.Ldarg_0);
         Ld(insn.Dst);
         LdcI4(pc);

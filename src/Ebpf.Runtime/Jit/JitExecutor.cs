@@ -16,10 +16,11 @@ public sealed unsafe class JitExecutor : IProgramExecutor
     private readonly int _stackBytes;
     private readonly bool _checked;
     private readonly bool _usesStack;
+    private readonly bool _callsTailCall;
     private readonly Instruction[] _code;
 
     internal JitExecutor(JitEntry entry, Instruction[] code, HelperTable helpers, JitOptions options, TimeSpan compileTime, int ilSize,
-        bool hasLocalCalls, bool usesStack)
+        bool hasLocalCalls, bool usesStack, bool callsTailCall)
     {
         _entry = entry;
         _code = code;
@@ -30,8 +31,10 @@ public sealed unsafe class JitExecutor : IProgramExecutor
         _checked = options.Mode == ExecutionMode.Checked;
         // Unchecked runs of programs without local calls need one frame; checked runs grant every frame, as the
         // interpreter does, so both fault on the same accesses.
-        _stackBytes = (hasLocalCalls || _checked ? options.MaxCallDepth : 1) * Registers.StackSize;
-        _usesStack = usesStack || _checked;
+        // A program that tail-calls grants every frame too: the programs it enters run on its stack (see Run).
+        _stackBytes = (hasLocalCalls || _checked || callsTailCall ? options.MaxCallDepth : 1) * Registers.StackSize;
+        _usesStack = usesStack || _checked || callsTailCall;
+        _callsTailCall = callsTailCall;
     }
 
     public ReadOnlySpan<Instruction> Program => _code;
@@ -49,10 +52,33 @@ public sealed unsafe class JitExecutor : IProgramExecutor
     public ulong Run(in ExecutionRequest request)
     {
         if (_checked) return RunChecked(request);
+        if (_callsTailCall) return RunFollowingTailCalls(request);
         var context = new HelperCallContext(request.R1, null, request.HelperState);
         if (!_usesStack) return _entry(request, 0, ref context);
         byte* stack = stackalloc byte[_stackBytes];
         return _entry(request, (ulong)(stack + _stackBytes), ref context);
+    }
+
+    /// <summary>
+    /// A run of a program that may tail-call (bpf_tail_call or callx), without returning to the invoker: while the
+    /// program that just stopped asked for a JIT-compiled, unchecked target whose frames fit this run's stack, that
+    /// target runs next on the same context and stack (as a kernel JIT jumps into the target's image). Anything else
+    /// is published to the invocation state for the invoker, as an interpreted run leaves it.
+    /// </summary>
+    [SkipLocalsInit]
+    private ulong RunFollowingTailCalls(in ExecutionRequest request)
+    {
+        var context = new HelperCallContext(request.R1, null, request.HelperState);
+        byte* stack = stackalloc byte[_stackBytes];
+        ulong top = (ulong)(stack + _stackBytes);
+        ulong r0 = _entry(request, top, ref context);
+        while (context.TailCallTarget is JitExecutor next && !next._checked && next._stackBytes <= _stackBytes)
+        {
+            context.ContinueWithTailCall();
+            r0 = next._entry(request, top, ref context);
+        }
+        context.PublishPendingTailCall();
+        return r0;
     }
 
     /// <summary>bpf_conformance convention, as <see cref="Interpreter.Run(Span{byte}, object?)"/>.</summary>
@@ -67,6 +93,8 @@ public sealed unsafe class JitExecutor : IProgramExecutor
         foreach (var region in request.Regions) regions.Add(region);
         regions.Add(new MemoryRegion((ulong)stack, (ulong)_stackBytes, MemoryAccess.ReadWrite, "stack"));
         var context = new HelperCallContext(request.R1, regions, request.HelperState);
-        return _entry(request, (ulong)(stack + _stackBytes), ref context);
+        ulong r0 = _entry(request, (ulong)(stack + _stackBytes), ref context);
+        context.PublishPendingTailCall();
+        return r0;
     }
 }

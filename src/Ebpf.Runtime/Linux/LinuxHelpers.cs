@@ -78,8 +78,7 @@ public static unsafe class LinuxHelpers
         var next = array.TryGet(index);
         if (next is null || invocation.TailCalls >= Programs.InvocationState.MaxTailCalls) return unchecked((ulong)ENoent);
         invocation.TailCalls++;
-        invocation.PendingTailCall = next;
-        context.RequestStop(0);
+        context.RequestTailCall(next, next.Executor);
         return 0;
     }
 

@@ -1,3 +1,5 @@
+using System.Runtime.CompilerServices;
+
 namespace Ebpf.Runtime.Linux;
 
 /// <summary>
@@ -23,5 +25,6 @@ public sealed class LinuxProgramArray(string name, int capacity, ulong token)
         }
     }
 
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
     internal LinuxXdpProgram? TryGet(ulong index) => index < (ulong)_slots.Length ? _slots[index] : null;
 }

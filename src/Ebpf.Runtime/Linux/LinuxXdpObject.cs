@@ -1,4 +1,5 @@
 using System.Diagnostics;
+using System.Runtime.CompilerServices;
 using Ebpf.Elf;
 using Ebpf.Isa;
 using Ebpf.Platform;
@@ -27,10 +28,12 @@ public sealed class LinuxXdpObject : IDisposable
     private const ulong ProgramArrayTag = 0x7072_6f67_0000_0000; // "prog": never a valid user-space pointer
     private readonly Dictionary<string, EbpfMap> _maps = [];
     private readonly Dictionary<string, LinuxProgramArray> _programArrays = [];
-    private readonly List<LinuxProgramArray> _arraysByToken = [];
+    private LinuxProgramArray[] _arraysByToken = [];
     private readonly Dictionary<string, LinuxXdpProgram> _programs = [];
     private readonly Dictionary<string, string> _skipped = [];
     [ThreadStatic] private static LinuxXdpInvocation? t_invocation;
+    // Per-CPU maps (and maps of maps, whose inner maps may be) need a leased processor slot; shared maps only an epoch.
+    private bool _hasPerCpuMaps;
 
     private LinuxXdpObject(BpfObject obj, ExecutionEngine engine, ExecutionMode mode)
     {
@@ -84,10 +87,12 @@ public sealed class LinuxXdpObject : IDisposable
     public LinuxProgramArray ProgramArray(string name) => _programArrays.TryGetValue(name, out var array) ? array
         : throw new LinuxProgramException($"{Object.FileName}: no program array '{name}'");
 
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
     internal LinuxProgramArray? ProgramArrayByToken(ulong token)
     {
         ulong index = token ^ ProgramArrayTag;
-        return index < (ulong)_arraysByToken.Count ? _arraysByToken[(int)index] : null;
+        var arrays = _arraysByToken;
+        return index < (ulong)arrays.Length ? arrays[(int)index] : null;
     }
 
     /// <summary>Runs <paramref name="program"/> once on <paramref name="context"/>, following tail calls; returns r0.</summary>
@@ -95,7 +100,7 @@ public sealed class LinuxXdpObject : IDisposable
     {
         // The epoch keeps map values alive and the processor slot serves per-CPU maps; without maps neither matters.
         if (_maps.Count == 0) return RunUnscoped(program, context);
-        using var scope = ProgramExecutionScope.Enter();
+        using var scope = ProgramExecutionScope.Enter(EpochManager.Shared, _hasPerCpuMaps);
         return RunUnscoped(program, context);
     }
 
@@ -148,8 +153,8 @@ public sealed class LinuxXdpObject : IDisposable
         {
             if (map.PlatformType == MapType.ProgArray)
             {
-                var array = new LinuxProgramArray(map.Name, (int)map.Definition.MaxEntries, ProgramArrayTag | (uint)_arraysByToken.Count);
-                _arraysByToken.Add(array);
+                var array = new LinuxProgramArray(map.Name, (int)map.Definition.MaxEntries, ProgramArrayTag | (uint)_arraysByToken.Length);
+                _arraysByToken = [.. _arraysByToken, array];
                 _programArrays[map.Name] = array;
                 continue;
             }
@@ -164,6 +169,7 @@ public sealed class LinuxXdpObject : IDisposable
                 throw new LinuxProgramException($"{Object.FileName}: map '{map.Name}' has Linux type {map.RawType}, which this runtime does not provide");
             var created = MapFactory.Create(map.Definition, map.Name.Length > EbpfMap.MaxNameLength ? map.Name[..EbpfMap.MaxNameLength] : map.Name);
             _maps[map.Name] = created;
+            _hasPerCpuMaps |= map.Definition.IsPerCpu || map.Definition.IsMapOfMaps;
             if (!map.InitialData.IsDefaultOrEmpty) created.Update(new byte[4], map.InitialData.AsSpan());
         }
     }

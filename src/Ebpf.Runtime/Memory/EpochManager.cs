@@ -1,3 +1,4 @@
+using System.Runtime.CompilerServices;
 using System.Runtime.InteropServices;
 
 namespace Ebpf.Runtime.Memory;
@@ -57,19 +58,37 @@ public sealed unsafe class EpochManager
         var participant = Participant();
         if (participant.Depth++ == 0)
         {
-            // Interlocked store: the epoch must be visible to reclaimers before this thread reads shared pointers.
-            Interlocked.Exchange(ref participant.LocalEpoch, Volatile.Read(ref _globalEpoch));
+            // A plain store, no fence: the reclaimer's process-wide barrier (see MinimumActiveEpoch) makes it visible
+            // before any scan that could free what this thread reads next (an asymmetric Dekker fence, as in RCU).
+            participant.LocalEpoch = Volatile.Read(ref _globalEpoch);
         }
         return new EpochScope(participant);
     }
 
+    /// <summary>The calling thread's participant, for callers that keep it in their own per-thread state.</summary>
+    internal EpochParticipant CurrentParticipant() => Participant();
+
+    /// <summary>
+    /// <see cref="Enter()"/> for a participant the caller already holds (<see cref="CurrentParticipant"/> on this
+    /// thread): saves the thread-static lookup on hot paths. Leave with <see cref="Exit"/>.
+    /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    internal void Enter(EpochParticipant participant)
+    {
+        if (participant.Depth++ == 0) participant.LocalEpoch = Volatile.Read(ref _globalEpoch); // see Enter()
+    }
+
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
     internal static void Exit(EpochParticipant participant)
     {
-        if (participant.Depth <= 0)
-            throw new InvalidOperationException("EpochScope disposed more often than it was entered.");
+        if (participant.Depth <= 0) ThrowUnbalancedExit();
         if (--participant.Depth == 0)
             Volatile.Write(ref participant.LocalEpoch, 0);
     }
+
+    [MethodImpl(MethodImplOptions.NoInlining)]
+    private static void ThrowUnbalancedExit() =>
+        throw new InvalidOperationException("EpochScope disposed more often than it was entered.");
 
     /// <summary>Frees <paramref name="block"/> (from <see cref="NativeMemory.Alloc(nuint)"/>) once no reader can hold it.</summary>
     public void Retire(void* block)
@@ -116,7 +135,7 @@ public sealed unsafe class EpochManager
         }
         try
         {
-            long safeBelowOrAt = MinimumActiveEpoch() - 1;
+            long safeBelowOrAt = MinimumActiveEpoch(fence: true) - 1;
             lock (_retireLock)
             {
                 for (int i = 0; i < _retired.Count; i++)
@@ -162,16 +181,25 @@ public sealed unsafe class EpochManager
             throw new InvalidOperationException("Synchronize called from inside an epoch would wait for itself.");
         long target = Interlocked.Increment(ref _globalEpoch) - 1;
         var spinner = new SpinWait();
-        while (MinimumActiveEpoch() <= target)
+        // One process-wide barrier suffices: a reader whose entry it did not expose entered after it, so at an epoch above target.
+        bool fence = true;
+        while (MinimumActiveEpoch(fence) <= target)
+        {
+            fence = false;
             spinner.SpinOnce();
+        }
         ReclaimCore(wait: true);
     }
 
-    private long MinimumActiveEpoch()
+    private long MinimumActiveEpoch(bool fence)
     {
         // Read the global epoch first: a participant entering after this read gets at least this value.
         long minimum = Volatile.Read(ref _globalEpoch);
-        Interlocked.MemoryBarrier();
+        // Readers enter with a plain store. The process-wide barrier serialises every thread: a reader's entry store
+        // issued before it is visible to the scan below, and a reader that enters after it also loads after it, so
+        // it sees every unlink made before this call (and reads a global epoch above every stamp being freed).
+        if (fence) Interlocked.MemoryBarrierProcessWide();
+        else Interlocked.MemoryBarrier();
         foreach (var participant in Volatile.Read(ref _registry))
         {
             long local = Volatile.Read(ref participant.LocalEpoch);

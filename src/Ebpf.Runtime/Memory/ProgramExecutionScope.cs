@@ -7,27 +7,38 @@ namespace Ebpf.Runtime.Memory;
 public readonly struct ProgramExecutionScope : IDisposable
 {
     private readonly EpochScope _epoch;
+    private readonly bool _leased;
 
-    private ProgramExecutionScope(EpochScope epoch, int processor)
+    private ProgramExecutionScope(EpochScope epoch, int processor, bool leased)
     {
         _epoch = epoch;
         Processor = processor;
+        _leased = leased;
     }
 
-    /// <summary>The leased slot, i.e. what <c>bpf_get_smp_processor_id</c> reports during this invocation.</summary>
+    /// <summary>
+    /// The leased slot, i.e. what <c>bpf_get_smp_processor_id</c> reports during this invocation; without a lease,
+    /// the current processor's slot when the scope was entered.
+    /// </summary>
     public int Processor { get; }
 
     public static ProgramExecutionScope Enter() => Enter(EpochManager.Shared);
 
-    public static ProgramExecutionScope Enter(EpochManager epochs)
+    public static ProgramExecutionScope Enter(EpochManager epochs) => Enter(epochs, leaseProcessor: true);
+
+    /// <summary>
+    /// Enters an epoch and, when <paramref name="leaseProcessor"/>, leases a processor slot: code that touches no
+    /// per-CPU state (no per-CPU map, no processor id) needs only the epoch.
+    /// </summary>
+    public static ProgramExecutionScope Enter(EpochManager epochs, bool leaseProcessor)
     {
-        int processor = ProcessorSlots.Acquire();
-        return new ProgramExecutionScope(epochs.Enter(), processor);
+        int processor = leaseProcessor ? ProcessorSlots.Acquire() : ProcessorSlots.Current;
+        return new ProgramExecutionScope(epochs.Enter(), processor, leaseProcessor);
     }
 
     public void Dispose()
     {
         _epoch.Dispose();
-        ProcessorSlots.Release();
+        if (_leased) ProcessorSlots.Release();
     }
 }

@@ -38,6 +38,7 @@ public sealed class EbpfProgram : IProgramReference
         CalledHelperIds = calledHelperIds;
         ProgramInformationHash = hash;
         Epochs = epochs;
+        RequiresProcessorSlot = ProcessorSlotRequirement.IsRequired(request, calledHelperIds);
     }
 
     public uint Id { get; }
@@ -63,6 +64,12 @@ public sealed class EbpfProgram : IProgramReference
 
     /// <summary>Name of the provider the program was loaded against.</summary>
     public string ProviderName { get; }
+
+    /// <summary>
+    /// Invocations lease a processor slot (<see cref="ProcessorSlots"/>): decided at load, true when a helper the
+    /// program calls or a map it references is per-CPU aware (see <see cref="ProcessorSlotRequirement"/>).
+    /// </summary>
+    public bool RequiresProcessorSlot { get; }
 
     /// <summary>Distinct helper ids the program calls, ascending.</summary>
     public ImmutableArray<uint> CalledHelperIds { get; }
@@ -91,29 +98,30 @@ public sealed class EbpfProgram : IProgramReference
     /// <summary>Runs the program; <paramref name="regions"/> are the memory a checked run may touch.</summary>
     public unsafe InvocationResult Invoke(void* context, ReadOnlySpan<MemoryRegion> regions, ulong r2 = 0)
     {
-        using var scope = ProgramExecutionScope.Enter(Epochs);
-        var binding = _binding;
-        if (binding is null)
-        {
-            RuntimeMetrics.ExtensionUnavailable.Add(1, new KeyValuePair<string, object?>("program", Name));
-            return new InvocationResult(EbpfResult.ExtensionFailedToLoad, 0);
-        }
-
-        long start = RuntimeMetrics.Enabled ? Stopwatch.GetTimestamp() : 0;
+        // The epoch keeps map values (and a replaced binding's executor) alive while the program runs; the processor
+        // slot only matters to per-CPU aware helpers, so programs without them skip the lease.
         var state = InvocationState.Rent();
+        var participant = state.ParticipantOf(Epochs);
+        Epochs.Enter(participant);
+        bool leased = RequiresProcessorSlot;
+        int processor = leased ? ProcessorSlots.Acquire() : InvocationState.NoProcessor;
         try
         {
-            state.Program = this;
-            state.Processor = scope.Processor;
+            var binding = _binding;
+            if (binding is null)
+            {
+                RuntimeMetrics.ExtensionUnavailable.Add(1, new KeyValuePair<string, object?>("program", Name));
+                return new InvocationResult(EbpfResult.ExtensionFailedToLoad, 0);
+            }
+            long start = RuntimeMetrics.Enabled ? Stopwatch.GetTimestamp() : 0;
+            if (!ReferenceEquals(state.Program, this)) state.Program = this; // skips the GC write barrier on repeats
+            state.LeasedProcessor = processor;
             var request = new ExecutionRequest { R1 = (ulong)context, R2 = r2, Regions = regions, HelperState = state };
             ulong r0 = binding.Executor.Run(request);
-            while (state.PendingTailCall is { } next)
+            if (state.PendingTailCall is not null)
             {
-                state.PendingTailCall = null;
-                var nextBinding = next._binding;
-                if (nextBinding is null) return new InvocationResult(EbpfResult.ExtensionFailedToLoad, 0);
-                state.Program = next;
-                r0 = nextBinding.Executor.Run(request);
+                var followed = RunTailCalls(state, request, ref r0);
+                if (followed != EbpfResult.Success) return new InvocationResult(followed, 0);
             }
             if (start != 0)
                 RuntimeMetrics.RecordInvocation(Name, ProgramTypeName, RuntimeMetrics.NanosecondsSince(start));
@@ -121,8 +129,24 @@ public sealed class EbpfProgram : IProgramReference
         }
         finally
         {
+            if (leased) ProcessorSlots.Release();
+            EpochManager.Exit(participant);
             InvocationState.Return(state);
         }
+    }
+
+    /// <summary>Runs the tail calls the executor left pending (targets it could not enter itself).</summary>
+    private static EbpfResult RunTailCalls(InvocationState state, in ExecutionRequest request, ref ulong r0)
+    {
+        while (state.PendingTailCall is { } next)
+        {
+            state.PendingTailCall = null;
+            var nextBinding = next._binding;
+            if (nextBinding is null) return EbpfResult.ExtensionFailedToLoad;
+            state.Program = next;
+            r0 = nextBinding.Executor.Run(request);
+        }
+        return EbpfResult.Success;
     }
 
     public override string ToString() => $"{Name} ({Section}, {ProgramTypeName})";

@@ -1,5 +1,6 @@
 using System.Diagnostics;
 using System.Diagnostics.Metrics;
+using System.Runtime.CompilerServices;
 
 namespace Ebpf.Runtime.Tracing;
 
@@ -30,7 +31,11 @@ public static class RuntimeMetrics
     public static double NanosecondsSince(long timestamp) =>
         (Stopwatch.GetTimestamp() - timestamp) * (1e9 / Stopwatch.Frequency);
 
-    public static bool Enabled => Invocations.Enabled || RunTime.Enabled;
+    public static bool Enabled
+    {
+        [MethodImpl(MethodImplOptions.AggressiveInlining)]
+        get => Invocations.Enabled || RunTime.Enabled;
+    }
 
     public static void RecordInvocation(string programName, string programType, double nanoseconds)
     {

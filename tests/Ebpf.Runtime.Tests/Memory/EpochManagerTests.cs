@@ -35,6 +35,37 @@ public unsafe class EpochManagerTests
     }
 
     [Fact]
+    public void AHeldParticipantEntersAndLeavesLikeAScope()
+    {
+        // The invocation fast path keeps the participant and enters through it (no thread-static lookup).
+        var epochs = new EpochManager();
+        using var entered = new ManualResetEventSlim();
+        using var leave = new ManualResetEventSlim();
+        bool insideWhileEntered = false, insideAfterExit = true;
+        var reader = new Thread(() =>
+        {
+            var participant = epochs.CurrentParticipant();
+            epochs.Enter(participant);
+            insideWhileEntered = epochs.IsInsideEpoch;
+            entered.Set();
+            leave.Wait();
+            EpochManager.Exit(participant);
+            insideAfterExit = epochs.IsInsideEpoch;
+        });
+        reader.Start();
+        entered.Wait();
+        int released = 0;
+        epochs.Retire(() => Interlocked.Increment(ref released));
+        Assert.Equal(0, epochs.Reclaim());
+        leave.Set();
+        reader.Join();
+        Assert.Equal(1, epochs.Reclaim());
+        Assert.Equal(1, released);
+        Assert.True(insideWhileEntered);
+        Assert.False(insideAfterExit);
+    }
+
+    [Fact]
     public void ReadersThatEnterAfterTheRetireDoNotDelayIt()
     {
         var epochs = new EpochManager();
