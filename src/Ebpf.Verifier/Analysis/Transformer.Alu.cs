@@ -156,6 +156,11 @@ internal sealed partial class Transformer
         }
         var s1 = SView(dst);
         var u1 = UView(dst);
+        if (b.Op == BinaryOp.And && c2 is ulong m64 && IsLowMask(m64) && u1.Hi <= m64)
+        {
+            // x & (2^k - 1) is x when x < 2^k: keep x's relations (e.g. with a loop bound).
+            return;
+        }
         if (b.Op is BinaryOp.Add or BinaryOp.Sub)
         {
             Additive(dst, b.Op == BinaryOp.Sub, s1, u1, s2, u2, src.IsRegister ? src.Register : null);
@@ -180,6 +185,8 @@ internal sealed partial class Transformer
         }
         SetNumber(dst, s, u);
     }
+
+    private static bool IsLowMask(ulong m) => (m & (m + 1)) == 0;
 
     /// <summary>dst := dst ± src, relationally when no wrap-around is possible.</summary>
     private void Additive(int dst, bool subtract, Interval s1, Interval u1, Interval s2, Interval u2, int? srcReg)
@@ -249,6 +256,11 @@ internal sealed partial class Transformer
         }
         var s1 = S32View(dst);
         var u1 = U32View(dst);
+        if (b.Op == BinaryOp.And && c2 is ulong m32 && IsLowMask(m32) && UView(dst).Hi <= m32)
+        {
+            // As in 64 bits: the mask keeps every bit of x, and the upper half is already zero.
+            return;
+        }
         ulong? shift = c2 is ulong k ? k & 31 : null;
         Interval u;
         if (NumberMath.IsSignedOnlyOp(b.Op))
@@ -288,6 +300,18 @@ internal sealed partial class Transformer
                 }
                 // uvalue stays the base address (null or not), so a later null check of the base still applies.
                 _s.Zone.Forget(Sv(dst));
+                return;
+            }
+            if (src.IsRegister && src.Register != dst && dt == Number && (st & ~(Number | MemoryPointers)) == 0 && !single(st))
+            {
+                // A number plus a register that may be a pointer of several kinds (or a number): the result has the
+                // pointer's kinds, its offset moved by the number; the value is forgotten.
+                int p = src.Register;
+                var delta = SView(dst);
+                _s.SetKind(0, dst, K(p));
+                _s.Zone.AssignVariable(Off(dst), Off(p), delta);
+                _s.Zone.Forget(Sv(dst));
+                _s.Zone.Forget(Uv(dst));
                 return;
             }
             if (src.IsRegister && dt == Number && (st & ~MemoryPointers) == 0 && single(st))

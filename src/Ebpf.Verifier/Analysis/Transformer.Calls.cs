@@ -44,14 +44,16 @@ internal sealed partial class Transformer
     private void CallRegister(CallRegisterInstruction cx)
     {
         if (!Require(cx.Register, Number)) return;
-        if (Constant(cx.Register) is not ulong id || id > int.MaxValue)
+        // The helper id is the register's unsigned value: the same one the dispatch uses.
+        var idValue = UView(cx.Register);
+        if (!idValue.IsSingleton || idValue.Lo > int.MaxValue)
         {
             Fail($"callx helper function id is not a valid singleton (r{cx.Register}.type is helper)", cx.Register);
             ClobberAfterCall();
             SetNumber(0, Interval.Signed64, Interval.Unsigned64);
             return;
         }
-        CallHelper((int)id, cx.Register);
+        CallHelper((int)idValue.Lo, cx.Register);
     }
 
     private void ClobberAfterCall()

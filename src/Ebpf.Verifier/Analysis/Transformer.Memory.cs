@@ -111,10 +111,42 @@ internal sealed partial class Transformer
         }
         if ((types & Socket) != 0)
         {
-            ok = false;
-            Fail($"Invalid socket access ({access})", baseReg);
+            if (UView(baseReg).Lo < 1)
+            {
+                ok = false;
+                Fail($"Possible null access ({access})", baseReg);
+                if (types == Socket) _s.Zone.Restrict(Uv(baseReg), NonNull);
+            }
+            if (purpose != "read" || !off.IsSingleton || !IsValidSocketAccess(off.Lo + offset, width))
+            {
+                ok = false;
+                Fail($"Invalid socket access ({access})", baseReg);
+            }
         }
         return ok;
+    }
+
+    /// <summary>
+    /// The Linux rules for reading a socket returned by a lookup helper (bpf_sock_common_is_valid_access over struct
+    /// bpf_sock): the type..priority words are hidden, bound_dev_if and mark are whole words only, the other fields
+    /// allow aligned narrow reads, and dst_port is 2 bytes (readable as a whole word) followed by padding.
+    /// </summary>
+    private static bool IsValidSocketAccess(Int128 at, int width)
+    {
+        const int bpfSockSize = 80;
+        if (at < 0 || at >= bpfSockSize || at % width != 0) return false;
+        int o = (int)at;
+        bool narrowWord = width <= 4;
+        return o switch
+        {
+            4 or 44 or 72 or 76 => narrowWord, // family, src_port, state, rx_queue_mapping (narrow only at their start)
+            >= 24 and < 44 => narrowWord, // src_ip4, src_ip6[4]
+            >= 52 and < 72 => narrowWord, // dst_ip4, dst_ip6[4]
+            48 or 49 => width <= 2 || (o == 48 && width == 4), // dst_port
+            >= 8 and < 24 => false, // type, protocol, mark, priority: not in the common part
+            50 or 51 => false, // padding after dst_port
+            _ => width == 4, // bound_dev_if
+        };
     }
 
     private void Memory(MemoryInstruction m)

@@ -179,6 +179,36 @@ internal sealed partial class InvariantConstraints(VariableLayout layout, Func<i
         }
     }
 
+    /// <summary>True when some state satisfies both <paramref name="constraints"/> and the invariant <paramref name="s"/>.</summary>
+    public bool IsConsistent(IReadOnlyList<string> constraints, AbstractState? s)
+    {
+        if (s is null || s.IsBottom) return false;
+        var meet = s.Clone();
+        foreach (var c in constraints)
+        {
+            Match m;
+            if (!(m = TypeIs().Match(c)).Success && !(m = TypeIn().Match(c)).Success) continue;
+            int reg = int.Parse(m.Groups[1].Value, CultureInfo.InvariantCulture);
+            var common = meet.Kind(0, reg).Types & ParseTypes(m.Groups[2].Value);
+            if (common == 0) return false;
+            meet.SetKind(0, reg, meet.Kind(0, reg) with { Types = common });
+        }
+        Apply(constraints.Where(c => !TypeIs().IsMatch(c) && !TypeIn().IsMatch(c)), meet);
+        return !meet.IsBottom;
+    }
+
+    /// <summary>
+    /// True when every state <paramref name="constraints"/> describes (built from <paramref name="empty"/> like a
+    /// pre-state, so unmentioned registers are uninitialized) lies within the invariant <paramref name="s"/>.
+    /// </summary>
+    public bool IsEntailed(IReadOnlyList<string> constraints, AbstractState empty, AbstractState? s)
+    {
+        if (s is null || s.IsBottom) return false;
+        var observed = empty.Clone();
+        Apply(constraints, observed);
+        return observed.IsIncludedIn(s);
+    }
+
     /// <summary>Counts the constraints the state implies.</summary>
     public (int Implied, int Total) CountImplied(IReadOnlyList<string> constraints, AbstractState? s)
     {
