@@ -127,6 +127,33 @@ public sealed class VerifierApiTests
     }
 
     [Fact]
+    public void LoopExitingOnEqualityIsBoundedAndIndexesTheStackInBounds()
+    {
+        // `for (i = 0; i != 16; i++) buf[i] = 0;` as clang emits it: the store precedes the `== 16` exit test, so only
+        // the invariant i <= 15 at the head keeps the store inside the 16-byte buffer.
+        const string loop = """
+            r3 = 0
+            <loop>:
+            r5 = r10
+            r5 += -16
+            r5 += r3
+            *(u8 *)(r5 + 0) = 0
+            r3 += 1
+            if r3 == 16 goto <out>
+            goto <loop>
+            <out>:
+            r0 = *(u64 *)(r10 - 8)
+            exit
+            """;
+        var bounded = Verify(loop);
+        Assert.True(bounded.Passed, bounded.ToString());
+        Assert.InRange(bounded.MaxLoopIterations!.Value, 16, 17);
+        // One byte further (17 iterations over 16 bytes) writes r10 + 0: the same analysis must refuse it.
+        var overrun = Verify(loop.Replace("== 16", "== 17", StringComparison.Ordinal));
+        Assert.Contains(overrun.Errors, e => e.Index == 4 && e.Message.Contains("total_stack_size", StringComparison.Ordinal));
+    }
+
+    [Fact]
     public void UnreachableCodeIsInformationOnly()
     {
         var result = Verify("""

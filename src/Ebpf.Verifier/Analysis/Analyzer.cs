@@ -337,6 +337,9 @@ internal sealed class Analyzer
             };
             if (c is long v && v > -(1L << 40) && v < 1L << 40)
             {
+                // v - 1 is the last value before an exit on `== v` (e.g. `i != 16` loops): widening that stops
+                // there finds the loop invariant i <= v - 1 instead of overshooting to v.
+                set.Add(v - 1);
                 set.Add(v);
                 set.Add(v + 1);
                 set.Add(-v);
