@@ -154,6 +154,42 @@ public sealed class VerifierApiTests
     }
 
     [Fact]
+    public void HelperThatMovesThePacketForgetsItsCheckedSize()
+    {
+        // bpf_xdp_adjust_head may shrink the packet: the 14 bytes checked before the call are not there any more.
+        const string program = """
+            r6 = r1
+            r2 = *(u32 *)(r1 + 0)
+            r3 = *(u32 *)(r1 + 4)
+            r4 = r2
+            r4 += 14
+            if r4 > r3 goto <out>
+            r1 = r6
+            r2 = 8
+            call 44
+            r2 = *(u32 *)(r6 + 0)
+            r0 = *(u8 *)(r2 + 0)
+            exit
+            <out>:
+            r0 = 0
+            exit
+            """;
+        var result = Verify(program);
+        var error = Assert.Single(result.Errors);
+        Assert.Equal(10, error.Index);
+        Assert.Contains("packet_size", error.Message);
+        // Checking again after the call is what makes the access safe.
+        var rechecked = Verify(program.Replace("r0 = *(u8 *)(r2 + 0)", """
+            r3 = *(u32 *)(r6 + 4)
+            r4 = r2
+            r4 += 1
+            if r4 > r3 goto <out>
+            r0 = *(u8 *)(r2 + 0)
+            """, StringComparison.Ordinal));
+        Assert.True(rechecked.Passed, rechecked.ToString());
+    }
+
+    [Fact]
     public void UnreachableCodeIsInformationOnly()
     {
         var result = Verify("""

@@ -72,7 +72,7 @@ internal sealed class Analyzer
         z.Assign(_layout.Offset(0, 10), Interval.Const(_stackTop));
         z.Assign(_layout.UValue(0, 10), nonNull);
         z.Assign(VariableLayout.PacketSize, new Interval(0, _options.MaxPacketSize));
-        z.Assign(VariableLayout.MetaOffset, _platform.Context.Meta >= 0 ? new Interval(-4098, 0) : Interval.Const(0));
+        z.Assign(VariableLayout.MetaOffset, Transformer.InitialMetaOffset(_platform.Context));
         return s;
     }
 

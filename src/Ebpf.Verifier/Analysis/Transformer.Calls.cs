@@ -279,8 +279,17 @@ internal sealed partial class Transformer
         }
     }
 
+    /// <summary>Where the packet's metadata may start, relative to its data: up to a page before, when the context has it.</summary>
+    internal static Interval InitialMetaOffset(ContextDescriptor ctx) => ctx.Meta >= 0 ? new Interval(-4098, 0) : Interval.Const(0);
+
+    /// <summary>
+    /// A helper that moves or resizes the packet (bpf_xdp_adjust_head, bpf_skb_pull_data, ...): every packet pointer
+    /// dies, and what was learnt about the packet's size and metadata no longer holds.
+    /// </summary>
     private void InvalidatePacketPointers()
     {
+        _s.Zone.Assign(VariableLayout.PacketSize, new Interval(0, _options.MaxPacketSize));
+        _s.Zone.Assign(VariableLayout.MetaOffset, InitialMetaOffset(_ctx));
         for (int r = 0; r < Isa.Registers.Count; r++)
         {
             if ((T(r) & Packet) != 0) SetUninitialized(r);
