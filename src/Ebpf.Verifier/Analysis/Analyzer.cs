@@ -1,4 +1,5 @@
 using System.Collections.Immutable;
+using Ebpf.Platform;
 using Ebpf.Verifier.Domains;
 using Ebpf.Verifier.Ir;
 using Ebpf.Verifier.Platforms;
@@ -65,9 +66,31 @@ internal sealed class Analyzer
         var s = CreateEmptyState();
         var z = s.Zone;
         var nonNull = new Interval(1, Interval.TwoTo64 - 1);
-        s.SetKind(0, 1, new RegisterKind(TypeFlags.Context, RegisterKind.UnknownMap, Interval.Bottom));
-        z.Assign(_layout.Offset(0, 1), Interval.Const(0));
-        z.Assign(_layout.UValue(0, 1), nonNull);
+        var arguments = _options.EntryArguments.IsDefault ? [FunctionArgument.Context] : _options.EntryArguments;
+        for (int i = 0; i < arguments.Length && i < 5; i++)
+        {
+            int r = i + 1;
+            var a = arguments[i];
+            switch (a.Kind)
+            {
+                case FunctionArgumentKind.Context:
+                    s.SetKind(0, r, new RegisterKind(TypeFlags.Context, RegisterKind.UnknownMap, Interval.Bottom));
+                    z.Assign(_layout.Offset(0, r), Interval.Const(0));
+                    z.Assign(_layout.UValue(0, r), nonNull);
+                    break;
+                case FunctionArgumentKind.Memory:
+                    // Memory the caller owns, of the parameter's size: like a map value, numbers only, null-checkable.
+                    s.SetKind(0, r, new RegisterKind(TypeFlags.Shared, RegisterKind.UnknownMap, Interval.Const(a.Size)));
+                    z.Assign(_layout.Offset(0, r), Interval.Const(0));
+                    z.Assign(_layout.UValue(0, r), a.Nullable ? Interval.Unsigned64 : nonNull);
+                    break;
+                default:
+                    s.SetKind(0, r, RegisterKind.Number);
+                    z.Assign(_layout.SValue(0, r), Interval.Signed64);
+                    z.Assign(_layout.UValue(0, r), Interval.Unsigned64);
+                    break;
+            }
+        }
         s.SetKind(0, 10, new RegisterKind(TypeFlags.Stack, RegisterKind.UnknownMap, Interval.Bottom));
         z.Assign(_layout.Offset(0, 10), Interval.Const(_stackTop));
         z.Assign(_layout.UValue(0, 10), nonNull);

@@ -56,6 +56,42 @@ internal sealed partial class Transformer
         CallHelper((int)idValue.Lo, cx.Register);
     }
 
+    /// <summary>
+    /// A call to a global function must honour its prototype: numbers where it takes numbers, the unmodified context
+    /// where it takes the context, and null (when allowed) or a pointer to enough memory where it takes memory.
+    /// </summary>
+    private void CheckGlobalCall(int target)
+    {
+        if (_options.GlobalFunctions is null || !_options.GlobalFunctions.TryGetValue(target, out var arguments)) return;
+        for (int i = 0; i < arguments.Length && i < 5 && !_s.IsBottom; i++)
+        {
+            int reg = i + 1;
+            var a = arguments[i];
+            switch (a.Kind)
+            {
+                case FunctionArgumentKind.Number:
+                    Require(reg, Number);
+                    break;
+                case FunctionArgumentKind.Context:
+                    RequireContext(reg);
+                    break;
+                case FunctionArgumentKind.Memory:
+                    if (a.Nullable && T(reg) == Number && Constant(reg) == 0) break;
+                    if (!Require(reg, Stack | Packet | Shared)) break;
+                    if ((T(reg) & Shared) != 0 && UView(reg).Lo < 1 && !a.Nullable)
+                        Fail($"Possible null access (r{reg} != 0 for a non-null argument)", reg);
+                    if (a.Size <= 0) break;
+                    // The bounds hold for the non-null pointer; the null case (allowed here) is the callee's to check.
+                    var caller = _s;
+                    _s = caller.Clone();
+                    if ((T(reg) & Shared) != 0) _s.Zone.Restrict(Uv(reg), NonNull);
+                    if (!_s.IsBottom) CheckAccess(reg, 0, a.Size, "read");
+                    _s = caller;
+                    break;
+            }
+        }
+    }
+
     private void ClobberAfterCall()
     {
         for (int r = 1; r <= 5; r++) SetUninitialized(r);

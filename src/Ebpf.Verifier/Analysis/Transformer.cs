@@ -62,7 +62,8 @@ internal sealed partial class Transformer
                 if (!_s.IsBottom) Assume(assume.Condition);
                 break;
             case JumpInstruction { Condition: { } c }: CheckComparison(c); break;
-            case ExitInstruction or JumpInstruction or CallLocalInstruction: break;
+            case CallLocalInstruction call: CheckGlobalCall(call.Target); break;
+            case ExitInstruction or JumpInstruction: break;
             case InvalidInstruction inv: Fail($"Invalid instruction: {inv.Reason}"); _s.Zone.SetBottom(); break;
         }
     }
