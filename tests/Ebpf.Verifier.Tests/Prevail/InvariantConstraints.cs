@@ -221,7 +221,7 @@ internal sealed partial class InvariantConstraints(VariableLayout layout, Func<i
         return (implied, constraints.Count);
     }
 
-    private bool Implies(string c, AbstractState s)
+    internal bool Implies(string c, AbstractState s)
     {
         Match m;
         if ((m = TypeIs().Match(c)).Success)
