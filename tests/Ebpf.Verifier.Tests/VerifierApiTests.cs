@@ -257,6 +257,23 @@ public sealed class VerifierApiTests
     }
 
     [Fact]
+    public void EightByteLoadMayBeNegative()
+    {
+        // Found by the soundness property: a u64 read was taken as non-negative, so `s< 0` made the path unreachable
+        // and the dereference of a number below it went unchecked.
+        var result = Verify("""
+            r2 = *(u64 *)(r1 + 12)
+            if r2 s>= 0 goto <out>
+            r0 = *(u8 *)(r2 + 0)
+            exit
+            <out>:
+            r0 = 0
+            exit
+            """);
+        Assert.Contains(result.Errors, e => e.Index == 2 && e.Message.StartsWith("Invalid type (r2.type in", StringComparison.Ordinal));
+    }
+
+    [Fact]
     public void UnreachableCodeIsInformationOnly()
     {
         var result = Verify("""

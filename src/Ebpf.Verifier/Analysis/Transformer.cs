@@ -138,6 +138,19 @@ internal sealed partial class Transformer
 
     internal static (Interval S, Interval U) Reconcile(Interval s, Interval u)
     {
+        if (s.IsBottom || u.IsBottom) return (Interval.Bottom, Interval.Bottom);
+        if (s.Lo < 0 && s.Hi >= 0)
+        {
+            // s straddles zero: its non-negative part reads as [0, s.Hi] unsigned, its negative part as
+            // [s.Lo + 2^64, 2^64 - 1]; keep only the parts the unsigned range still allows.
+            bool nonNegative = Int128.Max(u.Lo, 0) <= Int128.Min(u.Hi, s.Hi);
+            bool negative = s.Lo != Interval.NegInf
+                ? Int128.Max(u.Lo, s.Lo + Interval.TwoTo64) <= Int128.Min(u.Hi, Interval.TwoTo64 - 1)
+                : u.Hi >= Interval.TwoTo63;
+            if (!nonNegative && !negative) return (Interval.Bottom, Interval.Bottom);
+            if (!nonNegative) s = new Interval(s.Lo, -1);
+            else if (!negative) s = new Interval(0, s.Hi);
+        }
         if (u.Hi < Interval.TwoTo63) s = s.Meet(u);
         else if (u.Lo >= Interval.TwoTo63) s = s.Meet(new Interval(u.Lo - Interval.TwoTo64, u.Hi - Interval.TwoTo64));
         if (s.Lo >= 0) u = u.Meet(s);
@@ -173,6 +186,8 @@ internal sealed partial class Transformer
     private void SetLoadedNumber(int r, int width, bool signExtend)
     {
         if (signExtend) SetNumber(r, SignedRange(width), Interval.Unsigned64);
+        // Eight bytes fill the register: read as signed, the value may be negative.
+        else if (width == 8) SetNumber(r, Interval.Signed64, Interval.Unsigned64);
         else SetNumber(r, UnsignedRange(width), UnsignedRange(width));
     }
 
