@@ -35,7 +35,7 @@ internal sealed class Analyzer
         _platform = platform;
         _options = options;
         _cfg = ControlFlowGraph.Build(program, options);
-        _layout = new VariableLayout(1, options.CheckTermination ? _cfg.LoopHeads : 0);
+        _layout = new VariableLayout(1, options.CheckTermination ? _cfg.LoopHeads : 0, _cfg.MaxDepth);
         _transformer = new Transformer(platform, options, _layout);
         _thresholds = CollectThresholds(program, options);
         _in = new AbstractState?[_cfg.Blocks.Count];

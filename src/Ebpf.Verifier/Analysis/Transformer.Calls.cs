@@ -343,6 +343,15 @@ internal sealed partial class Transformer
         var saved = new StackValue[5];
         for (int i = 0; i < 5; i++) saved[i] = SnapshotRegister(6 + i);
         state.PushSaved(saved);
+        if (callerDepth < _layout.SavedFrames)
+        {
+            for (int r = 6; r <= 9; r++)
+            {
+                _s.Zone.AssignVariable(_layout.Saved(callerDepth, r, 0), Sv(r), Interval.Const(0));
+                _s.Zone.AssignVariable(_layout.Saved(callerDepth, r, 1), Uv(r), Interval.Const(0));
+                _s.Zone.AssignVariable(_layout.Saved(callerDepth, r, 2), Off(r), Interval.Const(0));
+            }
+        }
         // The callee's frame lies just below the caller's.
         _s.Zone.AssignVariable(Off(10), Off(10), Interval.Const(-Isa.Registers.StackSize));
     }
@@ -357,6 +366,24 @@ internal sealed partial class Transformer
         var calleeFrame = _s.Zone.Get(Off(10));
         for (int r = 1; r <= 5; r++) SetUninitialized(r);
         for (int i = 0; i < 5; i++) RestoreFromCell(6 + i, saved[i]);
+        int callerDepth = calleeDepth - 1;
+        if (callerDepth >= 0 && callerDepth < _layout.SavedFrames)
+        {
+            // The copies made at the call keep the registers' relations: restore from them, then free them.
+            for (int r = 6; r <= 9; r++)
+            {
+                int sv = _layout.Saved(callerDepth, r, 0), uv = _layout.Saved(callerDepth, r, 1), off = _layout.Saved(callerDepth, r, 2);
+                if (saved[r - 6].Kind.Types != Uninitialized)
+                {
+                    _s.Zone.AssignVariable(Sv(r), sv, Interval.Const(0));
+                    _s.Zone.AssignVariable(Uv(r), uv, Interval.Const(0));
+                    _s.Zone.AssignVariable(Off(r), off, Interval.Const(0));
+                }
+                _s.Zone.Forget(sv);
+                _s.Zone.Forget(uv);
+                _s.Zone.Forget(off);
+            }
+        }
         if (calleeFrame.IsSingleton && T(10) == Stack)
             state.Stack.Forget((int)calleeFrame.Lo - Isa.Registers.StackSize, (int)calleeFrame.Lo);
     }
