@@ -73,6 +73,16 @@ internal sealed partial class Transformer
             AssumeNullness(l, c.Op);
             return;
         }
+        if (c.Right.IsRegister && c.Is64 && lt == rt && lt is MapFd or MapFdPrograms && c.Op is ConditionOp.Eq or ConditionOp.Ne)
+        {
+            // Two descriptors each naming one map of the object are equal exactly when they name the same map (an
+            // inner map taken from a map of maps may be any of them: nothing is decided for it).
+            var a = K(l);
+            var b = K(c.Right.Register);
+            bool known(RegisterKind k) => k.MapReference != RegisterKind.UnknownMap && k.MapReference == k.LastMapReference && k.MapReference < InnerMapBase;
+            if (known(a) && known(b) && (a.MapReference == b.MapReference) != (c.Op == ConditionOp.Eq)) _s.Zone.SetBottom();
+            return;
+        }
         if (c.Right.IsRegister && c.Is64 && lt == rt && System.Numerics.BitOperations.PopCount((uint)lt) == 1 &&
             (lt & (Stack | Packet | Context | Shared)) != 0)
         {
