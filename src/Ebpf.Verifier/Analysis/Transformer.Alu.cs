@@ -309,6 +309,7 @@ internal sealed partial class Transformer
                 int p = src.Register;
                 var delta = SView(dst);
                 _s.SetKind(0, dst, K(p));
+                _s.Zone.AssignVariable(Tag(dst), Tag(p), Interval.Const(0));
                 _s.Zone.AssignVariable(Off(dst), Off(p), delta);
                 _s.Zone.Forget(Sv(dst));
                 _s.Zone.Forget(Uv(dst));
@@ -351,6 +352,14 @@ internal sealed partial class Transformer
                     return;
                 }
                 SetNumber(dst, diff, Interval.Unsigned64);
+                return;
+            }
+            if (src.IsRegister && src.Register != dst && dt == st && (dt & ~(Number | Context | Stack | Packet | Shared)) == 0 &&
+                SameKind(dst, src.Register))
+            {
+                // Both hold the same kind on every path (numbers on some, pointers into one region on others): the
+                // difference is a number, its value unknown since the kinds' offsets and values share variables.
+                SetNumber(dst, Interval.Signed64, Interval.Unsigned64);
                 return;
             }
             Fail($"Cannot subtract pointers to different regions (r{(src.IsRegister ? src.Register : dst)}.type == number or r{dst}.type == r{(src.IsRegister ? src.Register : dst)}.type in {{ctx, stack, packet}})", dst);

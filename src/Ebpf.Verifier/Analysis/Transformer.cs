@@ -73,6 +73,11 @@ internal sealed partial class Transformer
     private int Sv(int r) => _layout.SValue(0, r);
     private int Uv(int r) => _layout.UValue(0, r);
     private int Off(int r) => _layout.Offset(0, r);
+    private int Tag(int r) => _layout.TypeTag(0, r);
+
+    /// <summary>True when r and q hold the same kind on every path (possibly a different one per path).</summary>
+    private bool SameKind(int r, int q) =>
+        (T(r) == T(q) && System.Numerics.BitOperations.PopCount((uint)T(r)) == 1) || _s.Zone.Difference(Tag(q), Tag(r)) == Interval.Const(0);
     private RegisterKind K(int r) => _s.Kind(0, r);
     private TypeFlags T(int r) => _s.Kind(0, r).Types;
     private void SetK(int r, RegisterKind k) => _s.SetKind(0, r, k);
@@ -196,6 +201,7 @@ internal sealed partial class Transformer
     {
         if (dst == src) return;
         _s.SetKind(0, dst, K(src));
+        _s.Zone.AssignVariable(Tag(dst), Tag(src), Interval.Const(0));
         _s.Zone.AssignVariable(Sv(dst), Sv(src), Interval.Const(0));
         _s.Zone.AssignVariable(Uv(dst), Uv(src), Interval.Const(0));
         _s.Zone.AssignVariable(Off(dst), Off(src), Interval.Const(0));

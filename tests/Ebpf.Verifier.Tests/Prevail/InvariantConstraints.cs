@@ -12,6 +12,7 @@ namespace Ebpf.Verifier.Tests.Prevail;
 internal sealed partial class InvariantConstraints(VariableLayout layout, Func<int, int?> loopCounterAt)
 {
     [GeneratedRegex(@"^r(\d+)\.type=(\w+)$")] private static partial Regex TypeIs();
+    [GeneratedRegex(@"^r(\d+)\.type=r(\d+)\.type$")] private static partial Regex SameType();
     [GeneratedRegex(@"^r(\d+)\.type in \{(.*)\}$")] private static partial Regex TypeIn();
     [GeneratedRegex(@"^s\[(\d+)(?:\.\.\.(\d+))?\]\.(\w+)(?:=| in )(.+)$")] private static partial Regex StackConstraint();
     [GeneratedRegex(@"^(.+?)-(.+?)<=(-?\d+)$")] private static partial Regex Difference();
@@ -85,6 +86,14 @@ internal sealed partial class InvariantConstraints(VariableLayout layout, Func<i
         {
             if (TypeIs().IsMatch(c) || TypeIn().IsMatch(c)) continue;
             Match m;
+            if ((m = SameType().Match(c)).Success)
+            {
+                int a = layout.TypeTag(0, int.Parse(m.Groups[1].Value, CultureInfo.InvariantCulture));
+                int b = layout.TypeTag(0, int.Parse(m.Groups[2].Value, CultureInfo.InvariantCulture));
+                s.Zone.AddConstraint(a, b, 0);
+                s.Zone.AddConstraint(b, a, 0);
+                continue;
+            }
             if ((m = StackConstraint().Match(c)).Success)
             {
                 ApplyStack(s, m);
@@ -224,6 +233,14 @@ internal sealed partial class InvariantConstraints(VariableLayout layout, Func<i
     internal bool Implies(string c, AbstractState s)
     {
         Match m;
+        if ((m = SameType().Match(c)).Success)
+        {
+            int r1 = int.Parse(m.Groups[1].Value, CultureInfo.InvariantCulture);
+            int r2 = int.Parse(m.Groups[2].Value, CultureInfo.InvariantCulture);
+            var t = s.Kind(0, r1).Types;
+            return (t == s.Kind(0, r2).Types && System.Numerics.BitOperations.PopCount((uint)t) == 1) ||
+                s.Zone.Difference(layout.TypeTag(0, r2), layout.TypeTag(0, r1)) == Interval.Const(0);
+        }
         if ((m = TypeIs().Match(c)).Success)
             return TypeNames.Parse(m.Groups[2].Value) is { } t && s.Kind(0, int.Parse(m.Groups[1].Value, CultureInfo.InvariantCulture)).Types == t;
         if ((m = TypeIn().Match(c)).Success)
