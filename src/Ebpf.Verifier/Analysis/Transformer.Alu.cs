@@ -120,14 +120,14 @@ internal sealed partial class Transformer
     {
         var u = UView(r);
         if (u.IsWithin(Interval.Unsigned32)) return u;
-        return Constant(r) is ulong c ? Interval.Const((uint)c) : Interval.Unsigned32;
+        return Constant(r) is ulong c ? Interval.Const((uint)c) : Low32(r);
     }
 
     private Interval S32View(int r)
     {
         var s = SView(r);
         if (s.IsWithin(Interval.Signed32)) return s;
-        return Constant(r) is ulong c ? Interval.Const((int)(uint)c) : Interval.Signed32;
+        return Constant(r) is ulong c ? Interval.Const((int)(uint)c) : Signed32Of(Low32(r));
     }
 
     private void Numeric64(BinaryInstruction b)
