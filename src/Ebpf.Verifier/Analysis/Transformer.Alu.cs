@@ -96,10 +96,7 @@ internal sealed partial class Transformer
         }
         var s = SView(src);
         var u = UView(src);
-        Interval result;
-        if (s.IsWithin(range)) result = s;
-        else if (u.IsWithin(new Interval(0, range.Hi))) result = u;
-        else result = range;
+        Interval result = s.IsWithin(range) ? s : SignExtended(s, width) ?? SignExtended(u, width) ?? range;
         if (b.Is64)
         {
             if (result == s && src != dst)
@@ -114,6 +111,21 @@ internal sealed partial class Transformer
             var z = NumberMath.ZeroExtend32(result);
             SetNumber(dst, z, z);
         }
+    }
+
+    /// <summary>
+    /// The values of x's low <paramref name="width"/> bytes sign-extended, when that map is continuous over x's range:
+    /// x + 2^(w-1) stays within one multiple of 2^w (e.g. [255, 257] as 8 bits is [-1, 1]). Null otherwise.
+    /// </summary>
+    private static Interval? SignExtended(Interval x, int width)
+    {
+        if (!x.HasFiniteBounds) return null;
+        Int128 full = (Int128)1 << (width * 8), half = full / 2;
+        Int128 lo = x.Lo + half, hi = x.Hi + half;
+        Int128 window = lo >= 0 ? lo / full : -((-lo + full - 1) / full);
+        Int128 start = window * full;
+        if (hi - start >= full) return null;
+        return new Interval(lo - start - half, hi - start - half);
     }
 
     private Interval U32View(int r)
