@@ -230,7 +230,7 @@ internal sealed partial class InvariantConstraints(VariableLayout layout, Func<i
         return (implied, constraints.Count);
     }
 
-    internal bool Implies(string c, AbstractState s)
+    private bool Implies(string c, AbstractState s)
     {
         Match m;
         if ((m = SameType().Match(c)).Success)
