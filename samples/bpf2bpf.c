@@ -21,9 +21,9 @@ int authorize_connect4(bpf_sock_addr_t* ctx)
     if (is_loopback(ctx->user_ip4))
         return BPF_SOCK_ADDR_VERDICT_PROCEED_HARD;
     uint8_t address[16];
-    // Unrolled: clang turns this counted loop into an `== 16` exit test, which interval widening (ours, as
-    // PREVAIL's) cannot bound; sum_bytes keeps a real loop with a `<` bound.
-#pragma clang loop unroll(full)
+    // clang turns this counted loop into an `== 16` exit test: widening with the loop's constants as thresholds
+    // bounds it; sum_bytes keeps a loop with a `<` bound.
+#pragma clang loop unroll(disable)
     for (int i = 0; i < 16; i++)
         address[i] = (uint8_t)(ctx->user_ip6[i / 4] >> ((i % 4) * 8));
     if (sum_bytes(address, 4) == 0)

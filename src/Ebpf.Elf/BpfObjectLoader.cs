@@ -593,7 +593,8 @@ internal sealed class BpfObjectLoader
         }
 
         var linkedFunctions = functions.Select(x => new LinkedFunction(x.Function.Name, x.Start, x.Function.Count,
-            x.Section.Section.Name, x.Function.Start, x.Function.Kind)).ToImmutableArray();
+            x.Section.Section.Name, x.Function.Start, x.Function.Kind,
+            _btf is not null ? FunctionSignature.FromBtf(_btf, x.Function.Name) : null)).ToImmutableArray();
         return new BpfProgram
         {
             Name = main.Name, SectionName = mainSection.Section.Name, Kind = main.Kind,

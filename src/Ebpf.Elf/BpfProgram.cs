@@ -34,6 +34,25 @@ public sealed record BpfProgram
     /// <summary>C source positions by instruction (BTF.ext line_info), sorted by index; empty without BTF.ext.</summary>
     public required ImmutableArray<SourceLine> SourceLines { get; init; }
 
+    /// <summary>For a global function with BTF, its parameters (verified alone, it starts with arguments of these types).</summary>
+    public FunctionSignature? GlobalFunctionSignature => Kind == BpfProgramKind.GlobalFunction ? Functions[0].Signature : null;
+
+    /// <summary>
+    /// For an entry program with BTF, the name of the struct its first parameter points to (e.g. "xdp_md"): its
+    /// program type's context, which a global function it calls receives when it takes a pointer to that struct.
+    /// </summary>
+    public string? ContextTypeName =>
+        Kind == BpfProgramKind.Entry && Functions[0].Signature is { Parameters: [{ Kind: FunctionParameterKind.Pointer } first, ..] } &&
+        first.PointeeName.Length > 0 ? first.PointeeName : null;
+
+    /// <summary>
+    /// The global functions this program calls, by the slot where each starts, with their arguments typed for a
+    /// context of <paramref name="contextTypeName"/> (see <see cref="FunctionSignature.ToArguments"/>); only those with BTF.
+    /// </summary>
+    public IReadOnlyDictionary<int, ImmutableArray<FunctionArgument>> CalledGlobalFunctions(string? contextTypeName) =>
+        Functions.Skip(1).Where(f => f.Kind == BpfProgramKind.GlobalFunction && f.Signature is not null)
+            .ToDictionary(f => f.InstructionIndex, f => f.Signature!.ToArguments(contextTypeName));
+
     /// <summary>The source line that covers instruction <paramref name="index"/>, or null.</summary>
     public SourceLine? SourceLineAt(int index)
     {

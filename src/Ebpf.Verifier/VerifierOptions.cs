@@ -1,3 +1,6 @@
+using System.Collections.Immutable;
+using Ebpf.Platform;
+
 namespace Ebpf.Verifier;
 
 /// <summary>Switches of an analysis. The defaults suit loading real programs.</summary>
@@ -31,4 +34,15 @@ public sealed record VerifierOptions
     public int MaxCallDepth { get; init; } = 8;
     /// <summary>Upper bound of packet_size: the largest packet the program can be given.</summary>
     public int MaxPacketSize { get; init; } = 0xFFFF;
+    /// <summary>
+    /// The arguments the program starts with, in r1-r5, when it is a global function verified alone (from its BTF
+    /// prototype; empty for one without parameters). Default (<see cref="ImmutableArray{T}.IsDefault"/>): an entry
+    /// program, r1 = the context.
+    /// </summary>
+    public ImmutableArray<FunctionArgument> EntryArguments { get; init; }
+    /// <summary>
+    /// Global functions the program calls, by the slot their code starts at, with their argument types: each call
+    /// must pass compatible arguments (the kernel verifies a global function once, for any caller, on that contract).
+    /// </summary>
+    public IReadOnlyDictionary<int, ImmutableArray<FunctionArgument>>? GlobalFunctions { get; init; }
 }

@@ -41,16 +41,26 @@ public class VerifyAndHashCommandTests
     }
 
     [Fact]
+    public void GlobalFunctionIsVerifiedAloneFromItsPrototype()
+    {
+        // is_loopback(uint32_t address): verified alone (--all), r1 is any number, as its BTF prototype says; with the
+        // generic context PREVAIL uses, its arithmetic on r1 would be arithmetic on a pointer.
+        var run = CliRun.Invoke("verify", "-v", "--all", Sample("bpf2bpf.o"), "is_loopback");
+        Assert.Equal((0, ""), (run.ExitCode, run.Error));
+        Assert.Contains("PASS .text/is_loopback (sock_addr,", run.Output);
+        Assert.Contains("r1.type=number", run.Output);
+    }
+
+    [Fact]
     public void FailureNamesInstructionSourceLineAndRegisters()
     {
-        // The global function is verified alone only with --all; with a generic context its argument is a pointer,
-        // so its arithmetic on it is refused: the message names the instruction, the C line and r1's state.
-        var run = CliRun.Invoke("verify", "--all", Sample("bpf2bpf.o"), "is_loopback");
+        // An unchecked packet read: the message names the instruction, the C line and the base register's state.
+        var run = CliRun.Invoke("verify", RepoPaths.SharedPath("ebpf-samples", "build", "packet_overflow.o"));
         Assert.Equal(1, run.ExitCode);
-        Assert.Contains("FAIL .text/is_loopback", run.Output);
-        Assert.Contains("at 0: and %r1, 0xff", run.Output);
-        Assert.Contains("bpf2bpf.c:", run.Output);
-        Assert.Contains("r1.type=ctx", run.Output);
+        Assert.Contains("FAIL xdp/read_write_packet_start", run.Output);
+        Assert.Contains("at 4: ldxw %r1, [%r2]", run.Output);
+        Assert.Contains("packet_overflow.c:", run.Output);
+        Assert.Contains("r2.type=packet", run.Output);
 
         var verbose = CliRun.Invoke("verify", "-v", Sample("multi_extension.o"), "process_monitor");
         Assert.Equal(0, verbose.ExitCode);

@@ -35,6 +35,34 @@ public sealed class SampleTests
     }
 
     [Fact]
+    public void FunctionSignaturesComeFromBtfPrototypes()
+    {
+        // bpf2bpf.c: int is_loopback(uint32_t address), global; static uint32_t sum_bytes(const uint8_t* bytes,
+        // uint32_t count); int authorize_connect4(bpf_sock_addr_t* ctx), an entry program calling both.
+        var obj = BpfObject.Open(LlvmTools.Sample("bpf2bpf.o"));
+        var global = obj.Programs.Single(p => p.Name == "is_loopback");
+        Assert.Equal([new FunctionParameter("address", FunctionParameterKind.Scalar)], global.GlobalFunctionSignature!.Parameters.ToArray());
+        Assert.Equal([FunctionArgument.Number], global.GlobalFunctionSignature.ToArguments("bpf_sock_addr").ToArray());
+
+        var entry = obj.Programs.Single(p => p.Name == "authorize_connect4");
+        Assert.Null(entry.GlobalFunctionSignature);
+        Assert.Equal("bpf_sock_addr", entry.ContextTypeName);
+        var sumBytes = entry.Functions.Single(f => f.Name == "sum_bytes");
+        Assert.Equal([new FunctionParameter("bytes", FunctionParameterKind.Pointer, "unsigned char", 1),
+            new FunctionParameter("count", FunctionParameterKind.Scalar)], sumBytes.Signature!.Parameters.ToArray());
+        Assert.Equal([FunctionArgument.Memory(1), FunctionArgument.Number], sumBytes.Signature.ToArguments(entry.ContextTypeName).ToArray());
+        var entrySignature = entry.Functions[0].Signature!;
+        Assert.Equal([FunctionArgument.Context], entrySignature.ToArguments(entry.ContextTypeName).ToArray());
+        // Not known as the context, the pointer is to sizeof(struct bpf_sock_addr) = 64 bytes (60 with padding, 8-aligned).
+        Assert.Equal([FunctionArgument.Memory(64)], entrySignature.ToArguments(null).ToArray());
+
+        var calledGlobal = entry.Functions.Single(f => f.Name == "is_loopback");
+        var called = Assert.Single(entry.CalledGlobalFunctions(entry.ContextTypeName));
+        Assert.Equal(calledGlobal.InstructionIndex, called.Key);
+        Assert.Equal([FunctionArgument.Number], called.Value.ToArray());
+    }
+
+    [Fact]
     public void BtfMapsSitAtTheirSymbolsAndCarryTheDeclaredDefinitions()
     {
         var path = LlvmTools.Sample("maps.o");

@@ -1,3 +1,4 @@
+using System.Collections.Immutable;
 using Ebpf.Isa;
 using Ebpf.Platform;
 using Ebpf.Verifier.Ir;
@@ -124,6 +125,152 @@ public sealed class VerifierApiTests
             exit
             """);
         Assert.Contains(infinite.Errors, e => e.Message.StartsWith("Loop counter is too large", StringComparison.Ordinal));
+    }
+
+    [Fact]
+    public void LoopExitingOnEqualityIsBoundedAndIndexesTheStackInBounds()
+    {
+        // `for (i = 0; i != 16; i++) buf[i] = 0;` as clang emits it: the store precedes the `== 16` exit test, so only
+        // the invariant i <= 15 at the head keeps the store inside the 16-byte buffer.
+        const string loop = """
+            r3 = 0
+            <loop>:
+            r5 = r10
+            r5 += -16
+            r5 += r3
+            *(u8 *)(r5 + 0) = 0
+            r3 += 1
+            if r3 == 16 goto <out>
+            goto <loop>
+            <out>:
+            r0 = *(u64 *)(r10 - 8)
+            exit
+            """;
+        var bounded = Verify(loop);
+        Assert.True(bounded.Passed, bounded.ToString());
+        Assert.InRange(bounded.MaxLoopIterations!.Value, 16, 17);
+        // One byte further (17 iterations over 16 bytes) writes r10 + 0: the same analysis must refuse it.
+        var overrun = Verify(loop.Replace("== 16", "== 17", StringComparison.Ordinal));
+        Assert.Contains(overrun.Errors, e => e.Index == 4 && e.Message.Contains("total_stack_size", StringComparison.Ordinal));
+    }
+
+    [Fact]
+    public void HelperThatMovesThePacketForgetsItsCheckedSize()
+    {
+        // bpf_xdp_adjust_head may shrink the packet: the 14 bytes checked before the call are not there any more.
+        const string program = """
+            r6 = r1
+            r2 = *(u32 *)(r1 + 0)
+            r3 = *(u32 *)(r1 + 4)
+            r4 = r2
+            r4 += 14
+            if r4 > r3 goto <out>
+            r1 = r6
+            r2 = 8
+            call 44
+            r2 = *(u32 *)(r6 + 0)
+            r0 = *(u8 *)(r2 + 0)
+            exit
+            <out>:
+            r0 = 0
+            exit
+            """;
+        var result = Verify(program);
+        var error = Assert.Single(result.Errors);
+        Assert.Equal(10, error.Index);
+        Assert.Contains("packet_size", error.Message);
+        // Checking again after the call is what makes the access safe.
+        var rechecked = Verify(program.Replace("r0 = *(u8 *)(r2 + 0)", """
+            r3 = *(u32 *)(r6 + 4)
+            r4 = r2
+            r4 += 1
+            if r4 > r3 goto <out>
+            r0 = *(u8 *)(r2 + 0)
+            """, StringComparison.Ordinal));
+        Assert.True(rechecked.Passed, rechecked.ToString());
+    }
+
+    [Fact]
+    public void GlobalFunctionStartsFromItsPrototypesArguments()
+    {
+        // f(struct { u64 a, b; } *p, u32 n, struct xdp_md *ctx): p may be null, 16 bytes; n any number; ctx the context.
+        var options = VerifierOptions.Default with
+        {
+            EntryArguments = [FunctionArgument.Memory(16), FunctionArgument.Number, FunctionArgument.Context],
+        };
+        var unchecked_ = Verify("r0 = *(u64 *)(r1 + 8)\nexit", options);
+        Assert.Contains(unchecked_.Errors, e => e.Index == 0 && e.Message.StartsWith("Possible null access", StringComparison.Ordinal));
+        const string checkedRead = """
+            r0 = 0
+            if r1 == 0 goto <out>
+            r0 = *(u64 *)(r1 + 8)
+            r0 += r2
+            r4 = *(u32 *)(r3 + 12)
+            r0 += r4
+            <out>:
+            exit
+            """;
+        var ok = Verify(checkedRead, options);
+        Assert.True(ok.Passed, ok.ToString());
+        var beyond = Verify(checkedRead.Replace("r1 + 8", "r1 + 9", StringComparison.Ordinal), options);
+        Assert.Contains(beyond.Errors, e => e.Index == 2 && e.Message.Contains("shared_region_size", StringComparison.Ordinal));
+        // Without a prototype r1 is the context and r2, r3 are uninitialized.
+        Assert.False(Verify(checkedRead).Passed);
+        // A pointer may not be stored into the caller's memory.
+        var leak = Verify("if r1 == 0 goto <out>\n*(u64 *)(r1 + 0) = r10\n<out>:\nr0 = 0\nexit", options);
+        Assert.Contains(leak.Errors, e => e.Index == 1 && e.Message.StartsWith("Only numbers can be stored", StringComparison.Ordinal));
+    }
+
+    [Fact]
+    public void CallsToGlobalFunctionsMustPassArgumentsOfTheirPrototype()
+    {
+        // sub(void *p /* 8 bytes */, u64 n) starts at slot 5 of the linked program (after the caller's 5 slots).
+        const string program = """
+            *(u64 *)(r10 - 8) = 0
+            r1 = r10
+            r1 += -8
+            r2 = 7
+            call <sub>
+            <sub>:
+            r0 = 0
+            exit
+            """;
+        var options = VerifierOptions.Default with
+        {
+            GlobalFunctions = new Dictionary<int, ImmutableArray<FunctionArgument>>
+            {
+                [5] = [FunctionArgument.Memory(8), FunctionArgument.Number],
+            },
+        };
+        var ok = Verify(program, options);
+        Assert.True(ok.Passed, ok.ToString());
+        var tooSmall = Verify(program.Replace("r1 += -8", "r1 += -4", StringComparison.Ordinal), options);
+        Assert.Contains(tooSmall.Errors, e => e.Index == 4 && e.Message.Contains("total_stack_size", StringComparison.Ordinal));
+        var nullPointer = Verify(program.Replace("r1 += -8", "r1 = 0", StringComparison.Ordinal), options);
+        Assert.True(nullPointer.Passed, nullPointer.ToString());
+        var pointerForNumber = Verify(program.Replace("r2 = 7", "r2 = r10", StringComparison.Ordinal), options);
+        Assert.Contains(pointerForNumber.Errors, e => e.Index == 4 && e.Message == "Invalid type (r2.type == number)");
+        var contextForMemory = Verify(program.Replace("r1 = r10", "r1 = r1", StringComparison.Ordinal).Replace("r1 += -8", "r3 = 0", StringComparison.Ordinal), options);
+        Assert.Contains(contextForMemory.Errors, e => e.Index == 4 && e.Message.StartsWith("Invalid type (r1.type in", StringComparison.Ordinal));
+        // Without the prototype the same call is analysed only through the callee's body, which ignores its arguments.
+        Assert.True(Verify(program.Replace("r2 = 7", "r2 = r10", StringComparison.Ordinal)).Passed);
+    }
+
+    [Fact]
+    public void EightByteLoadMayBeNegative()
+    {
+        // Found by the soundness property: a u64 read was taken as non-negative, so `s< 0` made the path unreachable
+        // and the dereference of a number below it went unchecked.
+        var result = Verify("""
+            r2 = *(u64 *)(r1 + 12)
+            if r2 s>= 0 goto <out>
+            r0 = *(u8 *)(r2 + 0)
+            exit
+            <out>:
+            r0 = 0
+            exit
+            """);
+        Assert.Contains(result.Errors, e => e.Index == 2 && e.Message.StartsWith("Invalid type (r2.type in", StringComparison.Ordinal));
     }
 
     [Fact]

@@ -30,7 +30,7 @@ public static class VerifyCommand
         var json = new Option<bool>("--json") { Description = "One JSON record per program." };
         var all = new Option<bool>("--all")
         {
-            Description = "Also verify global functions and callbacks as units of their own (with a generic context, as PREVAIL does).",
+            Description = "Also verify global functions (from their BTF prototype's arguments) and callbacks (with a generic context) as units of their own.",
         };
         var platform = new Option<string>("--platform")
         {
@@ -71,8 +71,9 @@ public static class VerifyCommand
             return 1;
         }
 
-        // Entry programs are what a load verifies; a global function is verified as part of each caller. With --all
-        // (or when named) global functions and callbacks are also verified alone, their arguments unknown to us.
+        // Entry programs are what a load verifies; a global function is verified as part of each caller (which must
+        // pass arguments its BTF prototype accepts). With --all (or when named) global functions are also verified
+        // alone, from their prototype's arguments, and callbacks with a generic context.
         var programs = obj.Programs.Where(p => p.Kind != BpfProgramKind.Subprogram &&
             (only is null ? all || p.Kind == BpfProgramKind.Entry : p.Name == only)).ToArray();
         if (programs.Length == 0)
@@ -84,8 +85,15 @@ public static class VerifyCommand
         int failed = 0;
         foreach (var program in programs)
         {
+            // A global function is verified as the kernel does: once, in the program type of an entry program that
+            // calls it, starting from the arguments its BTF prototype declares.
+            var caller = program.Kind == BpfProgramKind.GlobalFunction
+                ? obj.Programs.FirstOrDefault(p => p.Kind == BpfProgramKind.Entry &&
+                    p.Functions.Any(f => f.Kind == BpfProgramKind.GlobalFunction && f.Name == program.Name && f.SectionName == program.SectionName))
+                : null;
+            var typed = caller ?? program;
             IVerifierPlatform platform;
-            if (providers.TryGetValue(program.ProgramType, out var provider) && platformChoice != "linux")
+            if (providers.TryGetValue(typed.ProgramType, out var provider) && platformChoice != "linux")
                 platform = new ProgramInformationPlatform(provider.Information, obj.Maps.Select(m => MapDescriptor.FromDefinition(m.Definition)).ToArray());
             else if (platformChoice == "windows")
             {
@@ -94,10 +102,13 @@ public static class VerifyCommand
                 continue;
             }
             else
-                platform = LinuxPlatform.ForSection(program.SectionName, file.FullName, obj.Maps.Select(LinuxMapDescriptors.From).ToArray());
+                platform = LinuxPlatform.ForSection(typed.SectionName, file.FullName, obj.Maps.Select(LinuxMapDescriptors.From).ToArray());
 
+            string? contextTypeName = typed.ContextTypeName;
             var options = VerifierOptions.Default with
             {
+                EntryArguments = program.GlobalFunctionSignature?.ToArguments(contextTypeName) ?? default,
+                GlobalFunctions = program.CalledGlobalFunctions(contextTypeName),
                 RecordStates = verbose,
                 SourceLineResolver = i => program.SourceLineAt(i) is { } line ? $"{line.FileName}:{line.Line}: {line.Text.Trim()}" : null,
                 Disassembler = i => Disassembler.Format(program.Instructions.AsSpan(), i),

@@ -11,7 +11,22 @@ public sealed class BtfTypeTable
     private const int MaxChain = 64;
     private readonly ImmutableArray<BtfType> _types;
 
-    internal BtfTypeTable(ImmutableArray<BtfType> types) => _types = types;
+    private readonly Lazy<Dictionary<string, BtfType>> _functions;
+
+    internal BtfTypeTable(ImmutableArray<BtfType> types)
+    {
+        _types = types;
+        _functions = new(() =>
+        {
+            var byName = new Dictionary<string, BtfType>(StringComparer.Ordinal);
+            foreach (var t in _types)
+                if (t.Kind == BtfKind.Function && t.Name.Length > 0) byName.TryAdd(t.Name, t);
+            return byName;
+        });
+    }
+
+    /// <summary>The first FUNC type named <paramref name="name"/>, or null.</summary>
+    public BtfType? FindFunction(string name) => _functions.Value.GetValueOrDefault(name);
 
     /// <summary>All types; index = type id; index 0 is the void type.</summary>
     public ImmutableArray<BtfType> Types => _types;

@@ -1,4 +1,5 @@
 using System.Collections.Immutable;
+using Ebpf.Platform;
 using Ebpf.Verifier.Domains;
 using Ebpf.Verifier.Ir;
 using Ebpf.Verifier.Platforms;
@@ -34,7 +35,7 @@ internal sealed class Analyzer
         _platform = platform;
         _options = options;
         _cfg = ControlFlowGraph.Build(program, options);
-        _layout = new VariableLayout(1, options.CheckTermination ? _cfg.LoopHeads : 0);
+        _layout = new VariableLayout(1, options.CheckTermination ? _cfg.LoopHeads : 0, _cfg.MaxDepth);
         _transformer = new Transformer(platform, options, _layout);
         _thresholds = CollectThresholds(program, options);
         _in = new AbstractState?[_cfg.Blocks.Count];
@@ -65,14 +66,36 @@ internal sealed class Analyzer
         var s = CreateEmptyState();
         var z = s.Zone;
         var nonNull = new Interval(1, Interval.TwoTo64 - 1);
-        s.SetKind(0, 1, new RegisterKind(TypeFlags.Context, RegisterKind.UnknownMap, Interval.Bottom));
-        z.Assign(_layout.Offset(0, 1), Interval.Const(0));
-        z.Assign(_layout.UValue(0, 1), nonNull);
+        var arguments = _options.EntryArguments.IsDefault ? [FunctionArgument.Context] : _options.EntryArguments;
+        for (int i = 0; i < arguments.Length && i < 5; i++)
+        {
+            int r = i + 1;
+            var a = arguments[i];
+            switch (a.Kind)
+            {
+                case FunctionArgumentKind.Context:
+                    s.SetKind(0, r, new RegisterKind(TypeFlags.Context, RegisterKind.UnknownMap, Interval.Bottom));
+                    z.Assign(_layout.Offset(0, r), Interval.Const(0));
+                    z.Assign(_layout.UValue(0, r), nonNull);
+                    break;
+                case FunctionArgumentKind.Memory:
+                    // Memory the caller owns, of the parameter's size: like a map value, numbers only, null-checkable.
+                    s.SetKind(0, r, new RegisterKind(TypeFlags.Shared, RegisterKind.UnknownMap, Interval.Const(a.Size)));
+                    z.Assign(_layout.Offset(0, r), Interval.Const(0));
+                    z.Assign(_layout.UValue(0, r), a.Nullable ? Interval.Unsigned64 : nonNull);
+                    break;
+                default:
+                    s.SetKind(0, r, RegisterKind.Number);
+                    z.Assign(_layout.SValue(0, r), Interval.Signed64);
+                    z.Assign(_layout.UValue(0, r), Interval.Unsigned64);
+                    break;
+            }
+        }
         s.SetKind(0, 10, new RegisterKind(TypeFlags.Stack, RegisterKind.UnknownMap, Interval.Bottom));
         z.Assign(_layout.Offset(0, 10), Interval.Const(_stackTop));
         z.Assign(_layout.UValue(0, 10), nonNull);
         z.Assign(VariableLayout.PacketSize, new Interval(0, _options.MaxPacketSize));
-        z.Assign(VariableLayout.MetaOffset, _platform.Context.Meta >= 0 ? new Interval(-4098, 0) : Interval.Const(0));
+        z.Assign(VariableLayout.MetaOffset, Transformer.InitialMetaOffset(_platform.Context));
         return s;
     }
 
@@ -337,6 +360,9 @@ internal sealed class Analyzer
             };
             if (c is long v && v > -(1L << 40) && v < 1L << 40)
             {
+                // v - 1 is the last value before an exit on `== v` (e.g. `i != 16` loops): widening that stops
+                // there finds the loop invariant i <= v - 1 instead of overshooting to v.
+                set.Add(v - 1);
                 set.Add(v);
                 set.Add(v + 1);
                 set.Add(-v);

@@ -164,7 +164,8 @@ internal static class NumberMath
                 {
                     Int128 factor = (Int128)1 << (int)k;
                     var r = new Interval(a.Lo * factor, a.Hi * factor);
-                    return r.Hi <= max ? r : full;
+                    // On overflow the low k bits are still zero: at most the largest multiple of 2^k.
+                    return r.Hi <= max ? r : new Interval(0, max - (factor - 1));
                 }
                 return full;
             case BinaryOp.Rsh:

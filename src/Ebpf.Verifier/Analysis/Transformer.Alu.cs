@@ -96,10 +96,7 @@ internal sealed partial class Transformer
         }
         var s = SView(src);
         var u = UView(src);
-        Interval result;
-        if (s.IsWithin(range)) result = s;
-        else if (u.IsWithin(new Interval(0, range.Hi))) result = u;
-        else result = range;
+        Interval result = s.IsWithin(range) ? s : SignExtended(s, width) ?? SignExtended(u, width) ?? range;
         if (b.Is64)
         {
             if (result == s && src != dst)
@@ -116,18 +113,33 @@ internal sealed partial class Transformer
         }
     }
 
+    /// <summary>
+    /// The values of x's low <paramref name="width"/> bytes sign-extended, when that map is continuous over x's range:
+    /// x + 2^(w-1) stays within one multiple of 2^w (e.g. [255, 257] as 8 bits is [-1, 1]). Null otherwise.
+    /// </summary>
+    private static Interval? SignExtended(Interval x, int width)
+    {
+        if (!x.HasFiniteBounds) return null;
+        Int128 full = (Int128)1 << (width * 8), half = full / 2;
+        Int128 lo = x.Lo + half, hi = x.Hi + half;
+        Int128 window = lo >= 0 ? lo / full : -((-lo + full - 1) / full);
+        Int128 start = window * full;
+        if (hi - start >= full) return null;
+        return new Interval(lo - start - half, hi - start - half);
+    }
+
     private Interval U32View(int r)
     {
         var u = UView(r);
         if (u.IsWithin(Interval.Unsigned32)) return u;
-        return Constant(r) is ulong c ? Interval.Const((uint)c) : Interval.Unsigned32;
+        return Constant(r) is ulong c ? Interval.Const((uint)c) : Low32(r);
     }
 
     private Interval S32View(int r)
     {
         var s = SView(r);
         if (s.IsWithin(Interval.Signed32)) return s;
-        return Constant(r) is ulong c ? Interval.Const((int)(uint)c) : Interval.Signed32;
+        return Constant(r) is ulong c ? Interval.Const((int)(uint)c) : Signed32Of(Low32(r));
     }
 
     private void Numeric64(BinaryInstruction b)
@@ -156,6 +168,11 @@ internal sealed partial class Transformer
         }
         var s1 = SView(dst);
         var u1 = UView(dst);
+        if (b.Op == BinaryOp.And && c2 is ulong m64 && IsLowMask(m64) && u1.Hi <= m64)
+        {
+            // x & (2^k - 1) is x when x < 2^k: keep x's relations (e.g. with a loop bound).
+            return;
+        }
         if (b.Op is BinaryOp.Add or BinaryOp.Sub)
         {
             Additive(dst, b.Op == BinaryOp.Sub, s1, u1, s2, u2, src.IsRegister ? src.Register : null);
@@ -180,6 +197,8 @@ internal sealed partial class Transformer
         }
         SetNumber(dst, s, u);
     }
+
+    private static bool IsLowMask(ulong m) => (m & (m + 1)) == 0;
 
     /// <summary>dst := dst ± src, relationally when no wrap-around is possible.</summary>
     private void Additive(int dst, bool subtract, Interval s1, Interval u1, Interval s2, Interval u2, int? srcReg)
@@ -249,6 +268,11 @@ internal sealed partial class Transformer
         }
         var s1 = S32View(dst);
         var u1 = U32View(dst);
+        if (b.Op == BinaryOp.And && c2 is ulong m32 && IsLowMask(m32) && UView(dst).Hi <= m32)
+        {
+            // As in 64 bits: the mask keeps every bit of x, and the upper half is already zero.
+            return;
+        }
         ulong? shift = c2 is ulong k ? k & 31 : null;
         Interval u;
         if (NumberMath.IsSignedOnlyOp(b.Op))
@@ -290,6 +314,19 @@ internal sealed partial class Transformer
                 _s.Zone.Forget(Sv(dst));
                 return;
             }
+            if (src.IsRegister && src.Register != dst && dt == Number && (st & ~(Number | MemoryPointers)) == 0 && !single(st))
+            {
+                // A number plus a register that may be a pointer of several kinds (or a number): the result has the
+                // pointer's kinds, its offset moved by the number; the value is forgotten.
+                int p = src.Register;
+                var delta = SView(dst);
+                _s.SetKind(0, dst, K(p));
+                _s.Zone.AssignVariable(Tag(dst), Tag(p), Interval.Const(0));
+                _s.Zone.AssignVariable(Off(dst), Off(p), delta);
+                _s.Zone.Forget(Sv(dst));
+                _s.Zone.Forget(Uv(dst));
+                return;
+            }
             if (src.IsRegister && dt == Number && (st & ~MemoryPointers) == 0 && single(st))
             {
                 int p = src.Register;
@@ -327,6 +364,14 @@ internal sealed partial class Transformer
                     return;
                 }
                 SetNumber(dst, diff, Interval.Unsigned64);
+                return;
+            }
+            if (src.IsRegister && src.Register != dst && dt == st && (dt & ~(Number | Context | Stack | Packet | Shared)) == 0 &&
+                SameKind(dst, src.Register))
+            {
+                // Both hold the same kind on every path (numbers on some, pointers into one region on others): the
+                // difference is a number, its value unknown since the kinds' offsets and values share variables.
+                SetNumber(dst, Interval.Signed64, Interval.Unsigned64);
                 return;
             }
             Fail($"Cannot subtract pointers to different regions (r{(src.IsRegister ? src.Register : dst)}.type == number or r{dst}.type == r{(src.IsRegister ? src.Register : dst)}.type in {{ctx, stack, packet}})", dst);

@@ -44,14 +44,52 @@ internal sealed partial class Transformer
     private void CallRegister(CallRegisterInstruction cx)
     {
         if (!Require(cx.Register, Number)) return;
-        if (Constant(cx.Register) is not ulong id || id > int.MaxValue)
+        // The helper id is the register's unsigned value: the same one the dispatch uses.
+        var idValue = UView(cx.Register);
+        if (!idValue.IsSingleton || idValue.Lo > int.MaxValue)
         {
             Fail($"callx helper function id is not a valid singleton (r{cx.Register}.type is helper)", cx.Register);
             ClobberAfterCall();
             SetNumber(0, Interval.Signed64, Interval.Unsigned64);
             return;
         }
-        CallHelper((int)id, cx.Register);
+        CallHelper((int)idValue.Lo, cx.Register);
+    }
+
+    /// <summary>
+    /// A call to a global function must honour its prototype: numbers where it takes numbers, the unmodified context
+    /// where it takes the context, and null (when allowed) or a pointer to enough memory where it takes memory.
+    /// </summary>
+    private void CheckGlobalCall(int target)
+    {
+        if (_options.GlobalFunctions is null || !_options.GlobalFunctions.TryGetValue(target, out var arguments)) return;
+        for (int i = 0; i < arguments.Length && i < 5 && !_s.IsBottom; i++)
+        {
+            int reg = i + 1;
+            var a = arguments[i];
+            switch (a.Kind)
+            {
+                case FunctionArgumentKind.Number:
+                    Require(reg, Number);
+                    break;
+                case FunctionArgumentKind.Context:
+                    RequireContext(reg);
+                    break;
+                case FunctionArgumentKind.Memory:
+                    if (a.Nullable && T(reg) == Number && Constant(reg) == 0) break;
+                    if (!Require(reg, Stack | Packet | Shared)) break;
+                    if ((T(reg) & Shared) != 0 && UView(reg).Lo < 1 && !a.Nullable)
+                        Fail($"Possible null access (r{reg} != 0 for a non-null argument)", reg);
+                    if (a.Size <= 0) break;
+                    // The bounds hold for the non-null pointer; the null case (allowed here) is the callee's to check.
+                    var caller = _s;
+                    _s = caller.Clone();
+                    if ((T(reg) & Shared) != 0) _s.Zone.Restrict(Uv(reg), NonNull);
+                    if (!_s.IsBottom) CheckAccess(reg, 0, a.Size, "read");
+                    _s = caller;
+                    break;
+            }
+        }
     }
 
     private void ClobberAfterCall()
@@ -277,8 +315,17 @@ internal sealed partial class Transformer
         }
     }
 
+    /// <summary>Where the packet's metadata may start, relative to its data: up to a page before, when the context has it.</summary>
+    internal static Interval InitialMetaOffset(ContextDescriptor ctx) => ctx.Meta >= 0 ? new Interval(-4098, 0) : Interval.Const(0);
+
+    /// <summary>
+    /// A helper that moves or resizes the packet (bpf_xdp_adjust_head, bpf_skb_pull_data, ...): every packet pointer
+    /// dies, and what was learnt about the packet's size and metadata no longer holds.
+    /// </summary>
     private void InvalidatePacketPointers()
     {
+        _s.Zone.Assign(VariableLayout.PacketSize, new Interval(0, _options.MaxPacketSize));
+        _s.Zone.Assign(VariableLayout.MetaOffset, InitialMetaOffset(_ctx));
         for (int r = 0; r < Isa.Registers.Count; r++)
         {
             if ((T(r) & Packet) != 0) SetUninitialized(r);
@@ -296,6 +343,15 @@ internal sealed partial class Transformer
         var saved = new StackValue[5];
         for (int i = 0; i < 5; i++) saved[i] = SnapshotRegister(6 + i);
         state.PushSaved(saved);
+        if (callerDepth < _layout.SavedFrames)
+        {
+            for (int r = 6; r <= 9; r++)
+            {
+                _s.Zone.AssignVariable(_layout.Saved(callerDepth, r, 0), Sv(r), Interval.Const(0));
+                _s.Zone.AssignVariable(_layout.Saved(callerDepth, r, 1), Uv(r), Interval.Const(0));
+                _s.Zone.AssignVariable(_layout.Saved(callerDepth, r, 2), Off(r), Interval.Const(0));
+            }
+        }
         // The callee's frame lies just below the caller's.
         _s.Zone.AssignVariable(Off(10), Off(10), Interval.Const(-Isa.Registers.StackSize));
     }
@@ -310,6 +366,24 @@ internal sealed partial class Transformer
         var calleeFrame = _s.Zone.Get(Off(10));
         for (int r = 1; r <= 5; r++) SetUninitialized(r);
         for (int i = 0; i < 5; i++) RestoreFromCell(6 + i, saved[i]);
+        int callerDepth = calleeDepth - 1;
+        if (callerDepth >= 0 && callerDepth < _layout.SavedFrames)
+        {
+            // The copies made at the call keep the registers' relations: restore from them, then free them.
+            for (int r = 6; r <= 9; r++)
+            {
+                int sv = _layout.Saved(callerDepth, r, 0), uv = _layout.Saved(callerDepth, r, 1), off = _layout.Saved(callerDepth, r, 2);
+                if (saved[r - 6].Kind.Types != Uninitialized)
+                {
+                    _s.Zone.AssignVariable(Sv(r), sv, Interval.Const(0));
+                    _s.Zone.AssignVariable(Uv(r), uv, Interval.Const(0));
+                    _s.Zone.AssignVariable(Off(r), off, Interval.Const(0));
+                }
+                _s.Zone.Forget(sv);
+                _s.Zone.Forget(uv);
+                _s.Zone.Forget(off);
+            }
+        }
         if (calleeFrame.IsSingleton && T(10) == Stack)
             state.Stack.Forget((int)calleeFrame.Lo - Isa.Registers.StackSize, (int)calleeFrame.Lo);
     }

@@ -73,10 +73,30 @@ internal sealed partial class Transformer
             AssumeNullness(l, c.Op);
             return;
         }
+        if (c.Right.IsRegister && c.Is64 && lt == rt && lt is MapFd or MapFdPrograms && c.Op is ConditionOp.Eq or ConditionOp.Ne)
+        {
+            // Two descriptors each naming one map of the object are equal exactly when they name the same map (an
+            // inner map taken from a map of maps may be any of them: nothing is decided for it).
+            var a = K(l);
+            var b = K(c.Right.Register);
+            bool known(RegisterKind k) => k.MapReference != RegisterKind.UnknownMap && k.MapReference == k.LastMapReference && k.MapReference < InnerMapBase;
+            if (known(a) && known(b) && (a.MapReference == b.MapReference) != (c.Op == ConditionOp.Eq)) _s.Zone.SetBottom();
+            return;
+        }
         if (c.Right.IsRegister && c.Is64 && lt == rt && System.Numerics.BitOperations.PopCount((uint)lt) == 1 &&
             (lt & (Stack | Packet | Context | Shared)) != 0)
         {
             int r = c.Right.Register;
+            if (c.Op == ConditionOp.Ne)
+            {
+                // Two pointers into one region differ: an offset known exactly is excluded from the other's range
+                // (data != data_end means the packet is not empty).
+                var lo = _s.Zone.Get(Off(l));
+                var ro = _s.Zone.Get(Off(r));
+                if (ro.IsSingleton) ExcludeValue(Off(l), ro.Lo);
+                else if (lo.IsSingleton) ExcludeValue(Off(r), lo.Lo);
+                return;
+            }
             AssumeRelation(Off(l), Off(r), c.Op);
         }
     }
@@ -147,7 +167,13 @@ internal sealed partial class Transformer
                 {
                     ulong b = r is int r2 ? Constant(r2)!.Value : (uint)c.Right.Immediate;
                     if (!Holds(c.Op, (uint)a, (uint)b, false)) _s.Zone.SetBottom();
+                    return;
                 }
+                // The low halves may still be known ranges (e.g. [-2, -1] is [0xfffffffe, 0xffffffff] in 32 bits):
+                // a comparison no pair of them satisfies cannot be taken.
+                var left32 = signed ? Signed32Of(Low32(l)) : Low32(l);
+                var right32 = r is int r3 ? (signed ? Signed32Of(Low32(r3)) : Low32(r3)) : signed ? rs : ru;
+                if (!CanHold(c.Op, left32, right32)) _s.Zone.SetBottom();
                 return;
             }
             if (r is null)
@@ -166,6 +192,38 @@ internal sealed partial class Transformer
         }
         AssumeRegisters(l, r.Value, c.Op);
     }
+
+    /// <summary>The range of r's low 32 bits (unsigned), when its value range does not wrap a 2^32 boundary.</summary>
+    private Interval Low32(int r)
+    {
+        var u = UView(r);
+        if (u.HasFiniteBounds && u.Hi - u.Lo < Interval.TwoTo32 && u.Lo >> 32 == u.Hi >> 32) return new Interval(u.Lo & uint.MaxValue, u.Hi & uint.MaxValue);
+        var s = SView(r);
+        if (s.HasFiniteBounds && s.Hi - s.Lo < Interval.TwoTo32 && FloorDiv32(s.Lo) == FloorDiv32(s.Hi))
+            return new Interval(s.Lo - FloorDiv32(s.Lo) * Interval.TwoTo32, s.Hi - FloorDiv32(s.Lo) * Interval.TwoTo32);
+        return Interval.Unsigned32;
+    }
+
+    private static Int128 FloorDiv32(Int128 v) => v >= 0 ? v / Interval.TwoTo32 : -((-v + Interval.TwoTo32 - 1) / Interval.TwoTo32);
+
+    private static Interval Signed32Of(Interval low32)
+    {
+        if (low32.Hi < Interval.TwoTo31) return low32;
+        if (low32.Lo >= Interval.TwoTo31) return new Interval(low32.Lo - Interval.TwoTo32, low32.Hi - Interval.TwoTo32);
+        return Interval.Signed32;
+    }
+
+    /// <summary>Whether some a in <paramref name="a"/> and b in <paramref name="b"/> satisfy the order or equality.</summary>
+    private static bool CanHold(ConditionOp op, Interval a, Interval b) => op switch
+    {
+        ConditionOp.Eq => a.Lo <= b.Hi && b.Lo <= a.Hi,
+        ConditionOp.Ne => !(a.IsSingleton && b.IsSingleton && a.Lo == b.Lo),
+        ConditionOp.Lt or ConditionOp.SLt => a.Lo < b.Hi,
+        ConditionOp.Le or ConditionOp.SLe => a.Lo <= b.Hi,
+        ConditionOp.Gt or ConditionOp.SGt => a.Hi > b.Lo,
+        ConditionOp.Ge or ConditionOp.SGe => a.Hi >= b.Lo,
+        _ => true,
+    };
 
     private static bool Holds(ConditionOp op, ulong a, ulong b, bool is64)
     {

@@ -111,10 +111,42 @@ internal sealed partial class Transformer
         }
         if ((types & Socket) != 0)
         {
-            ok = false;
-            Fail($"Invalid socket access ({access})", baseReg);
+            if (UView(baseReg).Lo < 1)
+            {
+                ok = false;
+                Fail($"Possible null access ({access})", baseReg);
+                if (types == Socket) _s.Zone.Restrict(Uv(baseReg), NonNull);
+            }
+            if (purpose != "read" || !off.IsSingleton || !IsValidSocketAccess(off.Lo + offset, width))
+            {
+                ok = false;
+                Fail($"Invalid socket access ({access})", baseReg);
+            }
         }
         return ok;
+    }
+
+    /// <summary>
+    /// The Linux rules for reading a socket returned by a lookup helper (bpf_sock_common_is_valid_access over struct
+    /// bpf_sock): the type..priority words are hidden, bound_dev_if and mark are whole words only, the other fields
+    /// allow aligned narrow reads, and dst_port is 2 bytes (readable as a whole word) followed by padding.
+    /// </summary>
+    private static bool IsValidSocketAccess(Int128 at, int width)
+    {
+        const int bpfSockSize = 80;
+        if (at < 0 || at >= bpfSockSize || at % width != 0) return false;
+        int o = (int)at;
+        bool narrowWord = width <= 4;
+        return o switch
+        {
+            4 or 44 or 72 or 76 => narrowWord, // family, src_port, state, rx_queue_mapping (narrow only at their start)
+            >= 24 and < 44 => narrowWord, // src_ip4, src_ip6[4]
+            >= 52 and < 72 => narrowWord, // dst_ip4, dst_ip6[4]
+            48 or 49 => width <= 2 || (o == 48 && width == 4), // dst_port
+            >= 8 and < 24 => false, // type, protocol, mark, priority: not in the common part
+            50 or 51 => false, // padding after dst_port
+            _ => width == 4, // bound_dev_if
+        };
     }
 
     private void Memory(MemoryInstruction m)
@@ -351,6 +383,7 @@ internal sealed partial class Transformer
                 int at = (int)off.Lo + a.Offset;
                 if (!Readable(at, at + a.Width))
                     Fail($"Stack content is not numeric (valid_access({Describe(a.Base, a.Offset)}, width={a.Width}) for read)", a.Base);
+                if (AtomicOnKnownStackValue(a, at)) return;
                 _s.Stack.WriteNumbers(at, at + a.Width);
             }
             else
@@ -367,6 +400,40 @@ internal sealed partial class Transformer
         {
             SetLoadedNumber(a.Src, a.Width, false);
         }
+    }
+
+    /// <summary>
+    /// An atomic operation on a stack value and operands that are all known: the new value (and the fetched old one)
+    /// is known too, as for the plain instruction sequence it stands for. False when something is unknown.
+    /// </summary>
+    private bool AtomicOnKnownStackValue(AtomicInstruction a, int at)
+    {
+        var cell = _s.Stack.FindCell(at, a.Width);
+        ulong? current = cell is { } c && c.Value.Kind.Types == Number && c.Value.UValue.IsSingleton
+            ? (ulong)c.Value.UValue.Lo
+            : ComposeBytes(at, a.Width);
+        if (current is not ulong old || Constant(a.Src) is not ulong operand) return false;
+        bool is64 = a.Width == 8;
+        ulong mask = is64 ? ulong.MaxValue : uint.MaxValue;
+        ulong result;
+        switch (a.Op & ~Isa.AtomicOp.Fetch)
+        {
+            case Isa.AtomicOp.Add: result = NumberMath.Evaluate(BinaryOp.Add, old, operand, is64); break;
+            case Isa.AtomicOp.Or: result = NumberMath.Evaluate(BinaryOp.Or, old, operand, is64); break;
+            case Isa.AtomicOp.And: result = NumberMath.Evaluate(BinaryOp.And, old, operand, is64); break;
+            case Isa.AtomicOp.Xor: result = NumberMath.Evaluate(BinaryOp.Xor, old, operand, is64); break;
+            case Isa.AtomicOp.Xchg & ~Isa.AtomicOp.Fetch: result = operand & mask; break;
+            case Isa.AtomicOp.Cmpxchg & ~Isa.AtomicOp.Fetch:
+                if (Constant(0) is not ulong expected) return false;
+                result = (expected & mask) == old ? operand & mask : old;
+                break;
+            default: return false;
+        }
+        result &= mask;
+        _s.Stack.Store(at, a.Width, new StackValue(RegisterKind.Number, Interval.Const(is64 ? (long)result : (Int128)result), Interval.Const(result), Interval.Top));
+        if (a.Op == Isa.AtomicOp.Cmpxchg) SetConstant(0, old);
+        else if ((a.Op & Isa.AtomicOp.Fetch) != 0) SetConstant(a.Src, old);
+        return true;
     }
 
     private void PacketLoad(PacketLoadInstruction p)

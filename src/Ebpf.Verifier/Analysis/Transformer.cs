@@ -62,7 +62,8 @@ internal sealed partial class Transformer
                 if (!_s.IsBottom) Assume(assume.Condition);
                 break;
             case JumpInstruction { Condition: { } c }: CheckComparison(c); break;
-            case ExitInstruction or JumpInstruction or CallLocalInstruction: break;
+            case CallLocalInstruction call: CheckGlobalCall(call.Target); break;
+            case ExitInstruction or JumpInstruction: break;
             case InvalidInstruction inv: Fail($"Invalid instruction: {inv.Reason}"); _s.Zone.SetBottom(); break;
         }
     }
@@ -72,6 +73,11 @@ internal sealed partial class Transformer
     private int Sv(int r) => _layout.SValue(0, r);
     private int Uv(int r) => _layout.UValue(0, r);
     private int Off(int r) => _layout.Offset(0, r);
+    private int Tag(int r) => _layout.TypeTag(0, r);
+
+    /// <summary>True when r and q hold the same kind on every path (possibly a different one per path).</summary>
+    private bool SameKind(int r, int q) =>
+        (T(r) == T(q) && System.Numerics.BitOperations.PopCount((uint)T(r)) == 1) || _s.Zone.Difference(Tag(q), Tag(r)) == Interval.Const(0);
     private RegisterKind K(int r) => _s.Kind(0, r);
     private TypeFlags T(int r) => _s.Kind(0, r).Types;
     private void SetK(int r, RegisterKind k) => _s.SetKind(0, r, k);
@@ -137,6 +143,19 @@ internal sealed partial class Transformer
 
     internal static (Interval S, Interval U) Reconcile(Interval s, Interval u)
     {
+        if (s.IsBottom || u.IsBottom) return (Interval.Bottom, Interval.Bottom);
+        if (s.Lo < 0 && s.Hi >= 0)
+        {
+            // s straddles zero: its non-negative part reads as [0, s.Hi] unsigned, its negative part as
+            // [s.Lo + 2^64, 2^64 - 1]; keep only the parts the unsigned range still allows.
+            bool nonNegative = Int128.Max(u.Lo, 0) <= Int128.Min(u.Hi, s.Hi);
+            bool negative = s.Lo != Interval.NegInf
+                ? Int128.Max(u.Lo, s.Lo + Interval.TwoTo64) <= Int128.Min(u.Hi, Interval.TwoTo64 - 1)
+                : u.Hi >= Interval.TwoTo63;
+            if (!nonNegative && !negative) return (Interval.Bottom, Interval.Bottom);
+            if (!nonNegative) s = new Interval(s.Lo, -1);
+            else if (!negative) s = new Interval(0, s.Hi);
+        }
         if (u.Hi < Interval.TwoTo63) s = s.Meet(u);
         else if (u.Lo >= Interval.TwoTo63) s = s.Meet(new Interval(u.Lo - Interval.TwoTo64, u.Hi - Interval.TwoTo64));
         if (s.Lo >= 0) u = u.Meet(s);
@@ -172,6 +191,8 @@ internal sealed partial class Transformer
     private void SetLoadedNumber(int r, int width, bool signExtend)
     {
         if (signExtend) SetNumber(r, SignedRange(width), Interval.Unsigned64);
+        // Eight bytes fill the register: read as signed, the value may be negative.
+        else if (width == 8) SetNumber(r, Interval.Signed64, Interval.Unsigned64);
         else SetNumber(r, UnsignedRange(width), UnsignedRange(width));
     }
 
@@ -180,6 +201,7 @@ internal sealed partial class Transformer
     {
         if (dst == src) return;
         _s.SetKind(0, dst, K(src));
+        _s.Zone.AssignVariable(Tag(dst), Tag(src), Interval.Const(0));
         _s.Zone.AssignVariable(Sv(dst), Sv(src), Interval.Const(0));
         _s.Zone.AssignVariable(Uv(dst), Uv(src), Interval.Const(0));
         _s.Zone.AssignVariable(Off(dst), Off(src), Interval.Const(0));

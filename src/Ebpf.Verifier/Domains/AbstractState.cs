@@ -114,7 +114,17 @@ public sealed class AbstractState
     }
 
     public RegisterKind Kind(int frame, int reg) => _kinds[frame * Isa.Registers.Count + reg];
-    public void SetKind(int frame, int reg, RegisterKind kind) => _kinds[frame * Isa.Registers.Count + reg] = kind;
+    /// <summary>Sets a register's kind; its type tag takes the kind's code range, unrelated to other registers.</summary>
+    public void SetKind(int frame, int reg, RegisterKind kind)
+    {
+        _kinds[frame * Isa.Registers.Count + reg] = kind;
+        if (!Zone.IsBottom) Zone.Assign(Layout.TypeTag(frame, reg), TypeCodes(kind.Types));
+    }
+
+    /// <summary>The range of codes (bit positions) of a type set.</summary>
+    public static Interval TypeCodes(TypeFlags types) => types == 0
+        ? Interval.Top
+        : new Interval(System.Numerics.BitOperations.TrailingZeroCount((uint)types), 31 - System.Numerics.BitOperations.LeadingZeroCount((uint)types));
 
     public void JoinWith(AbstractState other)
     {

@@ -2,22 +2,37 @@ namespace Ebpf.Verifier.Domains;
 
 /// <summary>
 /// Numbering of the zone domain's variables: packet_size, meta_offset, then per call frame and register its signed
-/// value, unsigned value and offset (the offset of whatever region it points into), then one iteration counter per
-/// loop head when termination is checked.
+/// value, unsigned value, offset (the offset of whatever region it points into) and type tag, then one iteration counter per
+/// loop head when termination is checked, then copies of the callee-saved registers of each calling depth.
 /// </summary>
 public sealed class VariableLayout
 {
     public const int PacketSize = 1;
     public const int MetaOffset = 2;
     private const int FirstRegister = 3;
-    private const int PerRegister = 3;
+    private const int PerRegister = 4;
+    private const int PerSaved = 3;
 
-    public VariableLayout(int frames, int loopCounters)
+    private const int CalleeSaved = 4;
+
+    public VariableLayout(int frames, int loopCounters, int savedFrames = 0)
     {
         Frames = frames;
         LoopCounters = loopCounters;
-        Count = FirstRegister - 1 + frames * Isa.Registers.Count * PerRegister + loopCounters;
+        SavedFrames = savedFrames;
+        Count = FirstRegister - 1 + frames * Isa.Registers.Count * PerRegister + loopCounters + savedFrames * CalleeSaved * PerSaved;
     }
+
+    /// <summary>Call depths whose caller's r6-r9 have variables of their own (<see cref="Saved"/>).</summary>
+    public int SavedFrames { get; }
+
+    /// <summary>
+    /// The variable keeping field <paramref name="field"/> (0 svalue, 1 uvalue, 2 offset) of callee-saved register
+    /// <paramref name="reg"/> (6-9) of the caller at <paramref name="depth"/> while its callee runs: a copy that
+    /// keeps the register's relations (e.g. to a loop counter) across the call.
+    /// </summary>
+    public int Saved(int depth, int reg, int field) =>
+        LoopCounter(LoopCounters) + (depth * CalleeSaved + reg - 6) * PerSaved + field;
 
     public int Frames { get; }
     public int LoopCounters { get; }
@@ -27,5 +42,10 @@ public sealed class VariableLayout
     public int SValue(int frame, int reg) => FirstRegister + (frame * Isa.Registers.Count + reg) * PerRegister;
     public int UValue(int frame, int reg) => SValue(frame, reg) + 1;
     public int Offset(int frame, int reg) => SValue(frame, reg) + 2;
+    /// <summary>
+    /// A code for the register's kind (the lowest to the highest bit of its type set): its value means little, but
+    /// its difference with another register's says when two registers hold the same kind on every path.
+    /// </summary>
+    public int TypeTag(int frame, int reg) => SValue(frame, reg) + 3;
     public int LoopCounter(int index) => FirstRegister + Frames * Isa.Registers.Count * PerRegister + index;
 }

@@ -90,6 +90,16 @@ public static partial class AssemblyParser
         return negative ? -(long)value : (long)value;
     }
 
+    /// <summary>
+    /// An instruction's 32-bit immediate: a number written in [2^31, 2^32) (e.g. 0xffffffff) is those 32 bits, which
+    /// the instruction sign-extends (-1), as in the encoding and PREVAIL's assembler; "ll" immediates stay 64-bit.
+    /// </summary>
+    private static long ParseImmediate32(string text)
+    {
+        long value = ParseNumber(text);
+        return value > int.MaxValue && value <= uint.MaxValue ? (int)(uint)value : value;
+    }
+
     private static byte Register(string text, int line)
     {
         byte r = byte.Parse(text, CultureInfo.InvariantCulture);
@@ -126,7 +136,7 @@ public static partial class AssemblyParser
         var op = Conditions[m.Groups[3].Value];
         var right = m.Groups[4].Success
             ? Operand.Reg(Register(m.Groups[5].Value, line))
-            : Operand.Imm(ParseNumber(m.Groups[6].Value));
+            : Operand.Imm(ParseImmediate32(m.Groups[6].Value));
         return new Condition(op, Register(m.Groups[2].Value, line), right, is64);
     }
 
@@ -153,7 +163,7 @@ public static partial class AssemblyParser
         }
         if ((m = StoreRegex().Match(s)).Success)
         {
-            var value = m.Groups[5].Success ? Operand.Reg(Register(m.Groups[6].Value, line)) : Operand.Imm(ParseNumber(m.Groups[7].Value));
+            var value = m.Groups[5].Success ? Operand.Reg(Register(m.Groups[6].Value, line)) : Operand.Imm(ParseImmediate32(m.Groups[7].Value));
             return new MemoryInstruction(Register(m.Groups[2].Value, line), Offset(m.Groups[3], m.Groups[4]),
                 int.Parse(m.Groups[1].Value, CultureInfo.InvariantCulture) / 8, false, value);
         }
@@ -198,7 +208,8 @@ public static partial class AssemblyParser
                 return new BinaryInstruction(op, dst, Operand.Reg(Register(m.Groups[5].Value, line)), is64);
             bool wide = m.Groups[7].Success;
             if (wide && (op != BinaryOp.Mov || !is64)) throw new FormatException($"line {line}: a 64-bit immediate only in r = imm: '{text}'");
-            return new BinaryInstruction(op, dst, Operand.Imm(ParseNumber(m.Groups[6].Value)), is64, wide);
+            var immediate = wide ? ParseNumber(m.Groups[6].Value) : ParseImmediate32(m.Groups[6].Value);
+            return new BinaryInstruction(op, dst, Operand.Imm(immediate), is64, wide);
         }
         throw new FormatException($"line {line}: cannot parse '{text}'");
     }

@@ -12,6 +12,7 @@ namespace Ebpf.Verifier.Tests.Prevail;
 internal sealed partial class InvariantConstraints(VariableLayout layout, Func<int, int?> loopCounterAt)
 {
     [GeneratedRegex(@"^r(\d+)\.type=(\w+)$")] private static partial Regex TypeIs();
+    [GeneratedRegex(@"^r(\d+)\.type=r(\d+)\.type$")] private static partial Regex SameType();
     [GeneratedRegex(@"^r(\d+)\.type in \{(.*)\}$")] private static partial Regex TypeIn();
     [GeneratedRegex(@"^s\[(\d+)(?:\.\.\.(\d+))?\]\.(\w+)(?:=| in )(.+)$")] private static partial Regex StackConstraint();
     [GeneratedRegex(@"^(.+?)-(.+?)<=(-?\d+)$")] private static partial Regex Difference();
@@ -85,6 +86,14 @@ internal sealed partial class InvariantConstraints(VariableLayout layout, Func<i
         {
             if (TypeIs().IsMatch(c) || TypeIn().IsMatch(c)) continue;
             Match m;
+            if ((m = SameType().Match(c)).Success)
+            {
+                int a = layout.TypeTag(0, int.Parse(m.Groups[1].Value, CultureInfo.InvariantCulture));
+                int b = layout.TypeTag(0, int.Parse(m.Groups[2].Value, CultureInfo.InvariantCulture));
+                s.Zone.AddConstraint(a, b, 0);
+                s.Zone.AddConstraint(b, a, 0);
+                continue;
+            }
             if ((m = StackConstraint().Match(c)).Success)
             {
                 ApplyStack(s, m);
@@ -179,6 +188,36 @@ internal sealed partial class InvariantConstraints(VariableLayout layout, Func<i
         }
     }
 
+    /// <summary>True when some state satisfies both <paramref name="constraints"/> and the invariant <paramref name="s"/>.</summary>
+    public bool IsConsistent(IReadOnlyList<string> constraints, AbstractState? s)
+    {
+        if (s is null || s.IsBottom) return false;
+        var meet = s.Clone();
+        foreach (var c in constraints)
+        {
+            Match m;
+            if (!(m = TypeIs().Match(c)).Success && !(m = TypeIn().Match(c)).Success) continue;
+            int reg = int.Parse(m.Groups[1].Value, CultureInfo.InvariantCulture);
+            var common = meet.Kind(0, reg).Types & ParseTypes(m.Groups[2].Value);
+            if (common == 0) return false;
+            meet.SetKind(0, reg, meet.Kind(0, reg) with { Types = common });
+        }
+        Apply(constraints.Where(c => !TypeIs().IsMatch(c) && !TypeIn().IsMatch(c)), meet);
+        return !meet.IsBottom;
+    }
+
+    /// <summary>
+    /// True when every state <paramref name="constraints"/> describes (built from <paramref name="empty"/> like a
+    /// pre-state, so unmentioned registers are uninitialized) lies within the invariant <paramref name="s"/>.
+    /// </summary>
+    public bool IsEntailed(IReadOnlyList<string> constraints, AbstractState empty, AbstractState? s)
+    {
+        if (s is null || s.IsBottom) return false;
+        var observed = empty.Clone();
+        Apply(constraints, observed);
+        return observed.IsIncludedIn(s);
+    }
+
     /// <summary>Counts the constraints the state implies.</summary>
     public (int Implied, int Total) CountImplied(IReadOnlyList<string> constraints, AbstractState? s)
     {
@@ -194,6 +233,14 @@ internal sealed partial class InvariantConstraints(VariableLayout layout, Func<i
     private bool Implies(string c, AbstractState s)
     {
         Match m;
+        if ((m = SameType().Match(c)).Success)
+        {
+            int r1 = int.Parse(m.Groups[1].Value, CultureInfo.InvariantCulture);
+            int r2 = int.Parse(m.Groups[2].Value, CultureInfo.InvariantCulture);
+            var t = s.Kind(0, r1).Types;
+            return (t == s.Kind(0, r2).Types && System.Numerics.BitOperations.PopCount((uint)t) == 1) ||
+                s.Zone.Difference(layout.TypeTag(0, r2), layout.TypeTag(0, r1)) == Interval.Const(0);
+        }
         if ((m = TypeIs().Match(c)).Success)
             return TypeNames.Parse(m.Groups[2].Value) is { } t && s.Kind(0, int.Parse(m.Groups[1].Value, CultureInfo.InvariantCulture)).Types == t;
         if ((m = TypeIn().Match(c)).Success)

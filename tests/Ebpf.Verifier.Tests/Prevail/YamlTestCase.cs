@@ -9,7 +9,8 @@ internal sealed record YamlTestCase(
     IReadOnlyList<(string Label, IReadOnlyList<string> Lines)> Code,
     IReadOnlyList<string> Post,
     IReadOnlyList<string> Messages,
-    bool IsExceptionFixture)
+    bool IsExceptionFixture,
+    IReadOnlyList<YamlObservation> Observations)
 {
     /// <summary>PREVAIL's verdict: any message other than "Code becomes unreachable" means the program is refused.</summary>
     public bool ExpectRejected => Messages.Any(m => !m.Contains("Code becomes unreachable", StringComparison.Ordinal));

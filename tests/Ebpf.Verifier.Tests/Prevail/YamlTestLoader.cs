@@ -25,9 +25,23 @@ internal static class YamlTestLoader
                 }
             }
             cases.Add(new YamlTestCase(Path.GetFileName(path), name, Sequence(root, "options"), Sequence(root, "pre"), code,
-                Sequence(root, "post"), Sequence(root, "messages"), Child(root, "expected-exception") is not null));
+                Sequence(root, "post"), Sequence(root, "messages"), Child(root, "expected-exception") is not null,
+                Observations(root)));
         }
         return cases;
+    }
+
+    /// <summary>The observe entries; a malformed one (only in exception fixtures) yields none.</summary>
+    private static IReadOnlyList<YamlObservation> Observations(YamlMappingNode root)
+    {
+        if (Child(root, "observe") is not YamlSequenceNode seq) return [];
+        var result = new List<YamlObservation>();
+        foreach (var item in seq.Children)
+        {
+            if (item is not YamlMappingNode m || Scalar(m, "at") is not { } at) continue;
+            result.Add(new YamlObservation(at, Scalar(m, "point") ?? "pre", Scalar(m, "mode") == "entailed", Sequence(m, "constraints")));
+        }
+        return result;
     }
 
     private static YamlNode? Child(YamlMappingNode node, string key) =>
