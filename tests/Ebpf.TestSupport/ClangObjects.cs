@@ -5,13 +5,14 @@ namespace Ebpf.TestSupport;
 /// <summary>Builds a small eBPF object from C text with clang-19 (-target bpf -O2) in a temporary directory.</summary>
 public static class ClangObjects
 {
-    public static string Compile(string name, string source)
+    public static string Compile(string name, string source, string? includeDirectory = null)
     {
         string dir = Directory.CreateTempSubdirectory("ebpf-clang").FullName;
         string input = Path.Combine(dir, name + ".c"), output = Path.Combine(dir, name + ".o");
         File.WriteAllText(input, source);
         string archInclude = $"/usr/include/{(System.Runtime.InteropServices.RuntimeInformation.ProcessArchitecture == System.Runtime.InteropServices.Architecture.Arm64 ? "aarch64" : "x86_64")}-linux-gnu";
-        var start = new ProcessStartInfo("clang-19", ["-target", "bpf", "-O2", "-g", "-I" + archInclude, "-c", input, "-o", output])
+        string[] includes = includeDirectory is null ? ["-I" + archInclude] : ["-I" + includeDirectory, "-I" + archInclude];
+        var start = new ProcessStartInfo("clang-19", ["-target", "bpf", "-O2", "-g", .. includes, "-c", input, "-o", output])
         {
             RedirectStandardError = true,
         };

@@ -12,10 +12,12 @@ public sealed class AbstractInterpretationVerifier(VerifierOptions? options = nu
     public VerifierOptions Options { get; } = options ?? VerifierOptions.Default;
 
     public ProgramVerificationFailure? Verify(string programName, ImmutableArray<Instruction> instructions,
-        ProgramInformation information, IReadOnlyList<MapDefinition> maps)
+        ProgramInformation information, IReadOnlyList<MapDefinition> maps,
+        IReadOnlyDictionary<int, ImmutableArray<FunctionArgument>>? globalFunctions = null)
     {
         var descriptors = maps.Select(MapDescriptor.FromDefinition).ToArray();
-        var result = Verifier.Verifier.Verify(instructions.AsSpan(), information, descriptors, Options);
+        var options = globalFunctions is null ? Options : Options with { GlobalFunctions = globalFunctions };
+        var result = Verifier.Verifier.Verify(instructions.AsSpan(), information, descriptors, options);
         if (result.Passed) return null;
         var error = result.Errors.First();
         return new ProgramVerificationFailure(error.Index, error.ToString());

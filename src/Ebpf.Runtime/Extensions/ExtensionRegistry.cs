@@ -191,7 +191,7 @@ public sealed class ExtensionRegistry
         {
             var verifier = Verifier ?? throw new EbpfException(EbpfResult.VerificationFailed,
                 $"Program {request.Name}: no verifier is configured, and the load did not ask for unverified mode.");
-            if (verifier.Verify(request.Name, request.Instructions, information, request.Maps) is { } failure)
+            if (verifier.Verify(request.Name, request.Instructions, information, request.Maps, request.GlobalFunctions) is { } failure)
             {
                 EbpfEventSource.Log.VerificationFailed(request.Name, request.Section, failure.InstructionIndex, failure.Message);
                 throw new EbpfException(EbpfResult.VerificationFailed,

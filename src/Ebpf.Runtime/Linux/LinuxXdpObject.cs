@@ -139,6 +139,7 @@ public sealed class LinuxXdpObject : IDisposable
         {
             var verdict = Verifier.Verifier.Verify(program.Instructions.AsSpan(), platform, options with
             {
+                GlobalFunctions = program.CalledGlobalFunctions(program.ContextTypeName),
                 SourceLineResolver = i => program.SourceLineAt(i) is { } line ? $"{line.FileName}:{line.Line}: {line.Text.Trim()}" : null,
                 Disassembler = i => Disassembler.Format(program.Instructions.AsSpan(), i),
             });

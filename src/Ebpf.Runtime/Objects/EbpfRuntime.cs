@@ -218,6 +218,7 @@ public sealed class EbpfRuntime : IProgramResolver
             Engine = options.Engine,
             WideImmediates = resolver,
             Maps = maps,
+            GlobalFunctions = program.CalledGlobalFunctions(program.ContextTypeName),
             Unverified = options.Unverified,
             Mode = options.Mode ?? (options.Unverified ? ExecutionMode.Checked : ExecutionMode.Unchecked),
             InstructionBudget = options.InstructionBudget,

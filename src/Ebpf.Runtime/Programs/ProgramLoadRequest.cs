@@ -21,6 +21,11 @@ public sealed record ProgramLoadRequest(string Name, string Section, Guid Progra
     public WideImmediateResolver? WideImmediates { get; init; }
     /// <summary>The maps lddw map references index (object form), as the verifier sees them.</summary>
     public IReadOnlyList<Platform.MapDefinition> Maps { get; init; } = [];
+    /// <summary>
+    /// Global functions the program calls (by the slot their code starts at) with their BTF argument types: the
+    /// verifier checks every call passes compatible arguments, as the kernel's contract for global functions is.
+    /// </summary>
+    public IReadOnlyDictionary<int, ImmutableArray<Platform.FunctionArgument>>? GlobalFunctions { get; init; }
     public byte[]? ExpectedHash { get; init; }
     /// <summary>Skip verification. Only for tests that run deliberately unsafe code in checked mode.</summary>
     public bool Unverified { get; init; }

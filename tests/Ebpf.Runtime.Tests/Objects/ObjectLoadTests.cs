@@ -202,6 +202,33 @@ public class ObjectLoadTests
     }
 
     [Fact]
+    public void CallsToGlobalFunctionsAreCheckedAgainstTheirPrototypeAtLoad()
+    {
+        // is_given only compares its argument with null, so its body alone accepts any caller; its BTF prototype takes
+        // a pointer to at least one byte (or null). Passing a port number instead must be refused at load, as the kernel does.
+        const string source = """
+            #include "bpf_helpers.h"
+            #include "ebpf_nethooks.h"
+            __noinline int is_given(const uint8_t* bytes) { return bytes != 0; }
+            SEC("cgroup/connect4")
+            int pass_number(bpf_sock_addr_t* ctx) { return is_given((const uint8_t*)(long)ctx->user_port) & 1; }
+            SEC("cgroup/connect6")
+            int pass_buffer(bpf_sock_addr_t* ctx) { uint8_t b[4] = {1, 2, 3, 4}; return is_given(b) & 1; }
+            """;
+        string bad = ClangObjects.Compile("global_argument", source, RepoPaths.RepoPath("include"));
+        var error = Assert.Throws<EbpfException>(() => NewRuntime().Load(bad).Dispose());
+        Assert.Equal(EbpfResult.VerificationFailed, error.Result);
+        Assert.Contains("pass_number", error.Message);
+        Assert.Contains("r1.type", error.Message);
+
+        string good = ClangObjects.Compile("global_argument_ok", source.Replace("(const uint8_t*)(long)ctx->user_port", "b", StringComparison.Ordinal)
+            .Replace("int pass_number(bpf_sock_addr_t* ctx) {", "int pass_number(bpf_sock_addr_t* ctx) { uint8_t b[2] = {0, 0};", StringComparison.Ordinal),
+            RepoPaths.RepoPath("include"));
+        using var loaded = NewRuntime().Load(good);
+        Assert.Equal(2, loaded.ProgramList.Count);
+    }
+
+    [Fact]
     public void DisposingUnloadsProgramsAndReleasesMaps()
     {
         var runtime = NewRuntime();
@@ -223,7 +250,8 @@ public class ObjectLoadTests
         public List<MapDefinition> Maps { get; } = [];
 
         public ProgramVerificationFailure? Verify(string programName, System.Collections.Immutable.ImmutableArray<Isa.Instruction> instructions,
-            ProgramInformation information, IReadOnlyList<MapDefinition> maps)
+            ProgramInformation information, IReadOnlyList<MapDefinition> maps,
+            IReadOnlyDictionary<int, System.Collections.Immutable.ImmutableArray<FunctionArgument>>? globalFunctions = null)
         {
             Seen.Add(programName);
             Maps.AddRange(maps);
