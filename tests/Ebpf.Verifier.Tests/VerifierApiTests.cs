@@ -37,6 +37,33 @@ public sealed class VerifierApiTests
     }
 
     [Fact]
+    public void SpilledPacketEndKeepsItsRelationToThePacketSize()
+    {
+        // data and data_end go through the stack (as clang spills them); the check on the reloaded copies bounds
+        // the packet, so a third copy of data may read below the checked length, and not at or beyond it.
+        const string program = """
+            r2 = *(u32 *)(r1 + 0)
+            r3 = *(u32 *)(r1 + 4)
+            *(u64 *)(r10 - 8) = r2
+            *(u64 *)(r10 - 16) = r3
+            r4 = *(u64 *)(r10 - 8)
+            r4 += 14
+            r5 = *(u64 *)(r10 - 16)
+            if r4 > r5 goto <out>
+            r6 = *(u64 *)(r10 - 8)
+            r0 = *(u8 *)(r6 + 13)
+            exit
+            <out>:
+            r0 = 0
+            exit
+            """;
+        var inside = Verify(program);
+        Assert.True(inside.Passed, inside.ToString());
+        var beyond = Verify(program.Replace("(r6 + 13)", "(r6 + 14)", StringComparison.Ordinal));
+        Assert.Contains(beyond.Errors, e => e.Index == 9 && e.Message.Contains("packet_size", StringComparison.Ordinal));
+    }
+
+    [Fact]
     public void PacketAccessBeyondCheckedLengthFailsAtTheInstruction()
     {
         var result = Verify(PacketPrologue + "\n" + """

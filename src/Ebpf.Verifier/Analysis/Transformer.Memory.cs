@@ -320,10 +320,17 @@ internal sealed partial class Transformer
         _s.Zone.Assign(Sv(dst), v.SValue.IsBottom ? Interval.Top : v.SValue);
         _s.Zone.Assign(Uv(dst), v.UValue.IsBottom ? Interval.Top : v.UValue);
         _s.Zone.Assign(Off(dst), v.Offset.IsBottom ? Interval.Top : v.Offset);
+        if (v.OffsetMinusPacketSize is { IsBottom: false } distance)
+        {
+            // offset - packet_size within [lo, hi], as it was when the register was spilled.
+            if (distance.Hi != Interval.PosInf) _s.Zone.AddConstraint(VariableLayout.PacketSize, Off(dst), distance.Hi);
+            if (distance.Lo != Interval.NegInf) _s.Zone.AddConstraint(Off(dst), VariableLayout.PacketSize, -distance.Lo);
+        }
     }
 
     private StackValue SnapshotRegister(int r) =>
-        new(K(r), _s.Zone.Get(Sv(r)), _s.Zone.Get(Uv(r)), _s.Zone.Get(Off(r)));
+        new(K(r), _s.Zone.Get(Sv(r)), _s.Zone.Get(Uv(r)), _s.Zone.Get(Off(r)),
+            (T(r) & Packet) != 0 ? _s.Zone.Difference(VariableLayout.PacketSize, Off(r)) : null);
 
     private void StackStore(int baseReg, int offset, int width, Operand value, bool onlyStack)
     {
