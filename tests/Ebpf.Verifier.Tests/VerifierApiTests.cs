@@ -37,6 +37,35 @@ public sealed class VerifierApiTests
     }
 
     [Fact]
+    public void PointerOrNullKeepsWhatHeldForThePointerAfterItsNullCheck()
+    {
+        // p = (data_end - data >= 14) ? data : 0; if (p) read p[12..13]: the join of a null number and a checked
+        // packet pointer, narrowed again by the null test, must give back the pointer, its offset and the check.
+        const string program = """
+            r2 = *(u32 *)(r1 + 0)
+            r3 = *(u32 *)(r1 + 4)
+            r3 -= r2
+            r7 = 0
+            if r3 s< 14 goto <join>
+            r7 = r2
+            <join>:
+            if r7 == 0 goto <out>
+            r0 = *(u16 *)(r7 + 12)
+            exit
+            <out>:
+            r0 = 0
+            exit
+            """;
+        var inside = Verify(program);
+        Assert.True(inside.Passed, inside.ToString());
+        var beyond = Verify(program.Replace("(r7 + 12)", "(r7 + 13)", StringComparison.Ordinal));
+        Assert.Contains(beyond.Errors, e => e.Index == 7 && e.Message.Contains("packet_size", StringComparison.Ordinal));
+        // A number that may be other than 0 stays a number after the test: the read is refused.
+        var maybeNumber = Verify(program.Replace("r7 = 0", "r7 = 5", StringComparison.Ordinal));
+        Assert.Contains(maybeNumber.Errors, e => e.Index == 7);
+    }
+
+    [Fact]
     public void SpilledPacketEndKeepsItsRelationToThePacketSize()
     {
         // data and data_end go through the stack (as clang spills them); the check on the reloaded copies bounds

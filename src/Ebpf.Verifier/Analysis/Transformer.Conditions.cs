@@ -120,6 +120,8 @@ internal sealed partial class Transformer
             case ConditionOp.Ne or ConditionOp.Gt:
                 if (u.Hi == 0) { _s.Zone.SetBottom(); return; }
                 _s.Zone.Restrict(Uv(l), NonNull);
+                if (K(l) is { NumberIsZero: true } kind && (kind.Types & Number) != 0 && kind.Types != Number)
+                    _s.RefineKind(0, l, kind with { Types = kind.Types & ~Number, NumberIsZero = false });
                 if (origin != 0) ApplyNullness(origin, isNull: false);
                 return;
             case ConditionOp.Lt:

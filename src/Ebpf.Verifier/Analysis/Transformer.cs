@@ -125,7 +125,7 @@ internal sealed partial class Transformer
         s = s.Meet(Interval.Signed64);
         u = u.Meet(Interval.Unsigned64);
         (s, u) = Reconcile(s, u);
-        _s.SetKind(0, r, RegisterKind.Number);
+        _s.SetKind(0, r, s.IsSingleton && s.Lo == 0 ? RegisterKind.Number with { NumberIsZero = true } : RegisterKind.Number);
         _s.Zone.Forget(Off(r));
         if (s.IsBottom || u.IsBottom)
         {

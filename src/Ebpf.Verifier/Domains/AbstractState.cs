@@ -121,10 +121,27 @@ public sealed class AbstractState
         if (!Zone.IsBottom) Zone.Assign(Layout.TypeTag(frame, reg), TypeCodes(kind.Types));
     }
 
-    /// <summary>The range of codes (bit positions) of a type set.</summary>
+    /// <summary>Narrows a register's kind (a subset of its types), keeping what the zone relates its type tag to.</summary>
+    public void RefineKind(int frame, int reg, RegisterKind kind)
+    {
+        _kinds[frame * Isa.Registers.Count + reg] = kind;
+        if (!Zone.IsBottom) Zone.Restrict(Layout.TypeTag(frame, reg), TypeCodes(kind.Types));
+    }
+
+    /// <summary>
+    /// Codes of the types in the zone: bit position times <see cref="TypeCodeSpacing"/>. The spacing exceeds every
+    /// packet size and stack offset, so a zone bound between a type tag and such a variable, joined over paths that
+    /// held different types, still says what held for each type once the tag is narrowed to one (after
+    /// <c>p = n &gt;= 14 ? data : 0; if (p)</c>, packet_size &gt;= 14 again): per-type facts a difference-bound
+    /// domain otherwise loses in the join.
+    /// </summary>
+    public const long TypeCodeSpacing = 1L << 24;
+
+    /// <summary>The range of codes of a type set.</summary>
     public static Interval TypeCodes(TypeFlags types) => types == 0
         ? Interval.Top
-        : new Interval(System.Numerics.BitOperations.TrailingZeroCount((uint)types), 31 - System.Numerics.BitOperations.LeadingZeroCount((uint)types));
+        : new Interval(System.Numerics.BitOperations.TrailingZeroCount((uint)types) * TypeCodeSpacing,
+            (31 - System.Numerics.BitOperations.LeadingZeroCount((uint)types)) * TypeCodeSpacing);
 
     public void JoinWith(AbstractState other)
     {
@@ -134,7 +151,22 @@ public sealed class AbstractState
             CopyFrom(other);
             return;
         }
-        Zone.JoinWith(other.Zone);
+        var otherZone = other.Zone;
+        for (int i = 0; i < _kinds.Length; i++)
+        {
+            // A number's offset variable means nothing; where one side holds a number and the other a pointer, the
+            // number side takes the pointer's offset, so the joined offset describes the pointer exactly.
+            bool mineIsNumber = _kinds[i].Types == TypeFlags.Number, theirsIsNumber = other._kinds[i].Types == TypeFlags.Number;
+            if (mineIsNumber == theirsIsNumber || (mineIsNumber ? other._kinds[i] : _kinds[i]).Types is 0 or TypeFlags.Uninitialized) continue;
+            int offset = Layout.Offset(i / Isa.Registers.Count, i % Isa.Registers.Count);
+            if (mineIsNumber) Zone.Assign(offset, otherZone.Get(offset));
+            else
+            {
+                if (ReferenceEquals(otherZone, other.Zone)) otherZone = other.Zone.Clone();
+                otherZone.Assign(offset, Zone.Get(offset));
+            }
+        }
+        Zone.JoinWith(otherZone);
         for (int i = 0; i < _kinds.Length; i++) _kinds[i] = _kinds[i].Join(other._kinds[i]);
         Stack.JoinWith(other.Stack);
         _saved = JoinSaved(_saved, other._saved, false);

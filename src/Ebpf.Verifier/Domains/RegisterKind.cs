@@ -5,9 +5,12 @@ namespace Ebpf.Verifier.Domains;
 /// descriptor: references [<see cref="MapReference"/>, <see cref="LastMapReference"/>]), and the size of the shared
 /// region it points into (when a map value pointer). <see cref="Origin"/> (instruction index + 1, or 0) names the
 /// helper call that produced a possibly-null pointer, most recently on every path: copies in registers and stack
-/// cells with the same origin are the same value, so a null check of one applies to all.
+/// cells with the same origin are the same value, so a null check of one applies to all. <see cref="NumberIsZero"/>:
+/// on every path where the register holds a number, that number is 0 (as in <c>p = cond ? data : NULL</c>), so a
+/// test against 0 that fails leaves only the pointer types.
 /// </summary>
-public readonly record struct RegisterKind(TypeFlags Types, int MapReference, Interval SharedSize, int MapLast = -1, int Origin = 0)
+public readonly record struct RegisterKind(TypeFlags Types, int MapReference, Interval SharedSize, int MapLast = -1, int Origin = 0,
+    bool NumberIsZero = false)
 {
     public const int UnknownMap = -1;
     private const int MaxMapRange = 256;
@@ -18,7 +21,14 @@ public readonly record struct RegisterKind(TypeFlags Types, int MapReference, In
     public static RegisterKind Uninitialized => new(TypeFlags.Uninitialized, UnknownMap, Interval.Bottom);
     public static RegisterKind Number => new(TypeFlags.Number, UnknownMap, Interval.Bottom);
 
-    public RegisterKind Join(RegisterKind other) => JoinMaps(other) with { Origin = Origin == other.Origin ? Origin : 0 };
+    public RegisterKind Join(RegisterKind other) => JoinMaps(other) with
+    {
+        Origin = Origin == other.Origin ? Origin : 0,
+        NumberIsZero = NumberPartIsZero && other.NumberPartIsZero,
+    };
+
+    /// <summary>True when no number this register may hold is other than 0 (vacuously, when it holds none).</summary>
+    private bool NumberPartIsZero => (Types & TypeFlags.Number) == 0 || NumberIsZero;
 
     private RegisterKind JoinMaps(RegisterKind other)
     {
@@ -34,7 +44,7 @@ public readonly record struct RegisterKind(TypeFlags Types, int MapReference, In
     }
 
     public bool IsIncludedIn(RegisterKind other) =>
-        (other.Origin == 0 || other.Origin == Origin) && (Types & ~other.Types) == 0 && SharedSize.IsWithin(other.SharedSize) &&
+        (other.Origin == 0 || other.Origin == Origin) && (!other.NumberIsZero || NumberPartIsZero) && (Types & ~other.Types) == 0 && SharedSize.IsWithin(other.SharedSize) &&
         ((Types & MapTypes) == 0 || other.MapReference == UnknownMap ||
          (MapReference != UnknownMap && other.MapReference <= MapReference && LastMapReference <= other.LastMapReference));
 }
