@@ -365,7 +365,8 @@ internal sealed partial class Transformer
                 }
                 s = u;
             }
-            _s.Stack.Store(at, width, new StackValue(RegisterKind.Number, s, u, Interval.Top));
+            var kind = s.IsSingleton && s.Lo == 0 ? RegisterKind.Number with { NumberIsZero = true } : RegisterKind.Number;
+            _s.Stack.Store(at, width, new StackValue(kind, s, u, Interval.Top));
             return;
         }
         if (width == 8)

@@ -196,7 +196,16 @@ public sealed class AbstractState
     {
         if (IsBottom) return true;
         if (other.IsBottom) return false;
-        if (!Zone.IsIncludedIn(other.Zone)) return false;
+        // As in the join, a number's offset variable is free: it may take whatever the other state's pointer has.
+        var zone = Zone;
+        for (int i = 0; i < _kinds.Length; i++)
+        {
+            if (_kinds[i].Types != TypeFlags.Number || other._kinds[i].Types is TypeFlags.Number or 0 or TypeFlags.Uninitialized) continue;
+            int offset = Layout.Offset(i / Isa.Registers.Count, i % Isa.Registers.Count);
+            if (ReferenceEquals(zone, Zone)) zone = Zone.Clone();
+            zone.Assign(offset, other.Zone.Get(offset));
+        }
+        if (!zone.IsIncludedIn(other.Zone)) return false;
         for (int i = 0; i < _kinds.Length; i++)
         {
             if (!_kinds[i].IsIncludedIn(other._kinds[i])) return false;

@@ -10,11 +10,19 @@ namespace Ebpf.Verifier.Domains;
 /// </summary>
 public readonly record struct StackValue(RegisterKind Kind, Interval SValue, Interval UValue, Interval Offset, Interval? OffsetMinusPacketSize = null)
 {
-    public StackValue Join(StackValue other) =>
-        new(Kind.Join(other.Kind), SValue.Join(other.SValue), UValue.Join(other.UValue), Offset.Join(other.Offset),
-            OffsetMinusPacketSize is { } a && other.OffsetMinusPacketSize is { } b ? a.Join(b) : null);
+    public StackValue Join(StackValue other)
+    {
+        // A number's offset means nothing: joined with a pointer, the pointer's offset (and distance) stands.
+        bool mineIsNumber = Kind.Types == TypeFlags.Number, theirsIsNumber = other.Kind.Types == TypeFlags.Number;
+        var (offset, distance) = mineIsNumber == theirsIsNumber
+            ? (Offset.Join(other.Offset), OffsetMinusPacketSize is { } a && other.OffsetMinusPacketSize is { } b ? a.Join(b) : (Interval?)null)
+            : mineIsNumber ? (other.Offset, other.OffsetMinusPacketSize) : (Offset, OffsetMinusPacketSize);
+        return new(Kind.Join(other.Kind), SValue.Join(other.SValue), UValue.Join(other.UValue), offset, distance);
+    }
 
     public bool IsIncludedIn(StackValue other) =>
-        Kind.IsIncludedIn(other.Kind) && SValue.IsWithin(other.SValue) && UValue.IsWithin(other.UValue) && Offset.IsWithin(other.Offset) &&
-        (other.OffsetMinusPacketSize is not { } theirs || OffsetMinusPacketSize is { } ours && ours.IsWithin(theirs));
+        Kind.IsIncludedIn(other.Kind) && SValue.IsWithin(other.SValue) && UValue.IsWithin(other.UValue) &&
+        (Kind.Types == TypeFlags.Number || // a number's offset means nothing
+         Offset.IsWithin(other.Offset) &&
+         (other.OffsetMinusPacketSize is not { } theirs || OffsetMinusPacketSize is { } ours && ours.IsWithin(theirs)));
 }
