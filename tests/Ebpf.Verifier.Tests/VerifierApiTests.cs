@@ -37,6 +37,39 @@ public sealed class VerifierApiTests
     }
 
     [Fact]
+    public void PointerOfTwoKindsIsCheckedWithEachKindsOwnOffset()
+    {
+        // r3 is a stack slot (r10 - 8) on one path and a 16-byte map value (offset 0) on the other: an 8-byte read
+        // at r3 fits both, although the offsets joined span [0, 4088]; one at r3 + 8 leaves the stack.
+        const string program = """
+            r6 = r1
+            *(u64 *)(r10 - 8) = 0
+            *(u32 *)(r10 - 12) = 0
+            r2 = r10
+            r2 += -12
+            r1 = map_fd 0
+            call 1
+            if r0 == 0 goto <out>
+            r3 = r10
+            r3 += -8
+            r4 = *(u32 *)(r6 + 12)
+            if r4 == 0 goto <use>
+            r3 = r0
+            <use>:
+            r0 = *(u64 *)(r3 + 0)
+            exit
+            <out>:
+            r0 = 0
+            exit
+            """;
+        var both = Verify(program);
+        Assert.True(both.Passed, both.ToString());
+        var beyond = Verify(program.Replace("(r3 + 0)", "(r3 + 8)", StringComparison.Ordinal));
+        Assert.Contains(beyond.Errors, e => e.Index == 13 && e.Message.Contains("total_stack_size", StringComparison.Ordinal));
+        Assert.DoesNotContain(beyond.Errors, e => e.Message.Contains("shared_region_size", StringComparison.Ordinal));
+    }
+
+    [Fact]
     public void PointerOrNullKeepsWhatHeldForThePointerAfterItsNullCheck()
     {
         // p = (data_end - data >= 14) ? data : 0; if (p) read p[12..13]: the join of a null number and a checked

@@ -21,8 +21,34 @@ internal sealed partial class Transformer
     private bool CheckAccess(int baseReg, int offset, int width, string purpose)
     {
         if (!Require(baseReg, MemoryPointers | Socket)) return false;
-        bool ok = true;
         var types = T(baseReg);
+        if (System.Numerics.BitOperations.PopCount((uint)types) == 1 || _s.Zone.IsBottom) return CheckAccessAs(baseReg, offset, width, purpose, types);
+        // A pointer of several kinds: each kind is checked in the states where the register has it (the type tags
+        // narrowed to it), where its offset is as precise as the paths that made it that kind left it.
+        bool ok = true;
+        var whole = _s.Zone;
+        try
+        {
+            for (uint rest = (uint)types; rest != 0; rest &= rest - 1)
+            {
+                var kind = (TypeFlags)(rest & (~rest + 1));
+                var view = whole.Clone();
+                _s.RestrictToTypes(view, 0, baseReg, kind);
+                if (view.IsBottom) continue;
+                _s.Zone = view;
+                ok &= CheckAccessAs(baseReg, offset, width, purpose, kind);
+            }
+        }
+        finally
+        {
+            _s.Zone = whole;
+        }
+        return ok;
+    }
+
+    private bool CheckAccessAs(int baseReg, int offset, int width, string purpose, TypeFlags types)
+    {
+        bool ok = true;
         string access = $"valid_access({Describe(baseReg, offset)}, width={width}) for {purpose}";
         var off = _s.Zone.Get(Off(baseReg));
         if ((types & Stack) != 0)

@@ -100,7 +100,8 @@ public sealed class AbstractState
     }
 
     public VariableLayout Layout { get; }
-    public ZoneDomain Zone { get; }
+    /// <summary>The zone; <see cref="Analysis"/> swaps in a narrowed copy to check one kind of a multi-kind pointer.</summary>
+    public ZoneDomain Zone { get; internal set; }
     public StackDomain Stack { get; }
     public bool IsBottom => Zone.IsBottom;
 
@@ -118,14 +119,27 @@ public sealed class AbstractState
     public void SetKind(int frame, int reg, RegisterKind kind)
     {
         _kinds[frame * Isa.Registers.Count + reg] = kind;
-        if (!Zone.IsBottom) Zone.Assign(Layout.TypeTag(frame, reg), TypeCodes(kind.Types));
+        if (Zone.IsBottom) return;
+        var codes = TypeCodes(kind.Types);
+        Zone.Assign(Layout.TypeTag(frame, reg), codes);
+        Zone.Assign(Layout.NegatedTypeTag(frame, reg), Negate(codes));
+    }
+
+    public static Interval Negate(Interval codes) => new(codes.Hi == Interval.PosInf ? Interval.NegInf : -codes.Hi,
+        codes.Lo == Interval.NegInf ? Interval.PosInf : -codes.Lo);
+
+    /// <summary>Narrows the zone to the states where the register holds a kind of <paramref name="types"/>.</summary>
+    public void RestrictToTypes(ZoneDomain zone, int frame, int reg, TypeFlags types)
+    {
+        var codes = TypeCodes(types);
+        if (zone.Restrict(Layout.TypeTag(frame, reg), codes)) zone.Restrict(Layout.NegatedTypeTag(frame, reg), Negate(codes));
     }
 
     /// <summary>Narrows a register's kind (a subset of its types), keeping what the zone relates its type tag to.</summary>
     public void RefineKind(int frame, int reg, RegisterKind kind)
     {
         _kinds[frame * Isa.Registers.Count + reg] = kind;
-        if (!Zone.IsBottom) Zone.Restrict(Layout.TypeTag(frame, reg), TypeCodes(kind.Types));
+        if (!Zone.IsBottom) RestrictToTypes(Zone, frame, reg, kind.Types);
     }
 
     /// <summary>

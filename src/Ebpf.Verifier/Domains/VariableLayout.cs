@@ -2,7 +2,7 @@ namespace Ebpf.Verifier.Domains;
 
 /// <summary>
 /// Numbering of the zone domain's variables: packet_size, meta_offset, then per call frame and register its signed
-/// value, unsigned value, offset (the offset of whatever region it points into) and type tag, then one iteration counter per
+/// value, unsigned value, offset (the offset of whatever region it points into), type tag and negated type tag, then one iteration counter per
 /// loop head when termination is checked, then copies of the callee-saved registers of each calling depth.
 /// </summary>
 public sealed class VariableLayout
@@ -10,7 +10,7 @@ public sealed class VariableLayout
     public const int PacketSize = 1;
     public const int MetaOffset = 2;
     private const int FirstRegister = 3;
-    private const int PerRegister = 4;
+    private const int PerRegister = 5;
     private const int PerSaved = 3;
 
     private const int CalleeSaved = 4;
@@ -47,5 +47,11 @@ public sealed class VariableLayout
     /// its difference with another register's says when two registers hold the same kind on every path.
     /// </summary>
     public int TypeTag(int frame, int reg) => SValue(frame, reg) + 3;
+    /// <summary>
+    /// Minus the type tag. A zone bounds only differences, so offset - tag gives each kind's offset one bound; with
+    /// offset - (-tag) too, a register joined from two kinds (a stack slot or a map value) keeps both bounds of
+    /// each kind's offset, recovered by narrowing the tags to that kind (<see cref="AbstractState.TypeCodes"/>).
+    /// </summary>
+    public int NegatedTypeTag(int frame, int reg) => SValue(frame, reg) + 4;
     public int LoopCounter(int index) => FirstRegister + Frames * Isa.Registers.Count * PerRegister + index;
 }
