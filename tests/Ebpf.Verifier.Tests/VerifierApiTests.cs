@@ -37,6 +37,44 @@ public sealed class VerifierApiTests
     }
 
     [Fact]
+    public void MapValueFromMapsOfDifferentSizesKeepsItsRoomThroughAJoinAndASpill()
+    {
+        // Offset 0 into a 6-byte value on one path, offset 32 into a 40-byte value on the other, joined and spilled:
+        // bytes [2, 6) past the pointer fit both; [4, 8) does not fit the small one.
+        var platform = new LinuxPlatform(LinuxPlatform.Xdp,
+            [new MapDescriptor(1, MapValueKind.Data, 4, 6, 8), new MapDescriptor(1, MapValueKind.Data, 4, 40, 8)]);
+        const string program = """
+            r6 = r1
+            *(u32 *)(r10 - 4) = 0
+            r7 = *(u32 *)(r6 + 12)
+            r2 = r10
+            r2 += -4
+            if r7 == 0 goto <small>
+            r1 = map_fd 1
+            call 1
+            if r0 == 0 goto <out>
+            r0 += 32
+            goto <join>
+            <small>:
+            r1 = map_fd 0
+            call 1
+            if r0 == 0 goto <out>
+            <join>:
+            *(u64 *)(r10 - 16) = r0
+            r2 = *(u64 *)(r10 - 16)
+            r0 = *(u32 *)(r2 + 2)
+            exit
+            <out>:
+            r0 = 0
+            exit
+            """;
+        var fits = Verify(program, platform: platform);
+        Assert.True(fits.Passed, fits.ToString());
+        var beyond = Verify(program.Replace("(r2 + 2)", "(r2 + 4)", StringComparison.Ordinal), platform: platform);
+        Assert.Contains(beyond.Errors, e => e.Message.Contains("shared_region_size", StringComparison.Ordinal));
+    }
+
+    [Fact]
     public void PointerOfTwoKindsIsCheckedWithEachKindsOwnOffset()
     {
         // r3 is a stack slot (r10 - 8) on one path and a 16-byte map value (offset 0) on the other: an 8-byte read

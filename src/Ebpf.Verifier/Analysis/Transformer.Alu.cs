@@ -323,6 +323,7 @@ internal sealed partial class Transformer
                 _s.SetKind(0, dst, K(p));
                 _s.Zone.AssignVariable(Tag(dst), Tag(p), Interval.Const(0));
                 _s.Zone.AssignVariable(NegTag(dst), NegTag(p), Interval.Const(0));
+                _s.Zone.AssignVariable(Size(dst), Size(p), Interval.Const(0));
                 _s.Zone.AssignVariable(Off(dst), Off(p), delta);
                 _s.Zone.Forget(Sv(dst));
                 _s.Zone.Forget(Uv(dst));

@@ -129,7 +129,9 @@ internal sealed partial class Transformer
                 ok = false;
                 Fail($"Lower bound must be at least 0 ({access})", baseReg);
             }
-            if (size.IsBottom || hi > size.Lo)
+            // offset + width within the region: by the size's range, or by the size variable's relation to the offset.
+            bool fitsRelationally = _s.Zone.Bound(Size(baseReg), Off(baseReg)) <= -(offset + width);
+            if (size.IsBottom || hi > size.Lo && !fitsRelationally)
             {
                 ok = false;
                 Fail($"Upper bound must be at most r{baseReg}.shared_region_size ({access})", baseReg);
@@ -352,11 +354,17 @@ internal sealed partial class Transformer
             if (distance.Hi != Interval.PosInf) _s.Zone.AddConstraint(VariableLayout.PacketSize, Off(dst), distance.Hi);
             if (distance.Lo != Interval.NegInf) _s.Zone.AddConstraint(Off(dst), VariableLayout.PacketSize, -distance.Lo);
         }
+        if (v.OffsetMinusSharedSize is { IsBottom: false } room)
+        {
+            if (room.Hi != Interval.PosInf) _s.Zone.AddConstraint(Size(dst), Off(dst), room.Hi);
+            if (room.Lo != Interval.NegInf) _s.Zone.AddConstraint(Off(dst), Size(dst), -room.Lo);
+        }
     }
 
     private StackValue SnapshotRegister(int r) =>
         new(K(r), _s.Zone.Get(Sv(r)), _s.Zone.Get(Uv(r)), _s.Zone.Get(Off(r)),
-            (T(r) & Packet) != 0 ? _s.Zone.Difference(VariableLayout.PacketSize, Off(r)) : null);
+            (T(r) & Packet) != 0 ? _s.Zone.Difference(VariableLayout.PacketSize, Off(r)) : null,
+            (T(r) & Shared) != 0 ? _s.Zone.Difference(Size(r), Off(r)) : null);
 
     private void StackStore(int baseReg, int offset, int width, Operand value, bool onlyStack)
     {

@@ -75,6 +75,7 @@ internal sealed partial class Transformer
     private int Off(int r) => _layout.Offset(0, r);
     private int Tag(int r) => _layout.TypeTag(0, r);
     private int NegTag(int r) => _layout.NegatedTypeTag(0, r);
+    private int Size(int r) => _layout.SharedSize(0, r);
 
     /// <summary>True when r and q hold the same kind on every path (possibly a different one per path).</summary>
     private bool SameKind(int r, int q) =>
@@ -204,6 +205,7 @@ internal sealed partial class Transformer
         _s.SetKind(0, dst, K(src));
         _s.Zone.AssignVariable(Tag(dst), Tag(src), Interval.Const(0));
         _s.Zone.AssignVariable(NegTag(dst), NegTag(src), Interval.Const(0));
+        _s.Zone.AssignVariable(Size(dst), Size(src), Interval.Const(0));
         _s.Zone.AssignVariable(Sv(dst), Sv(src), Interval.Const(0));
         _s.Zone.AssignVariable(Uv(dst), Uv(src), Interval.Const(0));
         _s.Zone.AssignVariable(Off(dst), Off(src), Interval.Const(0));

@@ -123,6 +123,7 @@ public sealed class AbstractState
         var codes = TypeCodes(kind.Types);
         Zone.Assign(Layout.TypeTag(frame, reg), codes);
         Zone.Assign(Layout.NegatedTypeTag(frame, reg), Negate(codes));
+        Zone.Assign(Layout.SharedSize(frame, reg), (kind.Types & TypeFlags.Shared) != 0 && !kind.SharedSize.IsBottom ? kind.SharedSize : Interval.Top);
     }
 
     public static Interval Negate(Interval codes) => new(codes.Hi == Interval.PosInf ? Interval.NegInf : -codes.Hi,

@@ -2,7 +2,7 @@ namespace Ebpf.Verifier.Domains;
 
 /// <summary>
 /// Numbering of the zone domain's variables: packet_size, meta_offset, then per call frame and register its signed
-/// value, unsigned value, offset (the offset of whatever region it points into), type tag and negated type tag, then one iteration counter per
+/// value, unsigned value, offset (the offset of whatever region it points into), type tag, negated type tag and shared region size, then one iteration counter per
 /// loop head when termination is checked, then copies of the callee-saved registers of each calling depth.
 /// </summary>
 public sealed class VariableLayout
@@ -10,7 +10,7 @@ public sealed class VariableLayout
     public const int PacketSize = 1;
     public const int MetaOffset = 2;
     private const int FirstRegister = 3;
-    private const int PerRegister = 5;
+    private const int PerRegister = 6;
     private const int PerSaved = 3;
 
     private const int CalleeSaved = 4;
@@ -53,5 +53,10 @@ public sealed class VariableLayout
     /// each kind's offset, recovered by narrowing the tags to that kind (<see cref="AbstractState.TypeCodes"/>).
     /// </summary>
     public int NegatedTypeTag(int frame, int reg) => SValue(frame, reg) + 4;
+    /// <summary>
+    /// The size of the map value a shared pointer points into, as a variable: joined over paths through maps of
+    /// different value sizes, offset - size still bounds each access (a non-relational size would take the smallest).
+    /// </summary>
+    public int SharedSize(int frame, int reg) => SValue(frame, reg) + 5;
     public int LoopCounter(int index) => FirstRegister + Frames * Isa.Registers.Count * PerRegister + index;
 }
