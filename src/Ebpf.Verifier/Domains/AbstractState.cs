@@ -166,21 +166,8 @@ public sealed class AbstractState
             CopyFrom(other);
             return;
         }
-        var otherZone = other.Zone;
-        for (int i = 0; i < _kinds.Length; i++)
-        {
-            // A number's offset variable means nothing; where one side holds a number and the other a pointer, the
-            // number side takes the pointer's offset, so the joined offset describes the pointer exactly.
-            bool mineIsNumber = _kinds[i].Types == TypeFlags.Number, theirsIsNumber = other._kinds[i].Types == TypeFlags.Number;
-            if (mineIsNumber == theirsIsNumber || (mineIsNumber ? other._kinds[i] : _kinds[i]).Types is 0 or TypeFlags.Uninitialized) continue;
-            int offset = Layout.Offset(i / Isa.Registers.Count, i % Isa.Registers.Count);
-            if (mineIsNumber) Zone.Assign(offset, otherZone.Get(offset));
-            else
-            {
-                if (ReferenceEquals(otherZone, other.Zone)) otherZone = other.Zone.Clone();
-                otherZone.Assign(offset, Zone.Get(offset));
-            }
-        }
+        NumberOffsetsFrom(other, inPlace: true);
+        var otherZone = other.NumberOffsetsFrom(this, inPlace: false);
         Zone.JoinWith(otherZone);
         for (int i = 0; i < _kinds.Length; i++) _kinds[i] = _kinds[i].Join(other._kinds[i]);
         Stack.JoinWith(other.Stack);
@@ -207,19 +194,29 @@ public sealed class AbstractState
         _saved = JoinSaved(_saved, newer._saved, true);
     }
 
+    /// <summary>
+    /// This zone (<paramref name="inPlace"/>) or a copy in which every register that holds only a number here and a
+    /// pointer in <paramref name="pointers"/> takes that pointer's offset: a number's offset variable means nothing,
+    /// so joins and inclusion then describe the pointer's offset exactly.
+    /// </summary>
+    private ZoneDomain NumberOffsetsFrom(AbstractState pointers, bool inPlace)
+    {
+        var zone = Zone;
+        for (int i = 0; i < _kinds.Length; i++)
+        {
+            if (_kinds[i].Types != TypeFlags.Number || pointers._kinds[i].Types is TypeFlags.Number or 0 or TypeFlags.Uninitialized) continue;
+            int offset = Layout.Offset(i / Isa.Registers.Count, i % Isa.Registers.Count);
+            if (!inPlace && ReferenceEquals(zone, Zone)) zone = Zone.Clone();
+            zone.Assign(offset, pointers.Zone.Get(offset));
+        }
+        return zone;
+    }
+
     public bool IsIncludedIn(AbstractState other)
     {
         if (IsBottom) return true;
         if (other.IsBottom) return false;
-        // As in the join, a number's offset variable is free: it may take whatever the other state's pointer has.
-        var zone = Zone;
-        for (int i = 0; i < _kinds.Length; i++)
-        {
-            if (_kinds[i].Types != TypeFlags.Number || other._kinds[i].Types is TypeFlags.Number or 0 or TypeFlags.Uninitialized) continue;
-            int offset = Layout.Offset(i / Isa.Registers.Count, i % Isa.Registers.Count);
-            if (ReferenceEquals(zone, Zone)) zone = Zone.Clone();
-            zone.Assign(offset, other.Zone.Get(offset));
-        }
+        var zone = NumberOffsetsFrom(other, inPlace: false);
         if (!zone.IsIncludedIn(other.Zone)) return false;
         for (int i = 0; i < _kinds.Length; i++)
         {
