@@ -750,14 +750,19 @@ internal sealed class JitEmitter
     private static MethodInfo Interlocked64(string name, int arity) => typeof(Interlocked).GetMethod(name,
         arity == 2 ? [typeof(long).MakeByRefType(), typeof(long)] : [typeof(long).MakeByRefType(), typeof(long), typeof(long)])!;
 
+    // Memory-only atomics inline as the Interlocked intrinsics; atomics that write a register call JitRuntime.
     private static readonly MethodInfo Add32 = Interlocked32(nameof(Interlocked.Add), 2), Add64 = Interlocked64(nameof(Interlocked.Add), 2);
     private static readonly MethodInfo Or32 = Interlocked32(nameof(Interlocked.Or), 2), Or64 = Interlocked64(nameof(Interlocked.Or), 2);
     private static readonly MethodInfo And32 = Interlocked32(nameof(Interlocked.And), 2), And64 = Interlocked64(nameof(Interlocked.And), 2);
-    private static readonly MethodInfo Exchange32 = Interlocked32(nameof(Interlocked.Exchange), 2), Exchange64 = Interlocked64(nameof(Interlocked.Exchange), 2);
-    private static readonly MethodInfo CompareExchange32 = typeof(JitRuntime).GetMethod(nameof(JitRuntime.AtomicCompareExchange32))!;
-    private static readonly MethodInfo CompareExchange64 = Interlocked64(nameof(Interlocked.CompareExchange), 3);
-    private static readonly MethodInfo Xor32 = typeof(JitRuntime).GetMethod(nameof(JitRuntime.AtomicXor32))!;
-    private static readonly MethodInfo Xor64 = typeof(JitRuntime).GetMethod(nameof(JitRuntime.AtomicXor64))!;
+    private static readonly MethodInfo Xor32 = Runtime(nameof(JitRuntime.AtomicXor32)), Xor64 = Runtime(nameof(JitRuntime.AtomicXor64));
+    private static readonly MethodInfo FetchAdd32 = Runtime(nameof(JitRuntime.AtomicFetchAdd32)), FetchAdd64 = Runtime(nameof(JitRuntime.AtomicFetchAdd64));
+    private static readonly MethodInfo FetchOr32 = Runtime(nameof(JitRuntime.AtomicFetchOr32)), FetchOr64 = Runtime(nameof(JitRuntime.AtomicFetchOr64));
+    private static readonly MethodInfo FetchAnd32 = Runtime(nameof(JitRuntime.AtomicFetchAnd32)), FetchAnd64 = Runtime(nameof(JitRuntime.AtomicFetchAnd64));
+    private static readonly MethodInfo Exchange32 = Runtime(nameof(JitRuntime.AtomicExchange32)), Exchange64 = Runtime(nameof(JitRuntime.AtomicExchange64));
+    private static readonly MethodInfo CompareExchange32 = Runtime(nameof(JitRuntime.AtomicCompareExchange32));
+    private static readonly MethodInfo CompareExchange64 = Runtime(nameof(JitRuntime.AtomicCompareExchange64));
+
+    private static MethodInfo Runtime(string name) => typeof(JitRuntime).GetMethod(name)!;
 
     private void EmitAtomic(int pc, Instruction insn)
     {
@@ -780,27 +785,26 @@ internal sealed class JitEmitter
             St(0);
             return;
         }
-        MethodInfo method = op switch
-        {
-            AtomicOp.Add => wide ? Add64 : Add32,
-            AtomicOp.Or => wide ? Or64 : Or32,
-            AtomicOp.And => wide ? And64 : And32,
-            AtomicOp.Xor => wide ? Xor64 : Xor32,
-            _ => wide ? Exchange64 : Exchange32,
-        };
-        il.Emit(OpCodes_.Call, method);
         if (!fetch)
         {
+            il.Emit(OpCodes_.Call, op switch
+            {
+                AtomicOp.Add => wide ? Add64 : Add32,
+                AtomicOp.Or => wide ? Or64 : Or32,
+                AtomicOp.And => wide ? And64 : And32,
+                _ => wide ? Xor64 : Xor32,
+            });
             il.Emit(OpCodes_.Pop);
             return;
         }
-        if (op == AtomicOp.Add)
+        il.Emit(OpCodes_.Call, op switch
         {
-            // Interlocked.Add returns the new value; old = new - value.
-            Ld(src);
-            if (!wide) il.Emit(OpCodes_.Conv_I4);
-            il.Emit(OpCodes_.Sub);
-        }
+            AtomicOp.Add => wide ? FetchAdd64 : FetchAdd32,
+            AtomicOp.Or => wide ? FetchOr64 : FetchOr32,
+            AtomicOp.And => wide ? FetchAnd64 : FetchAnd32,
+            AtomicOp.Xor => wide ? Xor64 : Xor32,
+            _ => wide ? Exchange64 : Exchange32,
+        });
         if (!wide) il.Emit(OpCodes_.Conv_U8);
         St(src);
     }

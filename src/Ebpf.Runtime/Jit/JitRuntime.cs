@@ -11,16 +11,47 @@ namespace Ebpf.Runtime.Jit;
 [EditorBrowsable(EditorBrowsableState.Never)]
 public static unsafe class JitRuntime
 {
-    /// <summary>
-    /// 32-bit compare-and-exchange behind a call the .NET JIT may not inline. Inlined, the intrinsic's narrowed
-    /// operand (<c>conv.i4</c> of a register local) can be given the register that later stands for the whole
-    /// 64-bit local, so the next use of that eBPF register loses its upper half (.NET 10.0.12, found by the
-    /// differential test, seed 1999728656).
-    /// </summary>
-    [System.Runtime.CompilerServices.MethodImpl(System.Runtime.CompilerServices.MethodImplOptions.NoInlining)]
+    // Atomics whose old value lands in an eBPF register run behind calls the .NET JIT may not inline. Inlined, the
+    // intrinsics (lock xadd, xchg, cmpxchg) write a register the JIT's later zero-extension of that value can lose
+    // track of: a 32-bit use of the fetched value (for example and32 right after a fetch add) kept its upper half, and
+    // a 32-bit compare-exchange's narrowed operand took the register of the whole 64-bit local (.NET 10.0.12, both
+    // found by the differential test: seeds 479873256 and 1999728656). The call costs far less than the locked
+    // instruction itself; atomics without fetch stay inlined.
+
+    [MethodImpl(MethodImplOptions.NoInlining)]
+    public static int AtomicFetchAdd32(int* address, int value) => Interlocked.Add(ref *address, value) - value;
+
+    [MethodImpl(MethodImplOptions.NoInlining)]
+    public static long AtomicFetchAdd64(long* address, long value) => Interlocked.Add(ref *address, value) - value;
+
+    [MethodImpl(MethodImplOptions.NoInlining)]
+    public static int AtomicFetchOr32(int* address, int value) => Interlocked.Or(ref *address, value);
+
+    [MethodImpl(MethodImplOptions.NoInlining)]
+    public static long AtomicFetchOr64(long* address, long value) => Interlocked.Or(ref *address, value);
+
+    [MethodImpl(MethodImplOptions.NoInlining)]
+    public static int AtomicFetchAnd32(int* address, int value) => Interlocked.And(ref *address, value);
+
+    [MethodImpl(MethodImplOptions.NoInlining)]
+    public static long AtomicFetchAnd64(long* address, long value) => Interlocked.And(ref *address, value);
+
+    [MethodImpl(MethodImplOptions.NoInlining)]
+    public static int AtomicExchange32(int* address, int value) => Interlocked.Exchange(ref *address, value);
+
+    [MethodImpl(MethodImplOptions.NoInlining)]
+    public static long AtomicExchange64(long* address, long value) => Interlocked.Exchange(ref *address, value);
+
+    [MethodImpl(MethodImplOptions.NoInlining)]
     public static int AtomicCompareExchange32(int* address, int value, int comparand) =>
         Interlocked.CompareExchange(ref *address, value, comparand);
 
+    [MethodImpl(MethodImplOptions.NoInlining)]
+    public static long AtomicCompareExchange64(long* address, long value, long comparand) =>
+        Interlocked.CompareExchange(ref *address, value, comparand);
+
+    /// <summary>Fetch-xor (no single intrinsic): a compare-exchange loop; returns the old value.</summary>
+    [MethodImpl(MethodImplOptions.NoInlining)]
     public static int AtomicXor32(int* address, int value)
     {
         ref int target = ref *address;
@@ -29,6 +60,7 @@ public static unsafe class JitRuntime
         return old;
     }
 
+    [MethodImpl(MethodImplOptions.NoInlining)]
     public static long AtomicXor64(long* address, long value)
     {
         ref long target = ref *address;
