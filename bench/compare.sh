@@ -24,6 +24,8 @@ packet_of() { case "$1" in strcmp_*|parse) echo "$1" ;; *) echo default ;; esac;
 
 # ---- kernel side: load every object once, fill maps as the runner does here ----
 kernel=1
+# bpftool pins under /sys/fs/bpf: mount the BPF file system there if the machine has not (needs root).
+mountpoint -q /sys/fs/bpf 2>/dev/null || mount -t bpf bpf /sys/fs/bpf 2>/dev/null || true
 rm -rf "$pins"; mkdir -p "$pins" 2>/dev/null || kernel=0
 if [ "$kernel" = 1 ]; then
     for obj in $(for c in $cases; do object_of "$c"; done | sort -u); do
@@ -71,7 +73,7 @@ printf '%s\n' "${rows[@]}" | awk '
     function g(sum, n) { return n ? sprintf("%.2f", exp(sum / n)) : "-" }
     { for (i = 1; i <= 3; i++) if ($i != "-") { s[i] += log($i); n[i]++; if ($i > m[i]) m[i] = $i } }
     END { printf "geometric mean: jit/kernel %s (max %s), jit/native %s (max %s), interpreter/jit %s\n", g(s[1], n[1]), m[1] ? m[1] : "-", g(s[2], n[2]), m[2] ? m[2] : "-", g(s[3], n[3]) }'
-[ "$kernel" = 1 ] || echo "kernel: /sys/fs/bpf not writable here; kernel column skipped"
+[ "$kernel" = 1 ] || echo "kernel: /sys/fs/bpf not writable or not a BPF file system here; kernel column skipped"
 rm -rf "$pins"
 if [ "${SAMPLES:-1}" != 0 ]; then
     echo

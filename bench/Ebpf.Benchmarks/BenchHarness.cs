@@ -57,6 +57,9 @@ public sealed class BenchHarness : IDisposable
 
     public ulong RunOnce() => Object.Run(Program, Context);
 
+    /// <summary>The test run's repeat loop (what <c>ebpf test-run --repeat</c> and BPF_PROG_TEST_RUN time).</summary>
+    public ulong RunRepeated(long count) => Object.RunRepeated(Program, Context, count);
+
     public void Dispose()
     {
         Context.Dispose();

@@ -1,12 +1,14 @@
 using System.Diagnostics;
+using Ebpf.Runtime.Linux;
 using Ebpf.Runtime.Programs;
 
 namespace Ebpf.Benchmarks;
 
 /// <summary>
 /// `run [--repeat N] [--engine jit|interpreter] case...`: what compare.sh runs on this side. For each case prints
-/// "label return-value ns-per-run", timing N back-to-back runs after a warm-up in thread CPU time (see
-/// <see cref="ThreadCpuClock"/>), as BPF_PROG_TEST_RUN's repeat does.
+/// "label return-value ns-per-run", timing the test run's repeat loop of N runs (<see cref="LinuxXdpObject.RunRepeated"/>,
+/// as BPF_PROG_TEST_RUN's repeat and <c>ebpf test-run --repeat</c>) after a warm-up, in thread CPU time (see
+/// <see cref="ThreadCpuClock"/>).
 /// </summary>
 public static class ObjectRunner
 {
@@ -31,9 +33,9 @@ public static class ObjectRunner
             ulong result = 0;
             // Warm up for at least 200 ms (tiered compilation, caches), as BenchmarkDotNet would.
             long warmupStart = Stopwatch.GetTimestamp();
-            for (long i = 0; i < repeat / 10 || Stopwatch.GetElapsedTime(warmupStart).TotalMilliseconds < 200; i++) result = harness.RunOnce();
+            while (Stopwatch.GetElapsedTime(warmupStart).TotalMilliseconds < 200) result = harness.RunRepeated(Math.Max(1, repeat / 10));
             double start = ThreadCpuClock.NowNanoseconds();
-            for (long i = 0; i < repeat; i++) result = harness.RunOnce();
+            result = harness.RunRepeated(repeat);
             double ns = (ThreadCpuClock.NowNanoseconds() - start) / repeat;
             Console.WriteLine($"{benchCase.Label} {(uint)result} {ns:F2}");
         }

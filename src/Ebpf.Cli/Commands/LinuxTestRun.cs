@@ -52,9 +52,9 @@ internal static class LinuxTestRun
                 var result = loaded.Run(program, packet);
                 using var ctx = LinuxXdpContext.Create(packet);
                 var target = loaded.Program(program);
-                for (int i = 0; i < Math.Min(runs, 100_000); i++) loaded.Run(target, ctx); // warm the calling code, as the kernel's is
+                loaded.RunRepeated(target, ctx, Math.Min(runs, 100_000)); // warm the calling code, as the kernel's is
                 long start = Stopwatch.GetTimestamp();
-                for (int i = 0; i < runs; i++) loaded.Run(target, ctx);
+                loaded.RunRepeated(target, ctx, runs);
                 nanoseconds = Stopwatch.GetElapsedTime(start).Ticks * 100.0 / runs;
                 (returnValue, packetOut) = (result.Action, result.Packet);
                 described = (here == ExecutionEngine.Jit ? "jit" : "interpreter") + (unverified ? ", unverified, checked" : "");

@@ -59,6 +59,26 @@ public sealed unsafe class JitExecutor : IProgramExecutor
         return _entry(request, (ulong)(stack + _stackBytes), ref context);
     }
 
+    /// <inheritdoc/>
+    [SkipLocalsInit]
+    public ulong RunRepeated(in ExecutionRequest request, int count)
+    {
+        ulong r0 = 0;
+        if (_checked || _callsTailCall)
+        {
+            for (int i = 0; i < count; i++) r0 = Run(request);
+            return r0;
+        }
+        byte* stack = stackalloc byte[_usesStack ? _stackBytes : 1];
+        ulong top = _usesStack ? (ulong)(stack + _stackBytes) : 0;
+        for (int i = 0; i < count; i++)
+        {
+            var context = new HelperCallContext(request.R1, null, request.HelperState);
+            r0 = _entry(request, top, ref context);
+        }
+        return r0;
+    }
+
     /// <summary>
     /// A run of a program that may tail-call (bpf_tail_call or callx), without returning to the invoker: while the
     /// program that just stopped asked for a JIT-compiled, unchecked target whose frames fit this run's stack, that

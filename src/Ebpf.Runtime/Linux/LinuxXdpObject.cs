@@ -99,26 +99,59 @@ public sealed class LinuxXdpObject : IDisposable
     public ulong Run(LinuxXdpProgram program, ProgramContext context)
     {
         // The epoch keeps map values alive and the processor slot serves per-CPU maps; without maps neither matters.
-        if (_maps.Count == 0) return RunUnscoped(program, context);
+        if (_maps.Count == 0) return RunUnscoped(program, context, 1);
         using var scope = ProgramExecutionScope.Enter(EpochManager.Shared, _hasPerCpuMaps);
-        return RunUnscoped(program, context);
+        return RunUnscoped(program, context, 1);
     }
 
-    private unsafe ulong RunUnscoped(LinuxXdpProgram program, ProgramContext context)
+    private unsafe ulong RunUnscoped(LinuxXdpProgram program, ProgramContext context, int runs)
     {
         var invocation = t_invocation is { Owner: var owner } cached && owner == this ? cached : t_invocation = new LinuxXdpInvocation(this);
-        invocation.TailCalls = 0;
-        invocation.PendingTailCall = null;
         var regions = Mode == ExecutionMode.Checked ? context.Regions() : null;
         var request = new ExecutionRequest { R1 = (ulong)context.Context, Regions = regions, HelperState = invocation };
-        ulong r0 = program.Executor.Run(request);
-        while (invocation.PendingTailCall is { } next)
+        var executor = program.Executor;
+        if (!program.MayTailCall) return runs == 1 ? executor.Run(request) : executor.RunRepeated(request, runs);
+        ulong r0 = 0;
+        for (int run = 0; run < runs; run++)
         {
+            invocation.TailCalls = 0;
             invocation.PendingTailCall = null;
-            r0 = next.Executor.Run(request);
+            r0 = executor.Run(request);
+            while (invocation.PendingTailCall is { } next)
+            {
+                invocation.PendingTailCall = null;
+                r0 = next.Executor.Run(request);
+            }
         }
         return r0;
     }
+
+    /// <summary>
+    /// Runs <paramref name="program"/> <paramref name="count"/> times on <paramref name="context"/> and returns the last
+    /// r0, as BPF_PROG_TEST_RUN's repeat loop does: each run starts afresh and follows its own tail calls, while the
+    /// epoch (and for per-CPU maps the processor slot) is held across a batch of runs, as the kernel holds RCU and
+    /// disables migration across its loop, and is left between batches so reclamation is never held up for long.
+    /// </summary>
+    public ulong RunRepeated(LinuxXdpProgram program, ProgramContext context, long count)
+    {
+        ArgumentOutOfRangeException.ThrowIfNegativeOrZero(count);
+        ulong r0 = 0;
+        for (long done = 0; done < count; done += RepeatBatch)
+        {
+            int batch = (int)Math.Min(RepeatBatch, count - done);
+            if (_maps.Count == 0)
+            {
+                r0 = RunUnscoped(program, context, batch);
+                continue;
+            }
+            using var scope = ProgramExecutionScope.Enter(EpochManager.Shared, _hasPerCpuMaps);
+            r0 = RunUnscoped(program, context, batch);
+        }
+        return r0;
+    }
+
+    /// <summary>Runs per epoch entry in <see cref="RunRepeated"/> (the kernel's test run also yields now and then).</summary>
+    private const int RepeatBatch = 4096;
 
     /// <summary>Runs <paramref name="programName"/> on a copy of <paramref name="packet"/> (BPF_PROG_TEST_RUN semantics).</summary>
     public LinuxXdpResult Run(string programName, ReadOnlySpan<byte> packet)

@@ -11,6 +11,10 @@ public sealed class LinuxXdpProgram(string name, string section, Instruction[] i
     public ReadOnlyMemory<Instruction> Instructions { get; } = instructions;
     public IProgramExecutor Executor { get; } = executor;
 
+    /// <summary>The code calls bpf_tail_call, or callx (whose register may name it).</summary>
+    public bool MayTailCall { get; } = instructions.Any(insn => insn.Opcode == OpCodes.CallX ||
+        insn.Opcode == OpCodes.Call && insn.Src == PseudoSource.HelperCall && insn.Imm == LinuxHelperIds.TailCall);
+
     /// <summary>Time to rewrite and compile (JIT) or prepare (interpreter) the program.</summary>
     public TimeSpan CompileTime { get; } = compileTime;
 

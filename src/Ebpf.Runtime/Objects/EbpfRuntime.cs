@@ -151,16 +151,12 @@ public sealed class EbpfRuntime : IProgramResolver
         using (context)
         {
             MemoryRegion[] regions = [.. context.Regions(), .. _globalData.GetValueOrDefault(program) ?? []];
-            ulong r0 = 0;
             long start = Stopwatch.GetTimestamp();
-            for (int i = 0; i < repeat; i++)
-            {
-                var result = program.Invoke(context.Context, regions);
-                if (!result.Ran)
-                    throw new EbpfException(result.Result, $"test run of {program.Name}: the program did not run; its extension is not available");
-                r0 = result.ReturnValue;
-            }
+            var result = program.InvokeRepeated(context.Context, regions, repeat);
             double elapsed = RuntimeMetrics.NanosecondsSince(start);
+            if (!result.Ran)
+                throw new EbpfException(result.Result, $"test run of {program.Name}: the program did not run; its extension is not available");
+            ulong r0 = result.ReturnValue;
             var contextOut = context.ContextBytes.ToArray();
             // The data pointers are addresses in this process: meaningless to the caller, so they are cleared.
             var layout = program.VerifiedAgainst.Descriptor.Context;

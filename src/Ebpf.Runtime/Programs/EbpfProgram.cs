@@ -39,6 +39,7 @@ public sealed class EbpfProgram : IProgramReference
         ProgramInformationHash = hash;
         Epochs = epochs;
         RequiresProcessorSlot = ProcessorSlotRequirement.IsRequired(request, calledHelperIds);
+        MayTailCall = calledHelperIds.Contains(GlobalHelpers.TailCall) || request.Instructions.Any(insn => insn.Opcode == OpCodes.CallX);
     }
 
     public uint Id { get; }
@@ -71,6 +72,9 @@ public sealed class EbpfProgram : IProgramReference
     /// </summary>
     public bool RequiresProcessorSlot { get; }
 
+    /// <summary>The program calls bpf_tail_call, or callx (whose register may name it).</summary>
+    internal bool MayTailCall { get; }
+
     /// <summary>Distinct helper ids the program calls, ascending.</summary>
     public ImmutableArray<uint> CalledHelperIds { get; }
 
@@ -96,7 +100,40 @@ public sealed class EbpfProgram : IProgramReference
     public unsafe InvocationResult Invoke(void* context) => Invoke(context, default);
 
     /// <summary>Runs the program; <paramref name="regions"/> are the memory a checked run may touch.</summary>
-    public unsafe InvocationResult Invoke(void* context, ReadOnlySpan<MemoryRegion> regions, ulong r2 = 0)
+    public unsafe InvocationResult Invoke(void* context, ReadOnlySpan<MemoryRegion> regions, ulong r2 = 0) =>
+        Invoke(context, regions, r2, runs: 1);
+
+    /// <summary>
+    /// A test run's repeat loop: runs the program <paramref name="count"/> times on <paramref name="context"/>, each
+    /// run starting afresh (its own tail calls), and returns the last result. As the kernel's BPF_PROG_TEST_RUN holds
+    /// RCU and disables migration across its loop, the epoch, invocation state and processor slot are taken once per
+    /// batch of runs (and left between batches, so reclamation is never held up for long). With metrics on, every
+    /// run is an ordinary invocation, so each is recorded.
+    /// </summary>
+    public unsafe InvocationResult InvokeRepeated(void* context, ReadOnlySpan<MemoryRegion> regions, int count)
+    {
+        ArgumentOutOfRangeException.ThrowIfNegativeOrZero(count);
+        var result = default(InvocationResult);
+        for (int done = 0; done < count; done += RepeatBatch)
+        {
+            int runs = Math.Min(RepeatBatch, count - done);
+            if (RuntimeMetrics.Enabled)
+            {
+                for (int i = 0; i < runs; i++) result = Invoke(context, regions, 0, 1);
+            }
+            else
+            {
+                result = Invoke(context, regions, 0, runs);
+            }
+            if (!result.Ran) return result;
+        }
+        return result;
+    }
+
+    /// <summary>Runs per invocation scope in <see cref="InvokeRepeated"/>.</summary>
+    private const int RepeatBatch = 4096;
+
+    private unsafe InvocationResult Invoke(void* context, ReadOnlySpan<MemoryRegion> regions, ulong r2, int runs)
     {
         // The epoch keeps map values (and a replaced binding's executor) alive while the program runs; the processor
         // slot only matters to per-CPU aware helpers, so programs without them skip the lease.
@@ -117,11 +154,29 @@ public sealed class EbpfProgram : IProgramReference
             if (!ReferenceEquals(state.Program, this)) state.Program = this; // skips the GC write barrier on repeats
             state.LeasedProcessor = processor;
             var request = new ExecutionRequest { R1 = (ulong)context, R2 = r2, Regions = regions, HelperState = state };
-            ulong r0 = binding.Executor.Run(request);
-            if (state.PendingTailCall is not null)
+            ulong r0;
+            if (runs == 1 || !MayTailCall)
             {
-                var followed = RunTailCalls(state, request, ref r0);
-                if (followed != EbpfResult.Success) return new InvocationResult(followed, 0);
+                r0 = runs == 1 ? binding.Executor.Run(request) : binding.Executor.RunRepeated(request, runs);
+                if (state.PendingTailCall is not null)
+                {
+                    var followed = RunTailCalls(state, request, ref r0);
+                    if (followed != EbpfResult.Success) return new InvocationResult(followed, 0);
+                }
+            }
+            else
+            {
+                r0 = 0;
+                for (int run = 0; run < runs; run++)
+                {
+                    if (!ReferenceEquals(state.Program, this)) state.Program = this;
+                    state.PendingTailCall = null;
+                    state.TailCallCount = 0;
+                    r0 = binding.Executor.Run(request);
+                    if (state.PendingTailCall is null) continue;
+                    var followed = RunTailCalls(state, request, ref r0);
+                    if (followed != EbpfResult.Success) return new InvocationResult(followed, 0);
+                }
             }
             if (start != 0)
                 RuntimeMetrics.RecordInvocation(Name, ProgramTypeName, RuntimeMetrics.NanosecondsSince(start));
