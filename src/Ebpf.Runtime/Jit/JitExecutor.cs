@@ -48,13 +48,21 @@ public sealed unsafe class JitExecutor : IProgramExecutor
     public int IlSize { get; }
 
     /// <summary>Runs once. The stack is not cleared: verified programs never read stack bytes they did not write.</summary>
-    [SkipLocalsInit]
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public ulong Run(in ExecutionRequest request)
+    {
+        // A program without stack, checks or tail calls runs straight from the caller's frame (no stack to allocate).
+        if (_usesStack) return RunFramed(request);
+        var context = new HelperCallContext(request.R1, null, request.HelperState);
+        return _entry(request, 0, ref context);
+    }
+
+    [SkipLocalsInit]
+    private ulong RunFramed(in ExecutionRequest request)
     {
         if (_checked) return RunChecked(request);
         if (_callsTailCall) return RunFollowingTailCalls(request);
         var context = new HelperCallContext(request.R1, null, request.HelperState);
-        if (!_usesStack) return _entry(request, 0, ref context);
         byte* stack = stackalloc byte[_stackBytes];
         return _entry(request, (ulong)(stack + _stackBytes), ref context);
     }

@@ -100,8 +100,46 @@ public sealed class EbpfProgram : IProgramReference
     public unsafe InvocationResult Invoke(void* context) => Invoke(context, default);
 
     /// <summary>Runs the program; <paramref name="regions"/> are the memory a checked run may touch.</summary>
-    public unsafe InvocationResult Invoke(void* context, ReadOnlySpan<MemoryRegion> regions, ulong r2 = 0) =>
-        Invoke(context, regions, r2, runs: 1);
+    public unsafe InvocationResult Invoke(void* context, ReadOnlySpan<MemoryRegion> regions, ulong r2 = 0)
+    {
+        // The epoch keeps map values (and a replaced binding's executor) alive while the program runs; the processor
+        // slot only matters to per-CPU aware helpers, so programs without them skip the lease.
+        var state = InvocationState.Rent();
+        var participant = state.ParticipantOf(Epochs);
+        Epochs.Enter(participant);
+        bool leased = RequiresProcessorSlot;
+        int processor = leased ? ProcessorSlots.Acquire() : InvocationState.NoProcessor;
+        try
+        {
+            var binding = _binding;
+            if (binding is null) return Unavailable();
+            long start = RuntimeMetrics.Enabled ? Stopwatch.GetTimestamp() : 0;
+            if (!ReferenceEquals(state.Program, this)) state.Program = this; // skips the GC write barrier on repeats
+            state.LeasedProcessor = processor;
+            var request = new ExecutionRequest { R1 = (ulong)context, R2 = r2, Regions = regions, HelperState = state };
+            ulong r0 = binding.Jit is { } jit ? jit.Run(request) : binding.Executor.Run(request);
+            if (state.PendingTailCall is not null)
+            {
+                var followed = RunTailCalls(state, request, ref r0);
+                if (followed != EbpfResult.Success) return new InvocationResult(followed, 0);
+            }
+            if (start != 0)
+                RuntimeMetrics.RecordInvocation(Name, ProgramTypeName, RuntimeMetrics.NanosecondsSince(start));
+            return new InvocationResult(EbpfResult.Success, r0);
+        }
+        finally
+        {
+            if (leased) ProcessorSlots.Release();
+            EpochManager.Exit(participant);
+            InvocationState.Return(state);
+        }
+    }
+
+    private InvocationResult Unavailable()
+    {
+        RuntimeMetrics.ExtensionUnavailable.Add(1, new KeyValuePair<string, object?>("program", Name));
+        return new InvocationResult(EbpfResult.ExtensionFailedToLoad, 0);
+    }
 
     /// <summary>
     /// A test run's repeat loop: runs the program <paramref name="count"/> times on <paramref name="context"/>, each
@@ -119,11 +157,11 @@ public sealed class EbpfProgram : IProgramReference
             int runs = Math.Min(RepeatBatch, count - done);
             if (RuntimeMetrics.Enabled)
             {
-                for (int i = 0; i < runs; i++) result = Invoke(context, regions, 0, 1);
+                for (int i = 0; i < runs; i++) result = Invoke(context, regions);
             }
             else
             {
-                result = Invoke(context, regions, 0, runs);
+                result = InvokeBatch(context, regions, runs);
             }
             if (!result.Ran) return result;
         }
@@ -133,10 +171,8 @@ public sealed class EbpfProgram : IProgramReference
     /// <summary>Runs per invocation scope in <see cref="InvokeRepeated"/>.</summary>
     private const int RepeatBatch = 4096;
 
-    private unsafe InvocationResult Invoke(void* context, ReadOnlySpan<MemoryRegion> regions, ulong r2, int runs)
+    private unsafe InvocationResult InvokeBatch(void* context, ReadOnlySpan<MemoryRegion> regions, int runs)
     {
-        // The epoch keeps map values (and a replaced binding's executor) alive while the program runs; the processor
-        // slot only matters to per-CPU aware helpers, so programs without them skip the lease.
         var state = InvocationState.Rent();
         var participant = state.ParticipantOf(Epochs);
         Epochs.Enter(participant);
@@ -145,41 +181,25 @@ public sealed class EbpfProgram : IProgramReference
         try
         {
             var binding = _binding;
-            if (binding is null)
-            {
-                RuntimeMetrics.ExtensionUnavailable.Add(1, new KeyValuePair<string, object?>("program", Name));
-                return new InvocationResult(EbpfResult.ExtensionFailedToLoad, 0);
-            }
-            long start = RuntimeMetrics.Enabled ? Stopwatch.GetTimestamp() : 0;
-            if (!ReferenceEquals(state.Program, this)) state.Program = this; // skips the GC write barrier on repeats
+            if (binding is null) return Unavailable();
             state.LeasedProcessor = processor;
-            var request = new ExecutionRequest { R1 = (ulong)context, R2 = r2, Regions = regions, HelperState = state };
-            ulong r0;
-            if (runs == 1 || !MayTailCall)
+            var request = new ExecutionRequest { R1 = (ulong)context, Regions = regions, HelperState = state };
+            if (!MayTailCall)
             {
-                r0 = runs == 1 ? binding.Executor.Run(request) : binding.Executor.RunRepeated(request, runs);
-                if (state.PendingTailCall is not null)
-                {
-                    var followed = RunTailCalls(state, request, ref r0);
-                    if (followed != EbpfResult.Success) return new InvocationResult(followed, 0);
-                }
+                state.Program = this;
+                return new InvocationResult(EbpfResult.Success, binding.Executor.RunRepeated(request, runs));
             }
-            else
+            ulong r0 = 0;
+            for (int run = 0; run < runs; run++)
             {
-                r0 = 0;
-                for (int run = 0; run < runs; run++)
-                {
-                    if (!ReferenceEquals(state.Program, this)) state.Program = this;
-                    state.PendingTailCall = null;
-                    state.TailCallCount = 0;
-                    r0 = binding.Executor.Run(request);
-                    if (state.PendingTailCall is null) continue;
-                    var followed = RunTailCalls(state, request, ref r0);
-                    if (followed != EbpfResult.Success) return new InvocationResult(followed, 0);
-                }
+                if (!ReferenceEquals(state.Program, this)) state.Program = this;
+                state.PendingTailCall = null;
+                state.TailCallCount = 0;
+                r0 = binding.Executor.Run(request);
+                if (state.PendingTailCall is null) continue;
+                var followed = RunTailCalls(state, request, ref r0);
+                if (followed != EbpfResult.Success) return new InvocationResult(followed, 0);
             }
-            if (start != 0)
-                RuntimeMetrics.RecordInvocation(Name, ProgramTypeName, RuntimeMetrics.NanosecondsSince(start));
             return new InvocationResult(EbpfResult.Success, r0);
         }
         finally

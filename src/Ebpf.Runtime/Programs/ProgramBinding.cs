@@ -10,4 +10,7 @@ internal sealed class ProgramBinding(IProgramInformationProvider provider, IProg
 {
     public IProgramInformationProvider Provider { get; } = provider;
     public IProgramExecutor Executor { get; } = executor;
+
+    /// <summary>The executor when it is JIT-compiled code: invocations call it directly, not through the interface.</summary>
+    public Jit.JitExecutor? Jit { get; } = executor as Jit.JitExecutor;
 }

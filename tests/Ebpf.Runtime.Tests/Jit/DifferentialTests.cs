@@ -101,8 +101,11 @@ public class DifferentialTests(ITestOutputHelper output)
         public override string ToString() =>
             $"{Completed} ran to exit/stop with equal results ({Stopped} stopped by a helper or a legacy load), " +
             $"{WithLocalCalls} with local calls, {Instructions} instructions generated, {ExecutedInstructions} executed (interpreter count); " +
-            $"compilation (IL + .NET JIT) {TimeSpan.FromTicks(CompileTicks * TimeSpan.TicksPerSecond / System.Diagnostics.Stopwatch.Frequency).TotalMilliseconds:F0} ms, " +
-            $"first runs {TimeSpan.FromTicks(FirstRunTicks * TimeSpan.TicksPerSecond / System.Diagnostics.Stopwatch.Frequency).TotalMilliseconds:F0} ms";
+            $"compilation (IL + .NET JIT) {Milliseconds(CompileTicks):F0} ms, " +
+            $"first runs {Milliseconds(FirstRunTicks):F0} ms";
+
+        // In double: long ticks times TicksPerSecond overflows after about 15 minutes of nanosecond ticks.
+        private static double Milliseconds(long stopwatchTicks) => stopwatchTicks * 1000.0 / System.Diagnostics.Stopwatch.Frequency;
     }
 
     private static Stats RunMany(int baseSeed, int count)
