@@ -1,4 +1,5 @@
 using System.Runtime.CompilerServices;
+using System.Runtime.InteropServices;
 
 namespace Ebpf.Runtime.Programs;
 
@@ -11,7 +12,11 @@ public sealed class InvocationState : Interpretation.ITailCallInvocation
     /// <summary>One invocation runs at most 1 + 33 programs.</summary>
     public const int MaxTailCalls = 33;
 
-    [ThreadStatic] private static InvocationState? t_current;
+    // This thread's state, found through a GC handle kept in a non-GC thread static: such a static is one load after
+    // the TLS lookup, where a reference-typed one is three more dependent loads (measured: ~2 ns of a ~12 ns
+    // invocation). The owner frees the handle once the thread, and so its statics, are gone.
+    [ThreadStatic] private static nint t_handle;
+    [ThreadStatic] private static HandleOwner? t_owner;
 
     public EbpfProgram Program { get; internal set; } = null!;
 
@@ -44,11 +49,28 @@ public sealed class InvocationState : Interpretation.ITailCallInvocation
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     internal static InvocationState Rent()
     {
-        var state = t_current;
-        if (state is null) return t_current = new InvocationState { InUse = true };
+        nint handle = t_handle;
+        if (handle == 0) return CreateForThisThread();
+        var state = Unsafe.As<InvocationState>(GCHandle.FromIntPtr(handle).Target)!;
         if (state.InUse) return new InvocationState { InUse = true }; // a nested invocation on this thread
         state.InUse = true;
         return state;
+    }
+
+    [MethodImpl(MethodImplOptions.NoInlining)]
+    private static InvocationState CreateForThisThread()
+    {
+        var state = new InvocationState { InUse = true };
+        var handle = GCHandle.Alloc(state);
+        t_owner = new HandleOwner(handle);
+        t_handle = GCHandle.ToIntPtr(handle);
+        return state;
+    }
+
+    /// <summary>Frees a thread's state handle when the thread's statics are collected.</summary>
+    private sealed class HandleOwner(GCHandle handle)
+    {
+        ~HandleOwner() => handle.Free();
     }
 
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
