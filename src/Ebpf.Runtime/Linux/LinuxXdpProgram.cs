@@ -1,4 +1,5 @@
 using Ebpf.Isa;
+using Ebpf.Runtime.Jit;
 using Ebpf.Runtime.Programs;
 
 namespace Ebpf.Runtime.Linux;
@@ -10,6 +11,9 @@ public sealed class LinuxXdpProgram(string name, string section, Instruction[] i
     public string Section { get; } = section;
     public ReadOnlyMemory<Instruction> Instructions { get; } = instructions;
     public IProgramExecutor Executor { get; } = executor;
+
+    /// <summary>The executor when other compiled programs may enter its code directly on a tail call (unchecked JIT).</summary>
+    internal JitExecutor? DirectTailCallTarget { get; } = executor is JitExecutor { DirectTailCallEntry: not null } jit ? jit : null;
 
     /// <summary>Time to rewrite and compile (JIT) or prepare (interpreter) the program.</summary>
     public TimeSpan CompileTime { get; } = compileTime;
