@@ -47,7 +47,6 @@ public static class TailCallHelper
         if (entry is null || target.StackBytes > stackBytes) return null;
         state.TailCallCount++;
         if (!ReferenceEquals(state.Program, callee)) state.Program = callee;
-        call.ProgramCounter = 0;
         return entry;
     }
 

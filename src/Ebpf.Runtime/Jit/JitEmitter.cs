@@ -600,10 +600,10 @@ internal sealed class JitEmitter
         _delegates.Add(helper);
         _targets.Add(helper.Target);
 
+        if (!_checked && _options.DirectTailCalls && DirectTailCallEntries.TryGetValue(method, out var findEntry)) EmitDirectTailCall(findEntry);
         il.Emit(OpCodes_.Ldarg_3);
         LdcI4(pc);
         il.Emit(OpCodes_.Call, SetProgramCounter);
-        if (!_checked && _options.DirectTailCalls && DirectTailCallEntries.TryGetValue(method, out var findEntry)) EmitDirectTailCall(findEntry);
 
         bool direct = _options.DirectHelperCalls && method is not DynamicMethod && method.DeclaringType is { IsValueType: false };
         if (direct && method.IsStatic && helper.Target is null)
@@ -640,7 +640,8 @@ internal sealed class JitEmitter
     /// <summary>
     /// A tail call whose target compiled code can enter: this program ends by running the target on the same
     /// request, frame top and context and returning its r0. When the finder declines (failure, a target only the
-    /// invoker can run), the helper call that follows does the work as before.
+    /// invoker can run), the helper call that follows does the work as before. The program counter is left alone:
+    /// only helpers read it, and the target sets it before each of its helper calls.
     /// </summary>
     private void EmitDirectTailCall(MethodInfo findEntry)
     {

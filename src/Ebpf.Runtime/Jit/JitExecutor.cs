@@ -23,6 +23,7 @@ public sealed unsafe class JitExecutor : IProgramExecutor
         bool hasLocalCalls, bool usesStack, bool callsTailCall)
     {
         _entry = entry;
+        DirectTailCallEntry = options.Mode == ExecutionMode.Checked ? null : entry;
         _code = code;
         Helpers = helpers;
         Options = options;
@@ -43,9 +44,9 @@ public sealed unsafe class JitExecutor : IProgramExecutor
 
     /// <summary>
     /// The compiled code, when a tail call may enter it from another program's compiled code (unchecked: a checked
-    /// run needs its own regions); null otherwise.
+    /// run needs its own regions); null otherwise. A field: the tail-call fast path reads it on every hop.
     /// </summary>
-    internal JitEntry? DirectTailCallEntry => _checked ? null : _entry;
+    internal readonly JitEntry? DirectTailCallEntry;
 
     /// <summary>Stack bytes the program needs below the frame top it is entered with.</summary>
     internal int StackBytes => _stackBytes;
