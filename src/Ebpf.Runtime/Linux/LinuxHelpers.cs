@@ -94,8 +94,9 @@ public static unsafe class LinuxHelpers
     internal static JitEntry? DirectTailCallEntry(ref HelperCallContext context, ulong programArray, ulong index, int stackBytes)
     {
         if (context.State is not LinuxXdpInvocation invocation || invocation.TailCalls >= Programs.InvocationState.MaxTailCalls) return null;
-        var target = invocation.Owner.ProgramArrayByToken(programArray)?.TryGetDirectTarget(index);
-        if (target is null || target.StackBytes > stackBytes) return null;
+        if (invocation.Owner.ProgramArrayByToken(programArray) is not { } array || array.TryGetDirectTarget(index) is not { } target ||
+            target.StackBytes > stackBytes)
+            return null;
         invocation.TailCalls++;
         return target.DirectTailCallEntry;
     }
