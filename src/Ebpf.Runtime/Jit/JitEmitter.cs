@@ -600,7 +600,7 @@ internal sealed class JitEmitter
         _delegates.Add(helper);
         _targets.Add(helper.Target);
 
-        if (!_checked && _options.DirectTailCalls && DirectTailCallEntries.TryGetValue(method, out var findEntry)) EmitDirectTailCall(findEntry);
+        if (!_checked && DirectTailCallEntries.TryGetValue(method, out var findEntry)) EmitDirectTailCall(findEntry);
         il.Emit(OpCodes_.Ldarg_3);
         LdcI4(pc);
         il.Emit(OpCodes_.Call, SetProgramCounter);

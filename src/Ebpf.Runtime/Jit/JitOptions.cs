@@ -23,13 +23,6 @@ public sealed class JitOptions
     /// </summary>
     public bool DirectHelperCalls { get; init; } = true;
 
-    /// <summary>
-    /// Unchecked code calling the runtime's or the Linux bpf_tail_call enters a JIT-compiled target itself (as a
-    /// kernel JIT jumps into the target's image) instead of stopping for its executor to do so. Off only to measure
-    /// what it gains.
-    /// </summary>
-    public bool DirectTailCalls { get; init; } = true;
-
     /// <summary>The options the interpreter would run the same program with.</summary>
     public InterpreterOptions ToInterpreterOptions() => new()
     {
