@@ -1,5 +1,7 @@
+using System.Runtime.CompilerServices;
 using Ebpf.Platform;
 using Ebpf.Runtime.Interpretation;
+using Ebpf.Runtime.Jit;
 using Ebpf.Runtime.Maps;
 using Ebpf.Runtime.Programs;
 
@@ -26,6 +28,26 @@ public static class TailCallHelper
         if (!ReferenceEquals(state.Program, callee)) state.Program = callee;
         call.RequestTailCall(callee, callee.Binding?.Executor);
         return 0;
+    }
+
+    /// <summary>
+    /// Compiled code's fast path of <see cref="TailCall"/> (unchecked runs only): when the tail call succeeds and its
+    /// target is bound to compiled code that may run on the caller's stack of <paramref name="stackBytes"/>, counts it,
+    /// makes the target the running program and returns its entry for the caller to enter. Null (nothing changed)
+    /// leaves the call to <see cref="TailCall"/>: failures and targets only the invoker can run.
+    /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    internal static JitEntry? DirectTailCallEntry(ref HelperCallContext call, ulong programArray, ulong index, int stackBytes)
+    {
+        if (call.State is not InvocationState state || state.TailCallCount >= InvocationState.MaxTailCalls ||
+            EbpfMap.FromHandle((nint)programArray) is not ProgramArrayMap programs ||
+            programs.GetProgram((uint)index) is not EbpfProgram callee || callee.Binding?.Executor is not JitExecutor target)
+            return null;
+        var entry = target.DirectTailCallEntry;
+        if (entry is null || target.StackBytes > stackBytes) return null;
+        state.TailCallCount++;
+        if (!ReferenceEquals(state.Program, callee)) state.Program = callee;
+        return entry;
     }
 
     private static ulong Fail(EbpfResult result) => (ulong)-(long)result;

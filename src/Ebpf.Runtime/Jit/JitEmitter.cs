@@ -37,6 +37,7 @@ internal sealed class JitEmitter
     private Label[] _labels = null!;
     private LocalBuilder _depth = null!, _saves = null!, _executed = null!, _packet = null!, _packetLength = null!;
     private LocalBuilder _address = null!, _u32a = null!, _u32b = null!;
+    private LocalBuilder? _tailCallEntry;
     private Label _returnZero, _sharedExit, _stop;
     private bool _hasLocalCalls, _hasLegacyLoads, _usesStack, _callsTailCall;
 
@@ -575,6 +576,16 @@ internal sealed class JitEmitter
         }
     }
 
+    /// <summary>Tail-call helpers whose JIT-compiled targets compiled code may enter, with the method that finds the target's entry.</summary>
+    private static readonly Dictionary<MethodInfo, MethodInfo> DirectTailCallEntries = new()
+    {
+        [typeof(Linux.LinuxHelpers).GetMethod(nameof(Linux.LinuxHelpers.TailCall))!] =
+            typeof(Linux.LinuxHelpers).GetMethod(nameof(Linux.LinuxHelpers.DirectTailCallEntry), BindingFlags.NonPublic | BindingFlags.Static)!,
+        [typeof(Helpers.TailCallHelper).GetMethod(nameof(Helpers.TailCallHelper.TailCall))!] =
+            typeof(Helpers.TailCallHelper).GetMethod(nameof(Helpers.TailCallHelper.DirectTailCallEntry), BindingFlags.NonPublic | BindingFlags.Static)!,
+    };
+
+    private static readonly MethodInfo InvokeEntry = typeof(JitEntry).GetMethod(nameof(JitEntry.Invoke))!;
     private static readonly MethodInfo InvokeHelper = typeof(HelperFunction).GetMethod(nameof(HelperFunction.Invoke))!;
     private static readonly FieldInfo DelegatesField = typeof(JitClosure).GetField(nameof(JitClosure.Delegates))!;
     private static readonly FieldInfo TargetsField = typeof(JitClosure).GetField(nameof(JitClosure.Targets))!;
@@ -589,6 +600,7 @@ internal sealed class JitEmitter
         _delegates.Add(helper);
         _targets.Add(helper.Target);
 
+        if (!_checked && DirectTailCallEntries.TryGetValue(method, out var findEntry)) EmitDirectTailCall(findEntry);
         il.Emit(OpCodes_.Ldarg_3);
         LdcI4(pc);
         il.Emit(OpCodes_.Call, SetProgramCounter);
@@ -623,6 +635,38 @@ internal sealed class JitEmitter
         }
         St(0);
         EmitStopCheck();
+    }
+
+    /// <summary>
+    /// A tail call whose target compiled code can enter: this program ends by running the target on the same
+    /// request, frame top and context and returning its r0. When the finder declines (failure, a target only the
+    /// invoker can run), the helper call that follows does the work as before. The program counter is left alone:
+    /// only helpers read it, and the target sets it before each of its helper calls.
+    /// </summary>
+    private void EmitDirectTailCall(MethodInfo findEntry)
+    {
+        var il = _il;
+        var viaHelper = il.DefineLabel();
+        _tailCallEntry ??= il.DeclareLocal(typeof(JitEntry));
+        il.Emit(OpCodes_.Ldarg_3);
+        Ld(2);
+        Ld(3);
+        // This program's own stack: every run that reaches it has at least that much below the frame top.
+        LdcI4(JitExecutor.StackBytesFor(_options, _hasLocalCalls, callsTailCall: true));
+        il.Emit(OpCodes_.Call, findEntry);
+        il.Emit(OpCodes_.Stloc, _tailCallEntry);
+        il.Emit(OpCodes_.Ldloc, _tailCallEntry);
+        il.Emit(OpCodes_.Brfalse, viaHelper);
+        il.Emit(OpCodes_.Ldloc, _tailCallEntry);
+        il.Emit(OpCodes_.Ldarg_1);
+        il.Emit(OpCodes_.Ldarg_2);
+        il.Emit(OpCodes_.Ldarg_3);
+        // No tail. prefix: the .NET JIT turns this call + ret into a jump by itself when it can; where it cannot (a
+        // frame with localloc) a prefixed call would take the slow helper-based tail call, a plain call nests (at
+        // most 33 deep).
+        il.Emit(OpCodes_.Callvirt, InvokeEntry);
+        il.Emit(OpCodes_.Ret);
+        il.MarkLabel(viaHelper);
     }
 
     private void EmitStopCheck()

@@ -23,6 +23,7 @@ public sealed unsafe class JitExecutor : IProgramExecutor
         bool hasLocalCalls, bool usesStack, bool callsTailCall)
     {
         _entry = entry;
+        DirectTailCallEntry = options.Mode == ExecutionMode.Checked ? null : entry;
         _code = code;
         Helpers = helpers;
         Options = options;
@@ -32,10 +33,23 @@ public sealed unsafe class JitExecutor : IProgramExecutor
         // Unchecked runs of programs without local calls need one frame; checked runs grant every frame, as the
         // interpreter does, so both fault on the same accesses.
         // A program that tail-calls grants every frame too: the programs it enters run on its stack (see Run).
-        _stackBytes = (hasLocalCalls || _checked || callsTailCall ? options.MaxCallDepth : 1) * Registers.StackSize;
+        _stackBytes = StackBytesFor(options, hasLocalCalls, callsTailCall);
         _usesStack = usesStack || _checked || callsTailCall;
         _callsTailCall = callsTailCall;
     }
+
+    /// <summary>Bytes of stack a run of the program allocates (<see cref="JitEmitter"/> bakes it into tail-call sites).</summary>
+    internal static int StackBytesFor(JitOptions options, bool hasLocalCalls, bool callsTailCall) =>
+        (hasLocalCalls || options.Mode == ExecutionMode.Checked || callsTailCall ? options.MaxCallDepth : 1) * Registers.StackSize;
+
+    /// <summary>
+    /// The compiled code, when a tail call may enter it from another program's compiled code (unchecked: a checked
+    /// run needs its own regions); null otherwise. A field: the tail-call fast path reads it on every hop.
+    /// </summary>
+    internal readonly JitEntry? DirectTailCallEntry;
+
+    /// <summary>Stack bytes the program needs below the frame top it is entered with.</summary>
+    internal int StackBytes => _stackBytes;
 
     public ReadOnlySpan<Instruction> Program => _code;
     public HelperTable Helpers { get; }

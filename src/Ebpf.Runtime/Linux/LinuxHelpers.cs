@@ -1,6 +1,8 @@
 using System.Diagnostics;
+using System.Runtime.CompilerServices;
 using Ebpf.Runtime.Extensions;
 using Ebpf.Runtime.Interpretation;
+using Ebpf.Runtime.Jit;
 using Ebpf.Runtime.Maps;
 using Ebpf.Runtime.Memory;
 
@@ -80,6 +82,23 @@ public static unsafe class LinuxHelpers
         invocation.TailCalls++;
         context.RequestTailCall(next, next.Executor);
         return 0;
+    }
+
+    /// <summary>
+    /// Compiled code's fast path of <see cref="TailCall"/>: when the tail call succeeds and its target is compiled
+    /// code that may run on the caller's stack of <paramref name="stackBytes"/>, counts it and returns the target's
+    /// entry for the caller to enter. Null (nothing changed) leaves the call to <see cref="TailCall"/>: failures and
+    /// targets only the invoker can run.
+    /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    internal static JitEntry? DirectTailCallEntry(ref HelperCallContext context, ulong programArray, ulong index, int stackBytes)
+    {
+        if (context.State is not LinuxXdpInvocation invocation || invocation.TailCalls >= Programs.InvocationState.MaxTailCalls) return null;
+        if (invocation.Owner.ProgramArrayByToken(programArray) is not { } array || array.TryGetDirectTarget(index) is not { } target ||
+            target.StackBytes > stackBytes)
+            return null;
+        invocation.TailCalls++;
+        return target.DirectTailCallEntry;
     }
 
     /// <summary>

@@ -1,4 +1,5 @@
 using System.Runtime.CompilerServices;
+using Ebpf.Runtime.Jit;
 
 namespace Ebpf.Runtime.Linux;
 
@@ -9,6 +10,8 @@ namespace Ebpf.Runtime.Linux;
 public sealed class LinuxProgramArray(string name, int capacity, ulong token)
 {
     private readonly LinuxXdpProgram?[] _slots = new LinuxXdpProgram?[capacity];
+    // Per slot, the program's executor when compiled code may enter it directly (see LinuxXdpProgram): one read on a hop.
+    private readonly JitExecutor?[] _directTargets = new JitExecutor?[capacity];
 
     public string Name { get; } = name;
     public int Capacity => _slots.Length;
@@ -21,10 +24,16 @@ public sealed class LinuxProgramArray(string name, int capacity, ulong token)
         {
             if ((uint)index >= (uint)_slots.Length)
                 throw new ArgumentOutOfRangeException(nameof(index), index, $"program array '{Name}' has {_slots.Length} slots");
+            // A tail call that reads both slots between these writes runs either program: each is a whole program.
             _slots[index] = value;
+            _directTargets[index] = value?.DirectTailCallTarget;
         }
     }
 
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     internal LinuxXdpProgram? TryGet(ulong index) => index < (ulong)_slots.Length ? _slots[index] : null;
+
+    /// <summary>The executor compiled code may enter for slot <paramref name="index"/>; null when empty, out of range or not enterable.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    internal JitExecutor? TryGetDirectTarget(ulong index) => index < (ulong)_directTargets.Length ? _directTargets[index] : null;
 }

@@ -1,5 +1,7 @@
 using Ebpf.Platform;
 using Ebpf.Runtime.Maps;
+using Ebpf.Runtime.Programs;
+using Ebpf.Runtime.Tracing;
 using Ebpf.Runtime.Tests.Maps;
 using static Ebpf.Runtime.Tests.Helpers.HelperHarness;
 
@@ -103,5 +105,75 @@ public unsafe class TailCallTests
             call 5
             exit
             """)));
+    }
+
+    /// <summary>Tail-calls prog_array[slot]; returns 100 + the helper's error when that fails.</summary>
+    private static string TailCallOr100(EbpfMap programs, uint slot) => $"""
+        lddw %r2, 0x{programs.Handle:x}
+        mov %r3, {slot}
+        call 5
+        neg %r0
+        add %r0, 100
+        exit
+        """;
+
+    [Fact]
+    public void EachRunReadsTheSlotAsItIsThen()
+    {
+        using var programs = ProgramArray();
+        var registry = NewRegistry();
+        var entry = Load(registry, "entry", TailCallOr100(programs, 1));
+        var array = (ProgramArrayMap)programs;
+        array.SetProgram(1, Load(registry, "one", "mov %r0, 1\nexit"));
+        Assert.Equal(1ul, Invoke(entry));
+        array.SetProgram(1, Load(registry, "two", "mov %r0, 2\nexit"));
+        Assert.Equal(2ul, Invoke(entry));
+        array.SetProgram(1, null);
+        Assert.Equal(100ul + (ulong)EbpfResult.InvalidArgument, Invoke(entry));
+        array.SetProgram(1, Load(registry, "three", "mov %r0, 3\nexit"));
+        Assert.Equal(3ul, Invoke(entry));
+    }
+
+    [Fact]
+    public void AChainThroughJitAndInterpretedProgramsRunsEveryOneAndCountsEveryTailCall()
+    {
+        using var programs = ProgramArray();
+        using var counter = Counter();
+        var registry = NewRegistry();
+        EbpfProgram LoadOn(ExecutionEngine engine, string name, uint slot) => registry.LoadProgram(
+            new ProgramLoadRequest(name, name, TestType.ProgramType, Code(CountAndTailCall(counter, programs, slot))) { Unverified = true, Engine = engine });
+        // jit -> interpreted -> jit -> jit -> interpreted -> back to slot 0 ... until the 34th tail call fails.
+        var array = (ProgramArrayMap)programs;
+        array.SetProgram(0, LoadOn(ExecutionEngine.Jit, "a", 1));
+        array.SetProgram(1, LoadOn(ExecutionEngine.Interpreter, "b", 2));
+        array.SetProgram(2, LoadOn(ExecutionEngine.Jit, "c", 3));
+        array.SetProgram(3, LoadOn(ExecutionEngine.Interpreter, "d", 0));
+        Assert.Equal(-(long)EbpfResult.NoMoreTailCalls, Signed(Invoke(array.GetProgram(0) as EbpfProgram ?? throw new InvalidOperationException())));
+        Assert.Equal(34ul, Bytes.As<ulong>(counter.Lookup(Bytes.Of(0u))));
+    }
+
+    [Fact]
+    public void TheTargetOfATailCallIsTheRunningProgramForHelpers()
+    {
+        using var programs = ProgramArray();
+        using var trace = TraceLog.Subscribe();
+        var registry = NewRegistry();
+        string marker = $"tc{Random.Shared.Next(100, 999)}";
+        int word = BitConverter.ToInt32([(byte)marker[0], (byte)marker[1], (byte)marker[2], (byte)marker[3]]);
+        // Prints a short marker through bpf_trace_printk, which names the running program.
+        var callee = Load(registry, "tail_callee", $"""
+            stw [%r10-8], {word}
+            stw [%r10-4], {(byte)marker[4]}
+            mov %r1, %r10
+            add %r1, -8
+            mov %r2, 6
+            call {GlobalHelpers.TracePrintk2}
+            exit
+            """);
+        ((ProgramArrayMap)programs).SetProgram(2, callee);
+        var caller = Load(registry, "tail_caller", TailCallOr100(programs, 2));
+        Assert.Equal(5ul, Invoke(caller)); // the callee's r0: bytes printed
+        var printed = trace.Drain().Where(record => record.Text == marker).ToList();
+        Assert.Equal("tail_callee", Assert.Single(printed).ProgramName);
     }
 }
