@@ -94,11 +94,11 @@ public static unsafe class LinuxHelpers
     internal static JitEntry? DirectTailCallEntry(ref HelperCallContext context, ulong programArray, ulong index, int stackBytes)
     {
         if (context.State is not LinuxXdpInvocation invocation || invocation.TailCalls >= Programs.InvocationState.MaxTailCalls) return null;
-        if (invocation.Owner.ProgramArrayByToken(programArray) is not { } array || array.TryGetDirectTarget(index) is not { } target ||
-            target.StackBytes > stackBytes)
+        if (LinuxXdpObject.ProgramArrayByToken(invocation.ProgramArrays, programArray) is not { } array ||
+            array.TryGetDirectEntry(index, stackBytes) is not { } entry)
             return null;
         invocation.TailCalls++;
-        return target.DirectTailCallEntry;
+        return entry;
     }
 
     /// <summary>

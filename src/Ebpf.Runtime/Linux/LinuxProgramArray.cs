@@ -10,7 +10,8 @@ namespace Ebpf.Runtime.Linux;
 public sealed class LinuxProgramArray(string name, int capacity, ulong token)
 {
     private readonly LinuxXdpProgram?[] _slots = new LinuxXdpProgram?[capacity];
-    // Per slot, the program's executor when compiled code may enter it directly (see LinuxXdpProgram): one read on a hop.
+    // Per slot, the program's executor when compiled code may enter it directly (see LinuxXdpProgram): one read on a
+    // hop. An immutable object, so its entry and stack size are always read as a pair (a struct slot could tear).
     private readonly JitExecutor?[] _directTargets = new JitExecutor?[capacity];
 
     public string Name { get; } = name;
@@ -33,7 +34,16 @@ public sealed class LinuxProgramArray(string name, int capacity, ulong token)
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     internal LinuxXdpProgram? TryGet(ulong index) => index < (ulong)_slots.Length ? _slots[index] : null;
 
-    /// <summary>The executor compiled code may enter for slot <paramref name="index"/>; null when empty, out of range or not enterable.</summary>
+    /// <summary>
+    /// The compiled entry of slot <paramref name="index"/> when compiled code with <paramref name="stackBytes"/> of
+    /// stack may enter it; null when the slot is empty or out of range, its program is not enterable, or needs more stack.
+    /// </summary>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    internal JitExecutor? TryGetDirectTarget(ulong index) => index < (ulong)_directTargets.Length ? _directTargets[index] : null;
+    internal JitEntry? TryGetDirectEntry(ulong index, int stackBytes)
+    {
+        var targets = _directTargets;
+        if (index >= (ulong)targets.Length) return null;
+        var target = targets[index];
+        return target is not null && target.StackBytes <= stackBytes ? target.DirectTailCallEntry : null;
+    }
 }

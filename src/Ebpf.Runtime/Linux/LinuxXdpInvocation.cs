@@ -6,6 +6,9 @@ namespace Ebpf.Runtime.Linux;
 internal sealed class LinuxXdpInvocation(LinuxXdpObject owner) : ITailCallInvocation
 {
     public LinuxXdpObject Owner { get; } = owner;
+
+    /// <summary>The owner's program arrays by token, kept here so a tail call reaches them with one load fewer.</summary>
+    public readonly LinuxProgramArray[] ProgramArrays = owner.ProgramArraysByToken;
     public LinuxXdpProgram? PendingTailCall;
     public int TailCalls;
 

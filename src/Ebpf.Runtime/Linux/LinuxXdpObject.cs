@@ -88,12 +88,18 @@ public sealed class LinuxXdpObject : IDisposable
         : throw new LinuxProgramException($"{Object.FileName}: no program array '{name}'");
 
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    internal LinuxProgramArray? ProgramArrayByToken(ulong token)
+    internal LinuxProgramArray? ProgramArrayByToken(ulong token) => ProgramArrayByToken(_arraysByToken, token);
+
+    /// <summary>The program array <paramref name="token"/> names among <paramref name="arrays"/> (the object's, by token).</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    internal static LinuxProgramArray? ProgramArrayByToken(LinuxProgramArray[] arrays, ulong token)
     {
         ulong index = token ^ ProgramArrayTag;
-        var arrays = _arraysByToken;
         return index < (ulong)arrays.Length ? arrays[(int)index] : null;
     }
+
+    /// <summary>The object's program arrays, indexed by token (complete once the object is open).</summary>
+    internal LinuxProgramArray[] ProgramArraysByToken => _arraysByToken;
 
     /// <summary>Runs <paramref name="program"/> once on <paramref name="context"/>, following tail calls; returns r0.</summary>
     public ulong Run(LinuxXdpProgram program, ProgramContext context)
@@ -110,13 +116,18 @@ public sealed class LinuxXdpObject : IDisposable
         var regions = Mode == ExecutionMode.Checked ? context.Regions() : null;
         var request = new ExecutionRequest { R1 = (ulong)context.Context, Regions = regions, HelperState = invocation };
         var executor = program.Executor;
-        if (!program.MayTailCall) return runs == 1 ? executor.Run(request) : executor.RunRepeated(request, runs);
+        var jit = executor as JitExecutor; // called directly: an interface call costs more than a short program
+        if (!program.MayTailCall)
+        {
+            if (runs > 1) return executor.RunRepeated(request, runs);
+            return jit is not null ? jit.Run(request) : executor.Run(request);
+        }
         ulong r0 = 0;
         for (int run = 0; run < runs; run++)
         {
             invocation.TailCalls = 0;
             invocation.PendingTailCall = null;
-            r0 = executor.Run(request);
+            r0 = jit is not null ? jit.Run(request) : executor.Run(request);
             while (invocation.PendingTailCall is { } next)
             {
                 invocation.PendingTailCall = null;
