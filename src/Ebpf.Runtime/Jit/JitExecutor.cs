@@ -36,7 +36,11 @@ public sealed unsafe class JitExecutor : IProgramExecutor
         _stackBytes = StackBytesFor(options, hasLocalCalls, callsTailCall);
         _usesStack = usesStack || _checked || callsTailCall;
         _callsTailCall = callsTailCall;
+        _callsHelpers = code.Any(insn => insn.Opcode == OpCodes.CallX || insn.Opcode == OpCodes.Call && insn.Src != PseudoSource.LocalCall);
     }
+
+    /// <summary>The program calls helpers (or callx): only they write to a run's helper context.</summary>
+    private readonly bool _callsHelpers;
 
     /// <summary>Bytes of stack a run of the program allocates (<see cref="JitEmitter"/> bakes it into tail-call sites).</summary>
     internal static int StackBytesFor(JitOptions options, bool hasLocalCalls, bool callsTailCall) =>
@@ -93,10 +97,18 @@ public sealed unsafe class JitExecutor : IProgramExecutor
         }
         byte* stack = stackalloc byte[_usesStack ? _stackBytes : 1];
         ulong top = _usesStack ? (ulong)(stack + _stackBytes) : 0;
+        var entry = _entry;
+        var context = new HelperCallContext(request.R1, null, request.HelperState);
+        if (!_callsHelpers)
+        {
+            // Nothing writes to the context: every run may start from the same one.
+            for (int i = 0; i < count; i++) r0 = entry(request, top, ref context);
+            return r0;
+        }
         for (int i = 0; i < count; i++)
         {
-            var context = new HelperCallContext(request.R1, null, request.HelperState);
-            r0 = _entry(request, top, ref context);
+            context = new HelperCallContext(request.R1, null, request.HelperState);
+            r0 = entry(request, top, ref context);
         }
         return r0;
     }
