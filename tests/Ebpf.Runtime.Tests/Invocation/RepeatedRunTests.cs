@@ -131,6 +131,30 @@ public unsafe class RepeatedRunTests
         Assert.Equal((ulong)count, BitConverter.ToUInt64(memory));
     }
 
+    /// <summary>Without helper calls the loop reuses one helper context; every run still happens, with its own stack frame use.</summary>
+    [Theory]
+    [InlineData(1)]
+    [InlineData(10)]
+    public void AProgramWithoutHelpersRunsEveryTime(int count)
+    {
+        var code = Assembler.Assemble("""
+            ldxdw %r6, [%r1]
+            add %r6, 1
+            stxdw [%r1], %r6
+            stxdw [%r10-8], %r6
+            ldxdw %r0, [%r10-8]
+            exit
+            """);
+        var jit = JitCompiler.Compile(code);
+        var memory = new byte[8];
+        fixed (byte* data = memory)
+        {
+            ulong r0 = ((IProgramExecutor)jit).RunRepeated(new ExecutionRequest { R1 = (ulong)data }, count);
+            Assert.Equal((ulong)count, r0);
+        }
+        Assert.Equal((ulong)count, BitConverter.ToUInt64(memory));
+    }
+
     private const string LinuxSource = """
         #include <linux/bpf.h>
         #include <bpf/bpf_helpers.h>
