@@ -122,9 +122,19 @@ public sealed unsafe class JitExecutor : IProgramExecutor
     [SkipLocalsInit]
     private ulong RunFollowingTailCalls(in ExecutionRequest request)
     {
-        var context = new HelperCallContext(request.R1, null, request.HelperState);
         byte* stack = stackalloc byte[_stackBytes];
-        ulong top = (ulong)(stack + _stackBytes);
+        return RunFollowingTailCalls(request, (ulong)(stack + _stackBytes));
+    }
+
+    /// <summary>
+    /// An unchecked program that may tail-call, on a stack the caller allocated (<see cref="StackBytes"/> below
+    /// <paramref name="top"/>): a test run's loop allocates it once for all its runs.
+    /// </summary>
+    internal bool RunsOnCallerStack => !_checked && _callsTailCall;
+
+    internal ulong RunFollowingTailCalls(in ExecutionRequest request, ulong top)
+    {
+        var context = new HelperCallContext(request.R1, null, request.HelperState);
         ulong r0 = _entry(request, top, ref context);
         while (context.TailCallTarget is JitExecutor next && !next._checked && next._stackBytes <= _stackBytes)
         {

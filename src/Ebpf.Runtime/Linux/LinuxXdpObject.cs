@@ -110,6 +110,7 @@ public sealed class LinuxXdpObject : IDisposable
         return RunUnscoped(program, context, 1);
     }
 
+    [SkipLocalsInit]
     private unsafe ulong RunUnscoped(LinuxXdpProgram program, ProgramContext context, int runs)
     {
         var invocation = t_invocation is { Owner: var owner } cached && owner == this ? cached : t_invocation = new LinuxXdpInvocation(this);
@@ -122,12 +123,16 @@ public sealed class LinuxXdpObject : IDisposable
             if (runs > 1) return executor.RunRepeated(request, runs);
             return jit is not null ? jit.Run(request) : executor.Run(request);
         }
+        // A JIT program that tail-calls gets its stack once for all runs (it enters its targets on that stack).
+        bool ownStack = runs > 1 && jit is { RunsOnCallerStack: true };
+        byte* stack = stackalloc byte[ownStack ? jit!.StackBytes : 1];
+        ulong top = ownStack ? (ulong)(stack + jit!.StackBytes) : 0;
         ulong r0 = 0;
         for (int run = 0; run < runs; run++)
         {
             invocation.TailCalls = 0;
             invocation.PendingTailCall = null;
-            r0 = jit is not null ? jit.Run(request) : executor.Run(request);
+            r0 = ownStack ? jit!.RunFollowingTailCalls(request, top) : jit is not null ? jit.Run(request) : executor.Run(request);
             while (invocation.PendingTailCall is { } next)
             {
                 invocation.PendingTailCall = null;
