@@ -1,5 +1,6 @@
 using System.Collections.Immutable;
 using System.Diagnostics;
+using System.Runtime.CompilerServices;
 using Ebpf.Isa;
 using Ebpf.Platform;
 using Ebpf.Runtime.Extensions;
@@ -102,20 +103,13 @@ public sealed class EbpfProgram : IProgramReference
     /// <summary>Runs the program; <paramref name="regions"/> are the memory a checked run may touch.</summary>
     public unsafe InvocationResult Invoke(void* context, ReadOnlySpan<MemoryRegion> regions, ulong r2 = 0)
     {
-        // The epoch keeps map values (and a replaced binding's executor) alive while the program runs; the processor
-        // slot only matters to per-CPU aware helpers, so programs without them skip the lease.
-        var state = InvocationState.Rent();
-        var participant = state.ParticipantOf(Epochs);
-        Epochs.Enter(participant);
-        bool leased = RequiresProcessorSlot;
-        int processor = leased ? ProcessorSlots.Acquire() : InvocationState.NoProcessor;
+        var state = EnterInvocation(out var participant);
         try
         {
             var binding = _binding;
             if (binding is null) return Unavailable();
             long start = RuntimeMetrics.Enabled ? Stopwatch.GetTimestamp() : 0;
             if (!ReferenceEquals(state.Program, this)) state.Program = this; // skips the GC write barrier on repeats
-            state.LeasedProcessor = processor;
             var request = new ExecutionRequest { R1 = (ulong)context, R2 = r2, Regions = regions, HelperState = state };
             ulong r0 = binding.Jit is { } jit ? jit.Run(request) : binding.Executor.Run(request);
             if (state.PendingTailCall is not null)
@@ -129,10 +123,30 @@ public sealed class EbpfProgram : IProgramReference
         }
         finally
         {
-            if (leased) ProcessorSlots.Release();
-            EpochManager.Exit(participant);
-            InvocationState.Return(state);
+            ExitInvocation(state, participant);
         }
+    }
+
+    /// <summary>
+    /// Takes this thread's invocation state and enters the epoch, which keeps map values (and a replaced binding's
+    /// executor) alive while the program runs; leases a processor slot only for a program with per-CPU aware helpers.
+    /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private InvocationState EnterInvocation(out EpochParticipant participant)
+    {
+        var state = InvocationState.Rent();
+        participant = state.ParticipantOf(Epochs);
+        Epochs.Enter(participant);
+        if (RequiresProcessorSlot) state.LeasedProcessor = ProcessorSlots.Acquire();
+        return state;
+    }
+
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static void ExitInvocation(InvocationState state, EpochParticipant participant)
+    {
+        if (state.LeasedProcessor != InvocationState.NoProcessor) ProcessorSlots.Release();
+        EpochManager.Exit(participant);
+        InvocationState.Return(state);
     }
 
     private InvocationResult Unavailable()
@@ -173,16 +187,11 @@ public sealed class EbpfProgram : IProgramReference
 
     private unsafe InvocationResult InvokeBatch(void* context, ReadOnlySpan<MemoryRegion> regions, int runs)
     {
-        var state = InvocationState.Rent();
-        var participant = state.ParticipantOf(Epochs);
-        Epochs.Enter(participant);
-        bool leased = RequiresProcessorSlot;
-        int processor = leased ? ProcessorSlots.Acquire() : InvocationState.NoProcessor;
+        var state = EnterInvocation(out var participant);
         try
         {
             var binding = _binding;
             if (binding is null) return Unavailable();
-            state.LeasedProcessor = processor;
             var request = new ExecutionRequest { R1 = (ulong)context, Regions = regions, HelperState = state };
             if (!MayTailCall)
             {
@@ -204,9 +213,7 @@ public sealed class EbpfProgram : IProgramReference
         }
         finally
         {
-            if (leased) ProcessorSlots.Release();
-            EpochManager.Exit(participant);
-            InvocationState.Return(state);
+            ExitInvocation(state, participant);
         }
     }
 

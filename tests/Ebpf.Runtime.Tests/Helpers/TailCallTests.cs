@@ -14,7 +14,7 @@ public unsafe class TailCallTests
     private static EbpfMap Counter() => MapFactory.Create(new MapDefinition(MapType.Array, 4, 8, 1), "runs");
 
     /// <summary>Counts a run in counter[0], then tail-calls prog_array[slot]; returns the helper's result when it fails.</summary>
-    private static string CountAndTailCall(EbpfMap counter, EbpfMap programs, uint slot) => $"""
+    internal static string CountAndTailCall(EbpfMap counter, EbpfMap programs, uint slot) => $"""
         mov %r6, %r1
         stw [%r10-4], 0
         lddw %r1, 0x{counter.Handle:x}

@@ -6,6 +6,7 @@ using Ebpf.Runtime.Jit;
 using Ebpf.Runtime.Linux;
 using Ebpf.Runtime.Maps;
 using Ebpf.Runtime.Programs;
+using Ebpf.Runtime.Tests.Helpers;
 using Ebpf.Runtime.Tests.Jit;
 using Ebpf.Runtime.Tests.Maps;
 using Ebpf.TestSupport;
@@ -31,24 +32,6 @@ public unsafe class RepeatedRunTests
         mov %r1, 1
         lock add [%r0], %r1
         mov %r0, 7
-        exit
-        """;
-
-    /// <summary>As <see cref="Count"/>, then tail-calls programs[0] (itself): 34 runs per invocation, r0 = -27.</summary>
-    private static string CountAndTailCallSelf(EbpfMap counter, EbpfMap programs) => $"""
-        mov %r6, %r1
-        stw [%r10-4], 0
-        lddw %r1, 0x{counter.Handle:x}
-        mov %r2, %r10
-        add %r2, -4
-        call 1
-        jeq %r0, 0, +2
-        mov %r1, 1
-        lock add [%r0], %r1
-        mov %r1, %r6
-        lddw %r2, 0x{programs.Handle:x}
-        mov %r3, 0
-        call 5
         exit
         """;
 
@@ -82,7 +65,7 @@ public unsafe class RepeatedRunTests
     {
         using var counter = Counter();
         using var programs = MapFactory.Create(new MapDefinition(MapType.ProgArray, 4, 4, 1), "programs");
-        var self = NewRegistry().LoadProgram(new ProgramLoadRequest("again", "again", TestType.ProgramType, Code(CountAndTailCallSelf(counter, programs)))
+        var self = NewRegistry().LoadProgram(new ProgramLoadRequest("again", "again", TestType.ProgramType, Code(TailCallTests.CountAndTailCall(counter, programs, slot: 0)))
         {
             Unverified = true, Engine = engine, Mode = ExecutionMode.Unchecked,
         });
