@@ -31,6 +31,9 @@ internal sealed class JitEmitter
     private readonly List<HelperFunction> _delegates = [];
     private readonly List<object?> _targets = [];
     private readonly List<int> _returnSites = [];
+    // Per subprogram entry pc: the return-site indexes of the local calls to it, and the label its exits branch to.
+    private readonly SortedDictionary<int, List<int>> _callSitesByCallee = [];
+    private readonly Dictionary<int, Label> _calleeExits = [];
 
     private ILGenerator _il = null!;
     private LocalBuilder[] _r = null!;
@@ -90,7 +93,13 @@ internal sealed class JitEmitter
         for (int pc = 0; pc < _code.Length; pc += ProgramDecoder.SlotCount(_code[pc]))
         {
             var insn = _code[pc];
-            if (insn.Opcode == OpCodes.Call && insn.Src == PseudoSource.LocalCall) _hasLocalCalls = true;
+            if (insn.Opcode == OpCodes.Call && insn.Src == PseudoSource.LocalCall)
+            {
+                _hasLocalCalls = true;
+                int callee = pc + 1 + insn.Imm, site = _callSitesByCallee.Values.Sum(sites => sites.Count);
+                if (!_callSitesByCallee.TryGetValue(callee, out var sites)) _callSitesByCallee[callee] = sites = [];
+                sites.Add(site);
+            }
             if (insn.Class == OpClass.Ld && insn.Mode is AccessMode.Abs or AccessMode.Ind) _hasLegacyLoads = true;
             // r10 appears as a source or as the base of a store (it is never a destination).
             bool registerOperands = insn.Opcode is not (OpCodes.LdDw or OpCodes.Call);
@@ -188,6 +197,38 @@ internal sealed class JitEmitter
             il.Emit(OpCodes_.Ret);
             return;
         }
+        EmitReturn([]);
+        foreach (var (callee, label) in _calleeExits)
+        {
+            il.MarkLabel(label);
+            EmitReturn(_callSitesByCallee[callee]);
+        }
+    }
+
+    /// <summary>
+    /// The exit label for an exit at <paramref name="pc"/>: a subprogram's own (its return tests the sites that call
+    /// it first, direct branches the CPU predicts, before the switch over every site), else the shared one.
+    /// </summary>
+    private Label ExitLabel(int pc)
+    {
+        int callee = -1;
+        foreach (int entry in _callSitesByCallee.Keys)
+        {
+            if (entry > pc) break;
+            callee = entry;
+        }
+        if (callee <= 0) return _sharedExit;
+        if (!_calleeExits.TryGetValue(callee, out var label)) _calleeExits[callee] = label = _il.DefineLabel();
+        return label;
+    }
+
+    /// <summary>
+    /// Returns from the current frame: at depth 0 from the program with r0; otherwise restores the caller's r6-r9 and
+    /// r10 and branches to the return site saved by the call, testing <paramref name="likelySites"/> first.
+    /// </summary>
+    private void EmitReturn(IReadOnlyList<int> likelySites)
+    {
+        var il = _il;
         var pop = il.DefineLabel();
         il.Emit(OpCodes_.Ldloc, _depth);
         il.Emit(OpCodes_.Brtrue, pop);
@@ -217,6 +258,17 @@ internal sealed class JitEmitter
         il.Emit(OpCodes_.Conv_U);
         il.Emit(OpCodes_.Ldind_I4);
         var sites = _returnSites.Select(pc => _labels[pc]).ToArray();
+        if (likelySites.Count > 0)
+        {
+            il.Emit(OpCodes_.Stloc, _u32a);
+            foreach (int site in likelySites)
+            {
+                il.Emit(OpCodes_.Ldloc, _u32a);
+                LdcI4(site);
+                il.Emit(OpCodes_.Beq, sites[site]);
+            }
+            il.Emit(OpCodes_.Ldloc, _u32a);
+        }
         if (sites.Length == 1) il.Emit(OpCodes_.Pop);
         else il.Emit(OpCodes_.Switch, sites[..^1]);
         il.Emit(OpCodes_.Br, sites[^1]); // the last site needs no comparison
@@ -541,7 +593,7 @@ internal sealed class JitEmitter
                 il.Emit(OpCodes_.Br, _labels[pc + 1 + (wide ? insn.Offset : insn.Imm)]);
                 return;
             case JmpOp.Exit:
-                il.Emit(OpCodes_.Br, _sharedExit);
+                il.Emit(OpCodes_.Br, ExitLabel(pc));
                 return;
             case JmpOp.Call:
                 if (insn.UsesSrcRegister) EmitCallX(pc, insn);

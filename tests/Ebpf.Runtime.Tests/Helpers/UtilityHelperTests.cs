@@ -43,8 +43,10 @@ public class UtilityHelperTests
         ulong boot2 = Call(GlobalHelpers.KtimeGetBootNs), mono2 = Call(GlobalHelpers.KtimeGetNs);
         double elapsedNs = watch.Elapsed.TotalNanoseconds;
 
-        // Time since boot including suspend is never behind the time excluding it.
-        Assert.True(boot1 >= mono1 - 1_000_000, $"boot {boot1} < monotonic {mono1}");
+        // Time since boot including suspend is never behind the time excluding it: a boot reading taken after a
+        // monotonic one is at least as large, however long the thread waited between them.
+        ulong monoFirst = Call(GlobalHelpers.KtimeGetNs), bootLater = Call(GlobalHelpers.KtimeGetBootNs);
+        Assert.True(bootLater >= monoFirst, $"boot {bootLater} < monotonic {monoFirst} read before it");
         Assert.InRange((double)(mono2 - mono1), 25e6, elapsedNs + 1e6);
         Assert.InRange((double)(boot2 - boot1), 25e6, elapsedNs + 1e6);
 
