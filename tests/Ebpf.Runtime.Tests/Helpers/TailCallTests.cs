@@ -13,9 +13,8 @@ public unsafe class TailCallTests
 
     private static EbpfMap Counter() => MapFactory.Create(new MapDefinition(MapType.Array, 4, 8, 1), "runs");
 
-    /// <summary>Counts a run in counter[0], then tail-calls prog_array[slot]; returns the helper's result when it fails.</summary>
-    internal static string CountAndTailCall(EbpfMap counter, EbpfMap programs, uint slot) => $"""
-        mov %r6, %r1
+    /// <summary>counter[0] += 1, through a map lookup (r1-r5 and r0 are clobbered; r6-r9 are not).</summary>
+    internal static string CountRun(EbpfMap counter) => $"""
         stw [%r10-4], 0
         lddw %r1, 0x{counter.Handle:x}
         mov %r2, %r10
@@ -24,6 +23,12 @@ public unsafe class TailCallTests
         jeq %r0, 0, +2
         mov %r1, 1
         lock add [%r0], %r1
+        """;
+
+    /// <summary>Counts a run in counter[0], then tail-calls prog_array[slot]; returns the helper's result when it fails.</summary>
+    internal static string CountAndTailCall(EbpfMap counter, EbpfMap programs, uint slot) => $"""
+        mov %r6, %r1
+        {CountRun(counter)}
         mov %r1, %r6
         lddw %r2, 0x{programs.Handle:x}
         mov %r3, {slot}

@@ -23,14 +23,7 @@ public unsafe class RepeatedRunTests
 {
     /// <summary>counter[0] += 1 (through a map lookup), then r0 = 7.</summary>
     private static string Count(EbpfMap counter) => $"""
-        stw [%r10-4], 0
-        lddw %r1, 0x{counter.Handle:x}
-        mov %r2, %r10
-        add %r2, -4
-        call 1
-        jeq %r0, 0, +2
-        mov %r1, 1
-        lock add [%r0], %r1
+        {TailCallTests.CountRun(counter)}
         mov %r0, 7
         exit
         """;
