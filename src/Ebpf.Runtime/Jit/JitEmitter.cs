@@ -34,6 +34,7 @@ internal sealed class JitEmitter
     // Per subprogram entry pc: the return-site indexes of the local calls to it, and the label its exits branch to.
     private readonly SortedDictionary<int, List<int>> _callSitesByCallee = [];
     private readonly Dictionary<int, Label> _calleeExits = [];
+    private bool[] _starts = [], _branchedTo = [];
 
     private ILGenerator _il = null!;
     private LocalBuilder[] _r = null!;
@@ -90,15 +91,26 @@ internal sealed class JitEmitter
 
     private void Scan()
     {
+        _starts = new bool[_code.Length];
+        _branchedTo = new bool[_code.Length + 1];
+        int localCalls = 0;
         for (int pc = 0; pc < _code.Length; pc += ProgramDecoder.SlotCount(_code[pc]))
         {
             var insn = _code[pc];
+            _starts[pc] = true;
+            if (insn.Class is OpClass.Jmp or OpClass.Jmp32 && (JmpOp)insn.Operation is not (JmpOp.Exit or JmpOp.Call))
+            {
+                int target = pc + 1 + ((JmpOp)insn.Operation == JmpOp.Ja && insn.Class == OpClass.Jmp32 ? insn.Imm : insn.Offset);
+                if ((uint)target < (uint)_branchedTo.Length) _branchedTo[target] = true;
+            }
             if (insn.Opcode == OpCodes.Call && insn.Src == PseudoSource.LocalCall)
             {
                 _hasLocalCalls = true;
-                int callee = pc + 1 + insn.Imm, site = _callSitesByCallee.Values.Sum(sites => sites.Count);
+                int callee = pc + 1 + insn.Imm;
+                if ((uint)callee < (uint)_branchedTo.Length) _branchedTo[callee] = true;
+                _branchedTo[pc + 1] = true; // the return site
                 if (!_callSitesByCallee.TryGetValue(callee, out var sites)) _callSitesByCallee[callee] = sites = [];
-                sites.Add(site);
+                sites.Add(localCalls++);
             }
             if (insn.Class == OpClass.Ld && insn.Mode is AccessMode.Abs or AccessMode.Ind) _hasLegacyLoads = true;
             // r10 appears as a source or as the base of a store (it is never a destination).
@@ -653,6 +665,12 @@ internal sealed class JitEmitter
         _targets.Add(helper.Target);
 
         if (!_checked && DirectTailCallEntries.TryGetValue(method, out var findEntry)) EmitDirectTailCall(findEntry);
+        if (!_checked && MapLookups.Contains(method) && MapHandleBefore(pc, 1) is { } handle &&
+            Maps.MapRegistry.TryGetByHandle((nint)handle) is Maps.ArrayMap array)
+        {
+            EmitArrayLookup(array);
+            return;
+        }
         il.Emit(OpCodes_.Ldarg_3);
         LdcI4(pc);
         il.Emit(OpCodes_.Call, SetProgramCounter);
@@ -719,6 +737,84 @@ internal sealed class JitEmitter
         il.Emit(OpCodes_.Callvirt, InvokeEntry);
         il.Emit(OpCodes_.Ret);
         il.MarkLabel(viaHelper);
+    }
+
+    /// <summary>bpf_map_lookup_elem implementations (the runtime's and the Linux one) that array lookups may replace.</summary>
+    private static readonly HashSet<MethodInfo> MapLookups =
+    [
+        typeof(Helpers.MapHelpers).GetMethod(nameof(Helpers.MapHelpers.Lookup))!,
+        typeof(Linux.LinuxHelpers).GetMethod(nameof(Linux.LinuxHelpers.MapLookupElem))!,
+    ];
+
+    private static readonly MethodInfo CurrentProcessorSlot = typeof(JitRuntime).GetMethod(nameof(JitRuntime.CurrentProcessorSlot))!;
+
+    /// <summary>
+    /// The map handle <paramref name="register"/> holds when the instruction at <paramref name="pc"/> runs, if an
+    /// lddw map reference in the same straight-line run of code (nothing branches into it after the lddw) set it and
+    /// nothing wrote the register since; else null.
+    /// </summary>
+    private ulong? MapHandleBefore(int pc, int register)
+    {
+        if (_branchedTo[pc]) return null;
+        for (int at = pc - 1; at >= 0; at--)
+        {
+            if (!_starts[at]) continue;
+            var insn = _code[at];
+            if (insn.Opcode == OpCodes.LdDw && insn.Dst == register)
+                return insn.Src == PseudoSource.MapFd ? _wideValues[at] : null;
+            if (Writes(insn, register) || _branchedTo[at]) return null;
+        }
+        return null;
+    }
+
+    /// <summary>Whether <paramref name="insn"/> may write <paramref name="register"/> (calls and jumps count as writes of r0-r5, or end the search).</summary>
+    private static bool Writes(Instruction insn, int register) => insn.Class switch
+    {
+        OpClass.Alu32 or OpClass.Alu64 or OpClass.Ldx => insn.Dst == register,
+        OpClass.Ld => insn.Dst == register || register == 0, // legacy packet loads write r0
+        OpClass.Stx => insn.Mode == AccessMode.Atomic && ((insn.Imm & (int)AtomicOp.Fetch) != 0 && insn.Src == register ||
+            (AtomicOp)insn.Imm == AtomicOp.Cmpxchg && register == 0),
+        OpClass.St => false,
+        _ => true, // jumps, calls, exit: stop looking
+    };
+
+    /// <summary>
+    /// bpf_map_lookup_elem on an array map known at compile time, inline (as the kernel does): r0 = key &lt; max
+    /// entries ? values + key * entry size (+ slot * stride for a per-CPU map) : 0, with the key read from r2.
+    /// </summary>
+    private void EmitArrayLookup(Maps.ArrayMap array)
+    {
+        var il = _il;
+        var (values, maxEntries, entryBytes, perCpuStride) = array.InlineLayout;
+        var missing = il.DefineLabel();
+        var done = il.DefineLabel();
+        Ld(2);
+        il.Emit(OpCodes_.Conv_U);
+        il.Emit(OpCodes_.Ldind_U4);
+        il.Emit(OpCodes_.Stloc, _u32a);
+        il.Emit(OpCodes_.Ldloc, _u32a);
+        LdcI4(unchecked((int)maxEntries));
+        il.Emit(OpCodes_.Bge_Un, missing);
+        LdcI8(values);
+        il.Emit(OpCodes_.Ldloc, _u32a);
+        il.Emit(OpCodes_.Conv_U8);
+        LdcI8(entryBytes);
+        il.Emit(OpCodes_.Mul);
+        il.Emit(OpCodes_.Add);
+        if (perCpuStride != 0)
+        {
+            il.Emit(OpCodes_.Call, CurrentProcessorSlot);
+            il.Emit(OpCodes_.Conv_I8);
+            LdcI8(perCpuStride);
+            il.Emit(OpCodes_.Mul);
+            il.Emit(OpCodes_.Add);
+        }
+        St(0);
+        il.Emit(OpCodes_.Br, done);
+        il.MarkLabel(missing);
+        LdcI8(0);
+        St(0);
+        il.MarkLabel(done);
     }
 
     private void EmitStopCheck()

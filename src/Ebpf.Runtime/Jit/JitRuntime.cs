@@ -69,6 +69,9 @@ public static unsafe class JitRuntime
         return old;
     }
 
+    /// <summary>The processor slot a per-CPU lookup uses (as <see cref="Maps.ArrayMap.LookupForProgram"/>).</summary>
+    public static int CurrentProcessorSlot() => Memory.ProcessorSlots.Current;
+
     /// <summary>Checked mode: faults unless the run's regions allow the access (same fault as the interpreter's).</summary>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public static void CheckAccess(ref HelperCallContext context, int pc, ulong address, ulong size, MemoryAccess access)

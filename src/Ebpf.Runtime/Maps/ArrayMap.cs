@@ -29,6 +29,14 @@ public sealed unsafe class ArrayMap : EbpfMap
     /// <summary>Address of element <paramref name="index"/> (per-CPU: slot 0); for direct array-data access.</summary>
     public byte* ElementAddress(uint index) => index < MaxEntries ? _values + (nuint)index * (nuint)_entryBytes : null;
 
+    /// <summary>
+    /// What compiled code needs to do <see cref="LookupForProgram"/> itself (as the kernel's JIT inlines array
+    /// lookups): the values never move, element i is at values + i * entryBytes, and a per-CPU map's copy for the
+    /// current slot is perCpuStride bytes further per slot (0 for a shared map).
+    /// </summary>
+    internal (nint Values, uint MaxEntries, int EntryBytes, int PerCpuStride) InlineLayout =>
+        ((nint)_values, MaxEntries, _entryBytes, _perCpu ? ValueStride : 0);
+
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public override byte* LookupForProgram(byte* key)
     {

@@ -73,7 +73,7 @@ public abstract unsafe class EbpfMap : IReferenceCounted, IDisposable
     {
         _self = GCHandle.Alloc(this, GCHandleType.Normal);
         _handleBlock = (MapHandleBlock*)NativeMemory.AllocZeroed((nuint)sizeof(MapHandleBlock));
-        Id = MapRegistry.Register(this);
+        Id = MapRegistry.Register(this, (nint)_handleBlock);
         *_handleBlock = new MapHandleBlock
         {
             Magic = MapHandleBlock.LiveMagic,
@@ -357,7 +357,7 @@ public abstract unsafe class EbpfMap : IReferenceCounted, IDisposable
         int remaining = Interlocked.Decrement(ref _references);
         if (remaining < 0) throw new InvalidOperationException($"map '{Name}' released more often than referenced");
         if (remaining > 0) return;
-        MapRegistry.Unregister(Id);
+        MapRegistry.Unregister(this);
         OnLastReferenceReleased();
         Epoch.Retire(() =>
         {
