@@ -42,7 +42,7 @@ internal sealed class JitEmitter
     private LocalBuilder _depth = null!, _saves = null!, _executed = null!, _packet = null!, _packetLength = null!;
     private LocalBuilder _address = null!, _u32a = null!, _u32b = null!;
     private LocalBuilder? _tailCallEntry;
-    private Label _returnZero, _sharedExit, _stop;
+    private Label _returnZero, _sharedExit, _stop, _anySite;
     private bool _hasLocalCalls, _hasLegacyLoads, _usesStack, _callsTailCall;
 
     public JitEmitter(Instruction[] code, ulong[] wideValues, HelperFunction?[] callTargets, HelperTable helpers, JitOptions options)
@@ -130,6 +130,7 @@ internal sealed class JitEmitter
         _u32b = _il.DeclareLocal(typeof(int));
         _returnZero = _il.DefineLabel();
         _sharedExit = _il.DefineLabel();
+        _anySite = _il.DefineLabel();
         _stop = _il.DefineLabel();
         if (_hasLocalCalls)
         {
@@ -269,18 +270,21 @@ internal sealed class JitEmitter
         il.Emit(OpCodes_.Add);
         il.Emit(OpCodes_.Conv_U);
         il.Emit(OpCodes_.Ldind_I4);
+        il.Emit(OpCodes_.Stloc, _u32a);
         var sites = _returnSites.Select(pc => _labels[pc]).ToArray();
+        foreach (int site in likelySites)
+        {
+            il.Emit(OpCodes_.Ldloc, _u32a);
+            LdcI4(site);
+            il.Emit(OpCodes_.Beq, sites[site]);
+        }
         if (likelySites.Count > 0)
         {
-            il.Emit(OpCodes_.Stloc, _u32a);
-            foreach (int site in likelySites)
-            {
-                il.Emit(OpCodes_.Ldloc, _u32a);
-                LdcI4(site);
-                il.Emit(OpCodes_.Beq, sites[site]);
-            }
-            il.Emit(OpCodes_.Ldloc, _u32a);
+            il.Emit(OpCodes_.Br, _anySite); // one switch over every site serves all exits
+            return;
         }
+        il.MarkLabel(_anySite);
+        il.Emit(OpCodes_.Ldloc, _u32a);
         if (sites.Length == 1) il.Emit(OpCodes_.Pop);
         else il.Emit(OpCodes_.Switch, sites[..^1]);
         il.Emit(OpCodes_.Br, sites[^1]); // the last site needs no comparison
