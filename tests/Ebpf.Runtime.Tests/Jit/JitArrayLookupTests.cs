@@ -18,8 +18,11 @@ public unsafe class JitArrayLookupTests
 {
     private const int Entries = 8;
 
-    /// <summary>Looks up key ctx[0] (u32) in map 0 and returns the u64 value (per-CPU: minus 1000 x the processor id), or 9999 if absent.</summary>
-    private const string LookupKeyFromContext = """
+    /// <summary>
+    /// Looks up key ctx[0] (u32) in map 0 and returns the u64 value, or 9999 if absent. For a per-CPU map, whose slot
+    /// s holds value + 1000 s, the program subtracts 1000 x its processor id, so every slot gives the same answer.
+    /// </summary>
+    private static string LookupKeyFromContext(bool perCpu) => $"""
         ldxw %r6, [%r1]
         stxw [%r10-4], %r6
         lddw %r1, map_fd 0
@@ -29,7 +32,7 @@ public unsafe class JitArrayLookupTests
         jeq %r0, 0, +6
         ldxdw %r6, [%r0]
         call 8
-        mul %r0, 1000
+        mul %r0, {(perCpu ? 1000 : 0)}
         sub %r6, %r0
         mov %r0, %r6
         exit
@@ -97,8 +100,9 @@ public unsafe class JitArrayLookupTests
     public void InlineLookupFindsWhatTheHelperFinds(MapType type)
     {
         using var map = Filled(type, bias: 100);
-        var jit = Load(LookupKeyFromContext, ExecutionEngine.Jit, map);
-        var interpreter = Load(LookupKeyFromContext, ExecutionEngine.Interpreter, map);
+        string asm = LookupKeyFromContext(perCpu: type == MapType.PercpuArray);
+        var jit = Load(asm, ExecutionEngine.Jit, map);
+        var interpreter = Load(asm, ExecutionEngine.Interpreter, map);
         foreach (uint key in (uint[])[0, 1, Entries - 1, Entries, uint.MaxValue])
         {
             ulong expected = key < Entries ? 100 + key : 9999;
@@ -121,7 +125,7 @@ public unsafe class JitArrayLookupTests
     public void TheInlineLookupSeesUpdatesAndReturnsTheElementItself()
     {
         using var map = Filled(MapType.Array, bias: 100);
-        var jit = Load(LookupKeyFromContext, ExecutionEngine.Jit, map);
+        var jit = Load(LookupKeyFromContext(perCpu: false), ExecutionEngine.Jit, map);
         map.Update(Bytes.Of(5u), BitConverter.GetBytes(77UL));
         Assert.Equal(77ul, Run(jit, 5));
     }
