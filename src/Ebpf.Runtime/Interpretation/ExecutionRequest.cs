@@ -16,4 +16,10 @@ public readonly ref struct ExecutionRequest
     public MemoryRegion Packet { get; init; }
 
     public object? HelperState { get; init; }
+
+    /// <summary>
+    /// The processor slot the invoker leased for this run, plus one; 0 when it leased none. Compiled per-CPU lookups
+    /// read it instead of the slot's thread static.
+    /// </summary>
+    public int LeasedSlotPlusOne { get; init; }
 }

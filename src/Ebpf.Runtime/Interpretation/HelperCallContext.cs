@@ -5,12 +5,16 @@ namespace Ebpf.Runtime.Interpretation;
 /// <summary>Per-run state a helper sees. One instance lives for a whole run; the interpreter updates <see cref="ProgramCounter"/>.</summary>
 public struct HelperCallContext
 {
-    internal HelperCallContext(ulong programContext, MemoryRegionSet? regions, object? state)
+    internal HelperCallContext(ulong programContext, MemoryRegionSet? regions, object? state, int leasedSlotPlusOne = 0)
     {
         ProgramContext = programContext;
         Regions = regions;
         State = state;
+        LeasedSlotPlusOne = leasedSlotPlusOne;
     }
+
+    /// <summary>The run's leased processor slot plus one (<see cref="ExecutionRequest.LeasedSlotPlusOne"/>); 0 if none.</summary>
+    internal readonly int LeasedSlotPlusOne;
 
     /// <summary>r1 at program entry: the context pointer.</summary>
     public ulong ProgramContext { get; }

@@ -750,7 +750,7 @@ internal sealed class JitEmitter
         typeof(Linux.LinuxHelpers).GetMethod(nameof(Linux.LinuxHelpers.MapLookupElem))!,
     ];
 
-    private static readonly MethodInfo CurrentProcessorSlot = typeof(JitRuntime).GetMethod(nameof(JitRuntime.CurrentProcessorSlot))!;
+    private static readonly MethodInfo ProcessorSlot = typeof(JitRuntime).GetMethod(nameof(JitRuntime.ProcessorSlot))!;
 
     /// <summary>
     /// The map handle <paramref name="register"/> holds when the instruction at <paramref name="pc"/> runs, if an
@@ -807,7 +807,8 @@ internal sealed class JitEmitter
         il.Emit(OpCodes_.Add);
         if (perCpuStride != 0)
         {
-            il.Emit(OpCodes_.Call, CurrentProcessorSlot);
+            il.Emit(OpCodes_.Ldarg_3);
+            il.Emit(OpCodes_.Call, ProcessorSlot);
             il.Emit(OpCodes_.Conv_I8);
             LdcI8(perCpuStride);
             il.Emit(OpCodes_.Mul);

@@ -71,7 +71,7 @@ public sealed unsafe class JitExecutor : IProgramExecutor
     {
         // A program without stack, checks or tail calls runs straight from the caller's frame (no stack to allocate).
         if (_usesStack) return RunFramed(request);
-        var context = new HelperCallContext(request.R1, null, request.HelperState);
+        var context = new HelperCallContext(request.R1, null, request.HelperState, request.LeasedSlotPlusOne);
         return _entry(request, 0, ref context);
     }
 
@@ -80,7 +80,7 @@ public sealed unsafe class JitExecutor : IProgramExecutor
     {
         if (_checked) return RunChecked(request);
         if (_callsTailCall) return RunFollowingTailCalls(request);
-        var context = new HelperCallContext(request.R1, null, request.HelperState);
+        var context = new HelperCallContext(request.R1, null, request.HelperState, request.LeasedSlotPlusOne);
         byte* stack = stackalloc byte[_stackBytes];
         return _entry(request, (ulong)(stack + _stackBytes), ref context);
     }
@@ -98,7 +98,7 @@ public sealed unsafe class JitExecutor : IProgramExecutor
         byte* stack = stackalloc byte[_usesStack ? _stackBytes : 1];
         ulong top = _usesStack ? (ulong)(stack + _stackBytes) : 0;
         var entry = _entry;
-        var context = new HelperCallContext(request.R1, null, request.HelperState);
+        var context = new HelperCallContext(request.R1, null, request.HelperState, request.LeasedSlotPlusOne);
         if (!_callsHelpers)
         {
             // Nothing writes to the context: every run may start from the same one.
@@ -107,7 +107,7 @@ public sealed unsafe class JitExecutor : IProgramExecutor
         }
         for (int i = 0; i < count; i++)
         {
-            context = new HelperCallContext(request.R1, null, request.HelperState);
+            context = new HelperCallContext(request.R1, null, request.HelperState, request.LeasedSlotPlusOne);
             r0 = entry(request, top, ref context);
         }
         return r0;
@@ -134,7 +134,7 @@ public sealed unsafe class JitExecutor : IProgramExecutor
 
     internal ulong RunFollowingTailCalls(in ExecutionRequest request, ulong top)
     {
-        var context = new HelperCallContext(request.R1, null, request.HelperState);
+        var context = new HelperCallContext(request.R1, null, request.HelperState, request.LeasedSlotPlusOne);
         ulong r0 = _entry(request, top, ref context);
         while (context.TailCallTarget is JitExecutor next && !next._checked && next._stackBytes <= _stackBytes)
         {
@@ -156,7 +156,7 @@ public sealed unsafe class JitExecutor : IProgramExecutor
         var regions = new MemoryRegionSet(request.Regions.Length + 4);
         foreach (var region in request.Regions) regions.Add(region);
         regions.Add(new MemoryRegion((ulong)stack, (ulong)_stackBytes, MemoryAccess.ReadWrite, "stack"));
-        var context = new HelperCallContext(request.R1, regions, request.HelperState);
+        var context = new HelperCallContext(request.R1, regions, request.HelperState, request.LeasedSlotPlusOne);
         ulong r0 = _entry(request, (ulong)(stack + _stackBytes), ref context);
         context.PublishPendingTailCall();
         return r0;

@@ -69,8 +69,16 @@ public static unsafe class JitRuntime
         return old;
     }
 
-    /// <summary>The processor slot a per-CPU lookup uses (as <see cref="Maps.ArrayMap.LookupForProgram"/>).</summary>
-    public static int CurrentProcessorSlot() => Memory.ProcessorSlots.Current;
+    /// <summary>
+    /// The processor slot a per-CPU lookup uses, as <see cref="Maps.ArrayMap.LookupForProgram"/> does: the slot the
+    /// invoker leased for the run (passed in the context, no thread-static read), else the current one.
+    /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static int ProcessorSlot(ref HelperCallContext context)
+    {
+        int leased = context.LeasedSlotPlusOne;
+        return leased != 0 ? leased - 1 : Memory.ProcessorSlots.Current;
+    }
 
     /// <summary>Checked mode: faults unless the run's regions allow the access (same fault as the interpreter's).</summary>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]

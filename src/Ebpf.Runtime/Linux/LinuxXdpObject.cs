@@ -105,17 +105,21 @@ public sealed class LinuxXdpObject : IDisposable
     public ulong Run(LinuxXdpProgram program, ProgramContext context)
     {
         // The epoch keeps map values alive and the processor slot serves per-CPU maps; without maps neither matters.
-        if (_maps.Count == 0) return RunUnscoped(program, context, 1);
+        if (_maps.Count == 0) return RunUnscoped(program, context, 1, 0);
         using var scope = ProgramExecutionScope.Enter(EpochManager.Shared, _hasPerCpuMaps);
-        return RunUnscoped(program, context, 1);
+        return RunUnscoped(program, context, 1, _hasPerCpuMaps ? scope.Processor + 1 : 0);
     }
 
     [SkipLocalsInit]
-    private unsafe ulong RunUnscoped(LinuxXdpProgram program, ProgramContext context, int runs)
+    /// <param name="leasedSlotPlusOne">The slot the caller's scope leased, plus one; 0 when it leased none.</param>
+    private unsafe ulong RunUnscoped(LinuxXdpProgram program, ProgramContext context, int runs, int leasedSlotPlusOne)
     {
         var invocation = t_invocation is { Owner: var owner } cached && owner == this ? cached : t_invocation = new LinuxXdpInvocation(this);
         var regions = Mode == ExecutionMode.Checked ? context.Regions() : null;
-        var request = new ExecutionRequest { R1 = (ulong)context.Context, Regions = regions, HelperState = invocation };
+        var request = new ExecutionRequest
+        {
+            R1 = (ulong)context.Context, Regions = regions, HelperState = invocation, LeasedSlotPlusOne = leasedSlotPlusOne,
+        };
         var executor = program.Executor;
         var jit = executor as JitExecutor; // called directly: an interface call costs more than a short program
         if (!program.MayTailCall)
@@ -157,11 +161,11 @@ public sealed class LinuxXdpObject : IDisposable
             int batch = (int)Math.Min(RepeatBatch, count - done);
             if (_maps.Count == 0)
             {
-                r0 = RunUnscoped(program, context, batch);
+                r0 = RunUnscoped(program, context, batch, 0);
                 continue;
             }
             using var scope = ProgramExecutionScope.Enter(EpochManager.Shared, _hasPerCpuMaps);
-            r0 = RunUnscoped(program, context, batch);
+            r0 = RunUnscoped(program, context, batch, _hasPerCpuMaps ? scope.Processor + 1 : 0);
         }
         return r0;
     }

@@ -110,7 +110,7 @@ public sealed class EbpfProgram : IProgramReference
             if (binding is null) return Unavailable();
             long start = RuntimeMetrics.Enabled ? Stopwatch.GetTimestamp() : 0;
             if (!ReferenceEquals(state.Program, this)) state.Program = this; // skips the GC write barrier on repeats
-            var request = new ExecutionRequest { R1 = (ulong)context, R2 = r2, Regions = regions, HelperState = state };
+            var request = new ExecutionRequest { R1 = (ulong)context, R2 = r2, Regions = regions, HelperState = state, LeasedSlotPlusOne = state.LeasedProcessor + 1 };
             ulong r0 = binding.Jit is { } jit ? jit.Run(request) : binding.Executor.Run(request);
             if (state.PendingTailCall is not null)
             {
@@ -192,7 +192,7 @@ public sealed class EbpfProgram : IProgramReference
         {
             var binding = _binding;
             if (binding is null) return Unavailable();
-            var request = new ExecutionRequest { R1 = (ulong)context, Regions = regions, HelperState = state };
+            var request = new ExecutionRequest { R1 = (ulong)context, Regions = regions, HelperState = state, LeasedSlotPlusOne = state.LeasedProcessor + 1 };
             if (!MayTailCall)
             {
                 state.Program = this;

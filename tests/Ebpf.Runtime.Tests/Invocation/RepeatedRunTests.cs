@@ -146,6 +146,13 @@ public unsafe class RepeatedRunTests
             if (count) *count += 1;
             return XDP_TX;
         }
+        SEC("xdp") int counted_on_cpu(struct xdp_md *ctx)
+        {
+            __u32 key = 0;
+            __u64 *count = bpf_map_lookup_elem(&runs, &key);
+            if (count) *count += 1;
+            return bpf_get_smp_processor_id();
+        }
         SEC("xdp") int tail_self(struct xdp_md *ctx)
         {
             __u32 key = 0;
@@ -177,6 +184,20 @@ public unsafe class RepeatedRunTests
         // Each run: 1 + 33 programs, the last one's tail call fails and it returns XDP_DROP.
         Assert.Equal((ulong)XdpAction.Drop, loaded.RunRepeated(loaded.Program("tail_self"), context, 3));
         Assert.Equal(3ul * 34, BitConverter.ToUInt64(loaded.Map("tails").Lookup(Bytes.Of(0u))));
+    }
+
+    /// <summary>A per-CPU array lookup (done in the compiled code) lands in the slot the run's processor id names.</summary>
+    [Theory]
+    [InlineData(ExecutionEngine.Jit)]
+    [InlineData(ExecutionEngine.Interpreter)]
+    public void LinuxPerCpuLookupsUseTheRunsProcessorSlot(ExecutionEngine engine)
+    {
+        using var loaded = LinuxXdpObject.Open(LinuxObject.Value, engine);
+        using var context = LinuxXdpContext.Create(new byte[64]);
+        int cpu = (int)loaded.RunRepeated(loaded.Program("counted_on_cpu"), context, 100);
+        var perCpu = loaded.Map("runs").Lookup(Bytes.Of(0u));
+        for (int slot = 0; slot < perCpu.Length / 8; slot++)
+            Assert.Equal(slot == cpu ? 100ul : 0ul, BitConverter.ToUInt64(perCpu, slot * 8));
     }
 
     private enum XdpAction : ulong { Aborted, Drop, Pass, Tx }
