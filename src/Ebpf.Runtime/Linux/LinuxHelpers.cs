@@ -75,7 +75,7 @@ public static unsafe class LinuxHelpers
     public static ulong TailCall(ulong ctx, ulong programArray, ulong index, ulong r4, ulong r5, ref HelperCallContext context)
     {
         if (context.State is not LinuxXdpInvocation invocation) return unchecked((ulong)EInval);
-        var array = invocation.Owner.ProgramArrayByToken(programArray);
+        var array = invocation.ProgramArray(programArray);
         if (array is null) return unchecked((ulong)EInval);
         var next = array.TryGet(index);
         if (next is null || invocation.TailCalls >= Programs.InvocationState.MaxTailCalls) return unchecked((ulong)ENoent);
@@ -94,7 +94,7 @@ public static unsafe class LinuxHelpers
     internal static JitEntry? DirectTailCallEntry(ref HelperCallContext context, ulong programArray, ulong index, int stackBytes)
     {
         if (context.State is not LinuxXdpInvocation invocation || invocation.TailCalls >= Programs.InvocationState.MaxTailCalls) return null;
-        if (LinuxXdpObject.ProgramArrayByToken(invocation.ProgramArrays, programArray) is not { } array ||
+        if (invocation.ProgramArray(programArray) is not { } array ||
             array.TryGetDirectEntry(index, stackBytes) is not { } entry)
             return null;
         invocation.TailCalls++;

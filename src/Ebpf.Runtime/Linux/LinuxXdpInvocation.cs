@@ -7,8 +7,12 @@ internal sealed class LinuxXdpInvocation(LinuxXdpObject owner) : ITailCallInvoca
 {
     public LinuxXdpObject Owner { get; } = owner;
 
-    /// <summary>The owner's program arrays by token, kept here so a tail call reaches them with one load fewer.</summary>
-    public readonly LinuxProgramArray[] ProgramArrays = owner.ProgramArraysByToken;
+    // The owner's program arrays by token, kept here so a tail call reaches them with one load fewer.
+    private readonly LinuxProgramArray[] _programArrays = owner.ProgramArraysByToken;
+
+    /// <summary>The program array an lddw reference to it (its token) names, or null.</summary>
+    [System.Runtime.CompilerServices.MethodImpl(System.Runtime.CompilerServices.MethodImplOptions.AggressiveInlining)]
+    public LinuxProgramArray? ProgramArray(ulong token) => LinuxXdpObject.ProgramArrayByToken(_programArrays, token);
     public LinuxXdpProgram? PendingTailCall;
     public int TailCalls;
 

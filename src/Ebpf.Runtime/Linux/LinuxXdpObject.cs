@@ -87,9 +87,6 @@ public sealed class LinuxXdpObject : IDisposable
     public LinuxProgramArray ProgramArray(string name) => _programArrays.TryGetValue(name, out var array) ? array
         : throw new LinuxProgramException($"{Object.FileName}: no program array '{name}'");
 
-    [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    internal LinuxProgramArray? ProgramArrayByToken(ulong token) => ProgramArrayByToken(_arraysByToken, token);
-
     /// <summary>The program array <paramref name="token"/> names among <paramref name="arrays"/> (the object's, by token).</summary>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     internal static LinuxProgramArray? ProgramArrayByToken(LinuxProgramArray[] arrays, ulong token)
