@@ -45,20 +45,22 @@ public sealed class BpfObject
     public BpfMap? FindMap(string name) => Maps.FirstOrDefault(m => m.Name == name);
 
     /// <summary>Opens an object file. Every defect of the file is reported as a <see cref="BpfObjectException"/>.</summary>
-    public static BpfObject Open(string path, BpfObjectOpenOptions? options = null)
+    public static BpfObject Open(string path, BpfObjectOpenOptions? options = null) =>
+        new BpfObjectLoader(path, ReadFile(path), options ?? BpfObjectOpenOptions.Default).Load(
+            options?.ObjectName ?? Path.GetFileNameWithoutExtension(path));
+
+    /// <summary>An object file's bytes; a file that cannot be read is a <see cref="BpfObjectException"/> naming it.</summary>
+    public static byte[] ReadFile(string path)
     {
         ArgumentNullException.ThrowIfNull(path);
-        byte[] bytes;
         try
         {
-            bytes = File.ReadAllBytes(path);
+            return File.ReadAllBytes(path);
         }
         catch (Exception e) when (e is IOException or UnauthorizedAccessException or NotSupportedException or ArgumentException)
         {
             throw new BpfObjectException(path, $"cannot read the file: {e.Message}", inner: e);
         }
-        return new BpfObjectLoader(path, bytes, options ?? BpfObjectOpenOptions.Default).Load(
-            options?.ObjectName ?? Path.GetFileNameWithoutExtension(path));
     }
 
     /// <summary>

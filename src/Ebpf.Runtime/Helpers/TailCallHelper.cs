@@ -49,7 +49,7 @@ public static class TailCallHelper
         if (state.TailCallCount >= InvocationState.MaxTailCalls) return Outcome.LimitReached;
         state.TailCallCount++;
         // The caller ends here, so the callee is the running program from now on (a JIT run enters it directly).
-        if (!ReferenceEquals(state.Program, callee)) state.Program = callee;
+        state.Program = callee;
         call.RequestTailCall(callee, callee.Binding?.Executor);
         return Outcome.Requested;
     }
@@ -57,20 +57,19 @@ public static class TailCallHelper
     /// <summary>
     /// Compiled code's fast path of <see cref="TailCall"/> (unchecked runs only): when the tail call succeeds and its
     /// target is bound to compiled code that may run on the caller's stack of <paramref name="stackBytes"/>, counts it,
-    /// makes the target the running program and returns its entry for the caller to enter. Null (nothing changed)
+    /// records the slot entered (<see cref="InvocationState.Program"/> reads it back) and returns its entry for the caller to enter. Null (nothing changed)
     /// leaves the call to <see cref="TailCall"/>: failures and targets only the invoker can run.
     /// </summary>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     internal static JitEntry? DirectTailCallEntry(ref HelperCallContext call, ulong programArray, ulong index, int stackBytes)
     {
         if (call.State is not InvocationState state || state.TailCallCount >= InvocationState.MaxTailCalls ||
-            EbpfMap.FromHandle((nint)programArray) is not ProgramArrayMap programs ||
-            programs.GetProgram((uint)index) is not EbpfProgram callee || callee.Binding?.Executor is not JitExecutor target)
+            state.ProgramArray(programArray)?.DirectTarget((uint)index) is not { } target)
             return null;
         var entry = target.DirectTailCallEntry;
         if (entry is null || target.StackBytes > stackBytes) return null;
         state.TailCallCount++;
-        if (!ReferenceEquals(state.Program, callee)) state.Program = callee;
+        state.EnteredDirectly((uint)index);
         return entry;
     }
 

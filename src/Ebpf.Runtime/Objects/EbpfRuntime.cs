@@ -51,16 +51,7 @@ public sealed class EbpfRuntime : IProgramResolver
     /// </summary>
     public LoadedObject Load(string path, ObjectLoadOptions? options = null)
     {
-        ArgumentNullException.ThrowIfNull(path);
-        byte[] bytes;
-        try
-        {
-            bytes = File.ReadAllBytes(path);
-        }
-        catch (Exception e) when (e is IOException or UnauthorizedAccessException or NotSupportedException or ArgumentException)
-        {
-            throw new BpfObjectException(path, $"cannot read the file: {e.Message}", inner: e);
-        }
+        byte[] bytes = BpfObject.ReadFile(path);
         var abi = options?.Abi ?? AbiOf(path, BpfObject.ProgramSectionNames(bytes, path));
         var obj = BpfObject.Open(bytes, path, new BpfObjectOpenOptions
         {

@@ -101,7 +101,16 @@ public sealed class EbpfProgram : IProgramReference
 
     internal ProgramBinding? Binding => _binding;
 
-    internal void SetBinding(ProgramBinding? binding) => _binding = binding;
+    internal void SetBinding(ProgramBinding? binding)
+    {
+        _binding = binding;
+        Interlocked.Increment(ref s_bindingGeneration);
+    }
+
+    private static int s_bindingGeneration;
+
+    /// <summary>Changes whenever any program's binding does: caches of bound executors (program arrays') compare it.</summary>
+    internal static int BindingGeneration => Volatile.Read(ref s_bindingGeneration);
 
     /// <summary>The last executor built for this program and what it was built from (reused on identical re-binds).</summary>
     internal CachedExecutor? CachedExecutor { get; set; }
@@ -118,7 +127,7 @@ public sealed class EbpfProgram : IProgramReference
             var binding = _binding;
             if (binding is null) return Unavailable();
             long start = RuntimeMetrics.Enabled ? Stopwatch.GetTimestamp() : 0;
-            if (!ReferenceEquals(state.Program, this)) state.Program = this; // skips the GC write barrier on repeats
+            state.Program = this;
             var request = new ExecutionRequest { R1 = (ulong)context, R2 = r2, Regions = regions, HelperState = state, LeasedSlotPlusOne = state.LeasedProcessor + 1 };
             ulong r0 = binding.Jit is { } jit ? jit.Run(request) : binding.Executor.Run(request);
             if (state.PendingTailCall is not null)
@@ -215,7 +224,7 @@ public sealed class EbpfProgram : IProgramReference
             ulong r0 = 0;
             for (int run = 0; run < runs; run++)
             {
-                if (!ReferenceEquals(state.Program, this)) state.Program = this;
+                state.Program = this;
                 state.PendingTailCall = null;
                 state.TailCallCount = 0;
                 r0 = jit is not null ? jit.RunFollowingTailCalls(request, top) : binding.Executor.Run(request);
