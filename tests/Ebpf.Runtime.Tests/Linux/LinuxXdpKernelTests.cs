@@ -89,5 +89,7 @@ public class LinuxXdpKernelTests(ITestOutputHelper output)
         Assert.Equal(KernelRefusalKind.ProgramRefused, e.Kind);
         Assert.Contains("invalid access to packet", e.Reason);
         Assert.DoesNotContain('\n', e.Summary);
+        // A test that compares with the kernel fails on such a refusal rather than leaving the program out.
+        Assert.Same(e, Assert.Throws<KernelBpfException>(() => KernelReference.Has(kernel, "unchecked_read", output.WriteLine)));
     }
 }
