@@ -56,7 +56,7 @@ public static class ShowHashCommand
                     failures++;
                 }
                 table.Add(program.SectionName, program.Name, provider.Information.Descriptor.Name, provider.Name,
-                    string.Join(",", called), hash);
+                    called.Length == 0 ? "-" : string.Join(",", called), hash);
             }
             table.WriteTo(output);
             return failures == 0 ? 0 : 1;

@@ -58,12 +58,16 @@ public static class VerifyCommand
         BpfObject obj;
         try
         {
-            // An object verified against Linux reads its map types in Linux numbering: with auto, an object none
-            // of whose programs an extension claims is opened again that way.
+            // An object verified against Linux reads its map types in Linux numbering: with auto, an object that
+            // does not fit the extensions (none of its programs is claimed, or a claimed one calls a helper its type
+            // lacks, as a Linux SEC("xdp") program calling Linux helper ids does) is opened again that way.
             var numbering = platformChoice == "linux" ? MapTypeNumbering.Linux : MapTypeNumbering.Windows;
             obj = BpfObject.Open(file.FullName, new BpfObjectOpenOptions { Sections = sections, MapTypeNumbering = numbering });
-            if (platformChoice == "auto" && obj.Programs.All(p => p.ProgramType == Guid.Empty))
+            if (platformChoice == "auto" && !FitsExtensions(obj, providers))
+            {
+                sections = new SectionRegistry();
                 obj = BpfObject.Open(file.FullName, new BpfObjectOpenOptions { Sections = sections, MapTypeNumbering = MapTypeNumbering.Linux });
+            }
         }
         catch (BpfObjectException e)
         {
@@ -140,6 +144,14 @@ public static class VerifyCommand
             }
         }
         return failed == 0 ? 0 : 1;
+    }
+
+    private static bool FitsExtensions(BpfObject obj, IReadOnlyDictionary<Guid, Runtime.Extensions.IProgramInformationProvider> providers)
+    {
+        var entries = obj.Programs.Where(p => p.Kind == BpfProgramKind.Entry).ToArray();
+        return entries.Any(p => p.ProgramType != Guid.Empty) && entries.All(p =>
+            p.ProgramType == Guid.Empty || providers.TryGetValue(p.ProgramType, out var provider) &&
+            Runtime.Extensions.ExtensionRegistry.CalledHelperIds(p.Instructions).All(id => provider.Information.FindHelper(id) is not null));
     }
 
     private static void WriteJson(TextWriter output, BpfProgram program, IVerifierPlatform platform, VerificationResult result,
