@@ -24,5 +24,6 @@ public sealed class SampleExtension : IExtension
         [.. SectionRegistry.DefaultMappings.Where(m => m.ProgramType == WellKnownProgramTypes.SampleGuid)];
 
     public IReadOnlyList<IProgramInformationProvider> ProgramInformationProviders { get; }
+    public IReadOnlyList<BtfFunctionImplementation> BtfFunctions { get; } = [SampleHelpers.BtfLookup];
     public IReadOnlyList<HookProvider> HookProviders { get; }
 }

@@ -30,6 +30,19 @@ public static class SampleHelpers
             ArgumentType.PtrToMap, ArgumentType.PtrToMapKey, ArgumentType.PtrToWritableMem, ArgumentType.ConstSize) { ImplicitContext = true }, MapGetValue),
     ];
 
+    /// <summary>The module GUID under which the sample extension exports its BTF-resolved functions.</summary>
+    public static readonly Guid BtfModule = new("8f6c1f83-ce4c-4b58-8b91-654a29e23b7c");
+
+    /// <summary>sample_ebpf_extension_btf_lookup(key, value, value_size): returns key + value_size (facts sheet §5.7).</summary>
+    public static BtfFunctionImplementation BtfLookup { get; } = new(
+        new BtfResolvedFunction(BtfModule, "sample_ebpf_extension_btf_lookup", ReturnType.Integer,
+            [ArgumentType.Anything, ArgumentType.PtrToWritableMem, ArgumentType.ConstSize]),
+        (ulong key, ulong value, ulong size, ulong r4, ulong r5, ref HelperCallContext call) =>
+        {
+            HelperMemory.Writable(ref call, value, size); // the buffer must be the program's to write, as declared
+            return (ulong)(uint)key + size;
+        });
+
     public static IReadOnlyList<(uint, HelperFunction)> Overrides { get; } =
     [
         (GlobalHelpers.GetCurrentPidTgid, (ulong r1, ulong r2, ulong r3, ulong r4, ulong r5, ref HelperCallContext c) => 9999),

@@ -98,7 +98,7 @@ public static class MapFactory
         string what = $"map '{name}' ({definition.Type})";
         if (name.Length > EbpfMap.MaxNameLength)
             Throw(EbpfResult.InvalidArgument, $"{what}: name is {name.Length} characters; the limit is {EbpfMap.MaxNameLength}");
-        if (definition.Type is MapType.Unspecified || (uint)definition.Type > (uint)MapType.PerfEventArray)
+        if (definition.Type is MapType.Unspecified || (uint)definition.Type > (uint)MapType.SampleHashMap)
             Throw(EbpfResult.InvalidArgument, $"{what}: unknown map type {(uint)definition.Type}");
         if (definition.MaxEntries == 0)
             Throw(EbpfResult.InvalidArgument, $"{what}: max_entries must be greater than 0");
