@@ -64,7 +64,8 @@ public sealed class LoaderBehaviourTests
     [InlineData(13u, MapTypeNumbering.Linux, MapType.HashOfMaps)]
     [InlineData(22u, MapTypeNumbering.Linux, MapType.Queue)]
     [InlineData(27u, MapTypeNumbering.Linux, MapType.Ringbuf)]
-    [InlineData(15u, MapTypeNumbering.Windows, null)]
+    [InlineData(15u, MapTypeNumbering.Windows, MapType.SampleHashMap)]
+    [InlineData(16u, MapTypeNumbering.Windows, null)]
     [InlineData(7u, MapTypeNumbering.Linux, null)]
     public void MapTypeTranslationFollowsTheNumbering(uint raw, MapTypeNumbering numbering, MapType? expected) =>
         Assert.Equal(expected, MapTypeTranslation.Translate(raw, numbering));

@@ -21,12 +21,13 @@ public class EfwSampleBehaviourTests
     // remote port @36, protocol @40, interface LUID @48; 56 bytes.
     private const int TupleSize = 56;
 
-    private static (EbpfRuntime Runtime, NetExtension Net, LoadedObject Loaded) Load(string sample)
+    /// <summary>Loads a sample and attaches <paramref name="attach"/> (by default every program) to its hook.</summary>
+    private static (EbpfRuntime Runtime, NetExtension Net, LoadedObject Loaded) Load(string sample, params string[] attach)
     {
         var net = new NetExtension();
         var runtime = new EbpfRuntime(new AbstractInterpretationVerifier()).Use(net);
         var loaded = runtime.Load(EfwSamples.Compile(sample));
-        foreach (var program in loaded.ProgramList) runtime.Extensions.Attach(program);
+        foreach (var program in loaded.ProgramList.Where(p => attach.Length == 0 || attach.Contains(p.Name))) runtime.Extensions.Attach(program);
         return (runtime, net, loaded);
     }
 
@@ -166,5 +167,34 @@ public class EfwSampleBehaviourTests
         Assert.All(records, r => Assert.Equal(tuple, r[..TupleSize]));
         Assert.All(records, r => Assert.Equal((0x1111UL, 77UL), (BinaryPrimitives.ReadUInt64LittleEndian(r.AsSpan(56)), BinaryPrimitives.ReadUInt64LittleEndian(r.AsSpan(64)))));
         Assert.Equal([(0u, 1, 1), (2u, 0, 0)], records.Select(r => (BinaryPrimitives.ReadUInt32LittleEndian(r.AsSpan(72)), (int)r[76], (int)r[77])));
+    }
+
+    [Theory]
+    [InlineData("utility", "UtilityTest")]
+    [InlineData("strings", "StringOpsTest")]
+    public void HelperSelfTestsReturnZero(string sample, string program)
+    {
+        // Upstream's utility_test and strings_test: each check in the program returns its own non-zero code on failure.
+        var (runtime, _, loaded) = Load(sample);
+        using var _ = loaded;
+        var context = new byte[56];
+        Assert.Equal(0u, runtime.TestRun(loaded.Program(program), new TestRunOptions { ContextIn = context }).ReturnValue);
+    }
+
+    [Fact]
+    public void TailCallsPastTheLimitDenyTheBind()
+    {
+        // Upstream's bind_tail_call_max_exceed: the caller and each callee tail call the next. One invocation runs at most
+        // 1 + MAX_TAIL_CALL_CNT programs, so callee 32's call (the 34th) fails, its BIND_DENY is the verdict, and
+        // callee 34's permit is never reached.
+        var (_, net, loaded) = Load("tail_call_max_exceed", "bind_test_caller");
+        using var _ = loaded;
+        using var trace = TraceLog.Subscribe();
+        Assert.Equal(BindVerdict.Deny, net.Bind.Invoke(Bind(123456, "fake_app_1")).Verdict);
+        var lines = trace.Drain().Select(r => r.Text).ToArray();
+        Assert.Equal("bind_test_caller: Start tail caller.", lines[0]);
+        Assert.Contains("Tail call failed at index 33", lines);
+        Assert.DoesNotContain(lines, l => l.StartsWith("Calling tail call index [x = 33]", StringComparison.Ordinal));
+        Assert.DoesNotContain("Last tail call index: bind_test_callee34", lines);
     }
 }
