@@ -5,6 +5,7 @@ using Ebpf.Platform;
 using Ebpf.Runtime.Extensions;
 using Ebpf.Runtime.Maps;
 using Ebpf.Runtime.Objects;
+using Ebpf.Runtime.Programs;
 using Ebpf.TestSupport;
 
 namespace Ebpf.Extensions.Tests;
@@ -65,13 +66,16 @@ public class SampleExtensionTests
         return ctx;
     }
 
-    [Fact]
-    public void BtfResolvedFunctionIsBoundByNameVerifiedCalledAndHashedFromAnyProgramType()
+    [Theory]
+    [InlineData(ExecutionEngine.Jit)]
+    [InlineData(ExecutionEngine.Interpreter)]
+    public void BtfResolvedFunctionIsBoundByNameVerifiedCalledAndHashedFromAnyProgramType(ExecutionEngine engine)
     {
         var sample = new SampleExtension();
         var net = new NetExtension();
         var runtime = new EbpfRuntime(new AbstractInterpretationVerifier()).Use(sample).Use(net);
-        using var loaded = runtime.Load(ClangObjects.Compile("btf_lookup", BtfLookup, RepoPaths.RepoPath("include")));
+        using var loaded = runtime.Load(ClangObjects.Compile("btf_lookup", BtfLookup, RepoPaths.RepoPath("include")),
+            new ObjectLoadOptions { Engine = engine });
 
         // Called: the function returns key + value_size.
         var inSample = loaded.Program("sample_lookup");
@@ -92,6 +96,11 @@ public class SampleExtensionTests
         runtime.Extensions.Unload(sample);
         Assert.False(inBind.IsBound);
         Assert.Contains("sample_ebpf_extension_btf_lookup", inBind.LastBindError);
+
+        // It returning binds them again.
+        runtime.Extensions.Load(sample);
+        Assert.True(inBind.IsBound, inBind.LastBindError);
+        Assert.Equal(1000u + 8, runtime.TestRun(inBind, new TestRunOptions { ContextIn = bindContext }).ReturnValue);
     }
 
     [Fact]

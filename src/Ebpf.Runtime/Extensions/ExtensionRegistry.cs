@@ -81,6 +81,38 @@ public sealed class ExtensionRegistry
         foreach (var mapping in extension.Sections) Sections.Register(mapping);
         foreach (var provider in extension.ProgramInformationProviders) Register(provider);
         foreach (var hook in extension.HookProviders) Register(hook);
+        if (extension.BtfFunctions.Count > 0) RebindBtfCallers(extension);
+    }
+
+    /// <summary>
+    /// Programs left unbound when a BTF-resolved function's provider went away bind again when it returns with the
+    /// same prototypes (the hash covers them) and their type's provider is present.
+    /// </summary>
+    private void RebindBtfCallers(IExtension extension)
+    {
+        lock (_gate)
+        {
+            foreach (var program in _programs.Values.SelectMany(p => p))
+            {
+                var needed = program.VerifiedAgainst.BtfFunctions;
+                if (program.IsBound || !needed.Any(f => extension.BtfFunctions.Any(e => e.Function.Name == f.Name))) continue;
+                if (needed.FirstOrDefault(f => _btfFunctions.GetValueOrDefault(f.Name)?.Function != f) is { } changed)
+                {
+                    program.LastBindError = $"BTF-resolved function '{changed.Name}' is missing or its prototype changed; program {program.Name} stays unbound.";
+                    continue;
+                }
+                if (!_providers.TryGetValue(program.ProgramType, out var provider)) continue;
+                try
+                {
+                    program.SetBinding(CreateBinding(program, provider));
+                    program.LastBindError = null;
+                }
+                catch (EbpfException ex)
+                {
+                    program.LastBindError = ex.Message;
+                }
+            }
+        }
     }
 
     public void Unload(IExtension extension)
