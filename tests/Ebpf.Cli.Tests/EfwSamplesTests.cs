@@ -49,4 +49,34 @@ public class EfwSamplesTests
 
     private static IEnumerable<JsonElement> Records(string output) =>
         output.Split('\n', StringSplitOptions.RemoveEmptyEntries).Select(l => JsonDocument.Parse(l).RootElement);
+
+    [Fact]
+    public void ShowHashAddsTheBtfResolvedFunctionPart()
+    {
+        // A bind program calling the sample extension's BTF-resolved function: verify binds it by name, and show hash
+        // lists it and hashes bind's information with the BTF-resolved part (module GUID, name, prototype).
+        const string source = """
+            #include "bpf_helpers.h"
+            #include "sample_ext_helpers.h"
+            SEC("bind")
+            int lookup(bind_md_t* ctx)
+            {
+                uint64_t value = 0;
+                return sample_ebpf_extension_btf_lookup(ctx->process_id, &value, sizeof(value));
+            }
+            """;
+        string path = ClangObjects.Compile("btf_lookup_cli", source, RepoPaths.RepoPath("include"));
+        var verified = CliRun.Invoke("verify", path);
+        Assert.Equal((0, ""), (verified.ExitCode, verified.Error));
+        Assert.Contains("PASS bind/lookup", verified.Output);
+
+        var hashed = CliRun.Invoke("show", "hash", path);
+        Assert.Equal((0, ""), (hashed.ExitCode, hashed.Error));
+        var columns = hashed.Output.Split('\n', StringSplitOptions.RemoveEmptyEntries).Skip(2).Single().Split(' ', StringSplitOptions.RemoveEmptyEntries);
+        var bind = new Ebpf.Extensions.Net.NetExtension().BindProvider.Information;
+        var function = Ebpf.Extensions.Sample.SampleHelpers.BtfLookup.Function;
+        Assert.Equal("sample_ebpf_extension_btf_lookup", columns[4]);
+        Assert.Equal(Ebpf.Platform.ProgramInformationHash.ToHex(Ebpf.Platform.ProgramInformationHash.Compute(bind, [], [function])), columns[5]);
+        Assert.NotEqual(Ebpf.Platform.ProgramInformationHash.ToHex(Ebpf.Platform.ProgramInformationHash.Compute(bind, [])), columns[5]);
+    }
 }
