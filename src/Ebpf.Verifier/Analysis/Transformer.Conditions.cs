@@ -35,11 +35,9 @@ internal sealed partial class Transformer
         if (lt == rt && System.Numerics.BitOperations.PopCount((uint)lt) == 1) return;
         // A pointer against a number (other than a null check against a zero register) or against another region
         // reveals the address through the branch taken.
-        // Equal sets of pointer kinds are left to the bounds checks below (each path compares like with like where
-        // the kinds follow the path, as PREVAIL's same-type check assumes).
+        // Registers of several kinds may be compared when the type tags say each path compares like with like.
         bool nullCheck = c.Op is ConditionOp.Eq or ConditionOp.Ne && (Constant(c.Left) == 0 || Constant(r) == 0);
-        bool sameKinds = lt == rt && (lt & Number) == 0;
-        if (!nullCheck && !sameKinds)
+        if (!nullCheck && !SameKind(c.Left, r))
         {
             Fail($"Pointers may be compared only with pointers to the same region (r{c.Left}.type == r{r}.type)", c.Left, r);
             return;
