@@ -143,7 +143,9 @@ internal sealed partial class Transformer
                     RequireContext(reg);
                     break;
                 case ArgumentType.PtrToMap or ArgumentType.ConstPtrToMap:
-                    if (Require(reg, MapFd | MapFdPrograms))
+                    // A program array serves bpf_tail_call only (as the kernel's map/helper compatibility check has
+                    // it): its values are programs, never data a program may read or write.
+                    if (Require(reg, MapFd))
                     {
                         mapKind = K(reg);
                         mapReference = mapKind.MapReference;
