@@ -32,11 +32,18 @@ internal sealed partial class Transformer
         if (!leftOk || !rightOk) return;
         var lt = T(c.Left);
         var rt = T(r);
+        bool nullCheck = c.Op is ConditionOp.Eq or ConditionOp.Ne && (Constant(c.Left) == 0 || Constant(r) == 0);
+        if (!nullCheck && ((lt | rt) & Shared) != 0)
+        {
+            // Two map values (or ring buffer records) may be different allocations: comparing them, offsets
+            // included, reveals how far apart they lie in the host's memory.
+            Fail($"Map value pointers may only be tested against 0 (r{c.Left}.type == r{r}.type == number)", c.Left, r);
+            return;
+        }
         if (lt == rt && System.Numerics.BitOperations.PopCount((uint)lt) == 1) return;
         // A pointer against a number (other than a null check against a zero register) or against another region
         // reveals the address through the branch taken.
         // Registers of several kinds may be compared when the type tags say each path compares like with like.
-        bool nullCheck = c.Op is ConditionOp.Eq or ConditionOp.Ne && (Constant(c.Left) == 0 || Constant(r) == 0);
         if (!nullCheck && !SameKind(c.Left, r))
         {
             Fail($"Pointers may be compared only with pointers to the same region (r{c.Left}.type == r{r}.type)", c.Left, r);

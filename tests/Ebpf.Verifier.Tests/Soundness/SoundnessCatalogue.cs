@@ -86,6 +86,8 @@ public sealed class SoundnessCatalogue
         { "leak: pointer bits tested", "r0 = 0\nif r1 &== 4096 goto <a>\nr0 = 1\n<a>:\nexit", "Invalid type (r1.type == number)" },
         { "leak: pointer to atomic operand", "*(u64 *)(r10 - 8) = 0\nlock *(u64 *)(r10 - 8) += r1\nr0 = 0\nexit", "Invalid type (r1.type == number)" },
         { "leak: stack or context compared with packet or stack, kinds not following the path", "r9 = *(u32 *)(r1 + 12)\nr2 = *(u32 *)(r1 + 0)\nr3 = r10\nif r9 == 0 goto <a>\nr3 = r1\n<a>:\nr4 = r10\nif r9 == 1 goto <b>\nr4 = r2\n<b>:\nr0 = 0\nif r3 > r4 goto <c>\nr0 = 1\n<c>:\nexit", "Pointers may be compared only with pointers to the same region" },
+        { "leak: two map values compared (their distance in host memory)", Checked + "r6 = r0\n" + Lookup + "if r0 == 0 goto <out>\nr6 += 4096\nr1 = 0\nif r6 > r0 goto <a>\nr1 = 1\n<a>:\nr0 = r1\nexit\n" + Out, "Map value pointers may only be tested against 0" },
+        { "leak: map value compared for equality with another", Checked + "r6 = r0\n" + Lookup + "if r0 == 0 goto <out>\nr1 = 0\nif r6 == r0 goto <a>\nr1 = 1\n<a>:\nr0 = r1\nexit\n" + Out, "Map value pointers may only be tested against 0" },
         { "leak: pointer as a variable stack offset", "r2 = r10\nr2 += r1\nr0 = 0\nexit", "Only numbers can be added to pointers" },
         { "leak: pointer stored with a 32-bit store to the stack, read back", "*(u32 *)(r10 - 8) = r1\nr0 = *(u32 *)(r10 - 8)\nexit", "Stack content is not numeric" },
         // ---- out of bounds: stack
