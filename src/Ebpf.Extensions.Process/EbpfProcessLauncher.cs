@@ -9,7 +9,8 @@ namespace Ebpf.Extensions.Process;
 /// attached programs run on a creation context before the child exists, and a non-zero status stops the start with a
 /// <see cref="ProcessStartDeniedException"/>; the child's exit runs them again on an exit context. The creation
 /// context has process id 0 (the operating system assigns the id only when the child is created); its exit context
-/// carries the real id, exit code and times.
+/// carries the real id and exit code. Its creation time is when the launcher decided, its exit time when the launcher
+/// saw the exit (the child is reaped by then, so the operating system's own times are gone).
 /// </summary>
 public sealed class EbpfProcessLauncher(ProcessHook hook)
 {
@@ -44,8 +45,7 @@ public sealed class EbpfProcessLauncher(ProcessHook hook)
         {
             Operation = ProcessOperation.Delete,
             ProcessId = (ulong)process.Id,
-            CreationTime = (ulong)process.StartTime.ToUniversalTime().ToFileTimeUtc(),
-            ExitTime = (ulong)process.ExitTime.ToUniversalTime().ToFileTimeUtc(),
+            ExitTime = (ulong)DateTime.UtcNow.ToFileTimeUtc(),
             ExitCode = (uint)process.ExitCode,
         });
         process.Start();
