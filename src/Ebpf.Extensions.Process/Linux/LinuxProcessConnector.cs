@@ -178,33 +178,68 @@ public sealed unsafe class LinuxProcessConnector(ProcessHook hook) : ProcessEven
         var fds = stackalloc Native.PollFd[2];
         fds[0] = new Native.PollFd { Fd = _socket, Events = Native.PollIn };
         fds[1] = new Native.PollFd { Fd = _wake, Events = Native.PollIn };
-        var self = this;
+        var batch = new List<Pending>(BatchSize);
         while (true)
         {
             fds[0].Revents = fds[1].Revents = 0;
             if (Native.Poll(fds, 2, -1) < 0 && Marshal.GetLastPInvokeError() != Native.EIntr) return;
             if (fds[1].Revents != 0) return;
-            while (true)
+            bool drained = false;
+            while (!drained)
             {
-                nint received;
-                fixed (byte* b = buffer) received = Native.Receive(_socket, b, buffer.Length, Native.MsgDontwait);
-                if (received < 0)
+                // Take what is queued first, reading /proc for each exec as it is taken, then run the programs on the
+                // batch: a process that exits while programs run on earlier events has been read already.
+                batch.Clear();
+                while (batch.Count < BatchSize)
                 {
-                    int errno = Marshal.GetLastPInvokeError();
-                    if (errno == Native.ENoBufs) Interlocked.Increment(ref _overruns);
-                    else if (errno != Native.EIntr) break; // EAGAIN: drained
-                    continue;
+                    nint received;
+                    fixed (byte* b = buffer) received = Native.Receive(_socket, b, buffer.Length, Native.MsgDontwait);
+                    if (received < 0)
+                    {
+                        int errno = Marshal.GetLastPInvokeError();
+                        if (errno == Native.ENoBufs) Interlocked.Increment(ref _overruns);
+                        else if (errno != Native.EIntr)
+                        {
+                            drained = true; // EAGAIN: nothing more queued
+                            break;
+                        }
+                        continue;
+                    }
+                    ForEachEvent(buffer.AsSpan(0, (int)received), ref batch, Take);
                 }
-                ForEachEvent(buffer.AsSpan(0, (int)received), ref self, static (ref LinuxProcessConnector s, ReadOnlySpan<byte> e, uint _, uint _) => s.Handle(e));
+                foreach (var pending in batch) Handle(pending);
             }
         }
     }
 
-    private void Handle(ReadOnlySpan<byte> e)
+    private const int BatchSize = 64;
+
+    /// <summary>A received event; an exec carries what /proc said when it was received.</summary>
+    private readonly record struct Pending(uint What, ulong Timestamp, uint A, uint B, uint C, uint D, uint E, uint F, ProcSnapshot? Exec);
+
+    private sealed record ProcSnapshot(string? ImagePath, string? CommandLine, (int ParentId, long StartTicks)? Stat);
+
+    private void Take(ref List<Pending> batch, ReadOnlySpan<byte> e, uint sequence, uint ack)
+    {
+        uint what = U32(e, What);
+        if (what is not (EventFork or EventExec or EventExit)) return;
+        ProcSnapshot? exec = null;
+        if (what == EventExec)
+        {
+            int pid = (int)U32(e, Data + 4);
+            // A short-lived process may exit any moment: the image goes first, then the command line.
+            string? image = _procfs.ImagePath(pid), commandLine = _procfs.CommandLine(pid);
+            exec = new ProcSnapshot(image, commandLine, _procfs.Stat(pid));
+        }
+        batch.Add(new Pending(what, U64(e, Timestamp), U32(e, Data), U32(e, Data + 4), U32(e, Data + 8), U32(e, Data + 12),
+            U32(e, Data + 16), U32(e, Data + 20), exec));
+    }
+
+    private void Handle(in Pending e)
     {
         try
         {
-            switch (U32(e, What))
+            switch (e.What)
             {
                 case EventFork: OnFork(e); break;
                 case EventExec: OnExec(e); break;
@@ -218,23 +253,23 @@ public sealed unsafe class LinuxProcessConnector(ProcessHook hook) : ProcessEven
         }
     }
 
-    private void OnFork(ReadOnlySpan<byte> e)
+    // fork: parent_pid, parent_tgid, child_pid, child_tgid.
+    private void OnFork(in Pending e)
     {
-        int parentThread = (int)U32(e, Data), parent = (int)U32(e, Data + 4), child = (int)U32(e, Data + 8), childLeader = (int)U32(e, Data + 12);
+        int parentThread = (int)e.A, parent = (int)e.B, child = (int)e.C, childLeader = (int)e.D;
         if (child != childLeader) return; // a new thread, not a process
         var known = _known.GetValueOrDefault(parent) ?? Learn(parent);
-        Remember(child, new KnownProcess(parent, parent, parentThread, FromMonotonic(U64(e, Timestamp)), known?.ImagePath, known?.CommandLine));
+        Remember(child, new KnownProcess(parent, parent, parentThread, FromMonotonic(e.Timestamp), known?.ImagePath, known?.CommandLine));
     }
 
-    private void OnExec(ReadOnlySpan<byte> e)
+    // exec: process_pid, process_tgid.
+    private void OnExec(in Pending e)
     {
-        int pid = (int)U32(e, Data + 4);
-        // A short-lived process may exit any moment: read what goes first (image, then command line) at once.
-        string? image = _procfs.ImagePath(pid), commandLine = _procfs.CommandLine(pid);
+        int pid = (int)e.B;
+        var (image, commandLine, stat) = e.Exec!;
         var forked = _known.GetValueOrDefault(pid);
-        var stat = _procfs.Stat(pid);
         int parent = stat?.ParentId ?? forked?.ParentId ?? 0;
-        ulong created = forked?.CreationTime ?? (stat is { } s ? FromBoot(s.StartTicks) : FromMonotonic(U64(e, Timestamp)));
+        ulong created = forked?.CreationTime ?? (stat is { } s ? FromBoot(s.StartTicks) : FromMonotonic(e.Timestamp));
         var known = new KnownProcess(parent, forked?.CreatingProcessId ?? parent, forked?.CreatingThreadId ?? 0, created, image, commandLine);
         Remember(pid, known);
         DeliverCreate(new ProcessEvent(ProcessOperation.Create, (ulong)pid)
@@ -248,12 +283,13 @@ public sealed unsafe class LinuxProcessConnector(ProcessHook hook) : ProcessEven
         });
     }
 
-    private void OnExit(ReadOnlySpan<byte> e)
+    // exit: process_pid, process_tgid, exit_code (a wait status), exit_signal, parent_pid, parent_tgid.
+    private void OnExit(in Pending e)
     {
-        int thread = (int)U32(e, Data), pid = (int)U32(e, Data + 4);
+        int thread = (int)e.A, pid = (int)e.B;
         if (thread != pid) return; // a thread, not the process
-        uint status = U32(e, Data + 8);
-        int parent = (int)U32(e, Data + 20);
+        uint status = e.C;
+        int parent = (int)e.F;
         _known.Remove(pid, out var known);
         ulong created = known?.CreationTime ?? (_procfs.Stat(pid) is { } s ? FromBoot(s.StartTicks) : 0);
         DeliverExit(new ProcessEvent(ProcessOperation.Delete, (ulong)pid)
@@ -262,7 +298,7 @@ public sealed unsafe class LinuxProcessConnector(ProcessHook hook) : ProcessEven
             CreatingProcessId = (ulong)(known?.CreatingProcessId ?? parent),
             CreatingThreadId = (ulong)(known?.CreatingThreadId ?? 0),
             CreationTime = created,
-            ExitTime = FromMonotonic(U64(e, Timestamp)),
+            ExitTime = FromMonotonic(e.Timestamp),
             ExitCode = ExitCode(status),
             ImagePath = known?.ImagePath ?? "",
             CommandLine = known?.CommandLine ?? "",
