@@ -75,6 +75,12 @@ internal static unsafe partial class Native
     [LibraryImport("libc", EntryPoint = "setpriority", SetLastError = true)]
     public static partial int SetPriority(int which, int who, int nice);
 
+    public const int SchedFifo = 1;
+
+    /// <summary>sched_setscheduler(2): with a thread id, Linux sets that one thread's policy.</summary>
+    [LibraryImport("libc", EntryPoint = "sched_setscheduler", SetLastError = true)]
+    public static partial int SetScheduler(int thread, int policy, int* priority);
+
     [LibraryImport("libc", EntryPoint = "gettid")]
     public static partial int GetTid();
 

@@ -1,9 +1,9 @@
 using System.Runtime.InteropServices;
 
-namespace Ebpf.Extensions.Tests;
+namespace Ebpf.TestSupport;
 
 /// <summary>What the process-event tests count and resolve on the Linux host.</summary>
-internal static partial class LinuxHost
+public static partial class LinuxHost
 {
     [LibraryImport("libc", EntryPoint = "realpath", StringMarshalling = StringMarshalling.Utf8)]
     private static partial nint RealPath(string path, nint resolved);
@@ -15,7 +15,7 @@ internal static partial class LinuxHost
     public static string Canonical(string path)
     {
         nint resolved = RealPath(path, 0);
-        Assert.NotEqual(0, resolved);
+        if (resolved == 0) throw new FileNotFoundException($"realpath: {path} does not resolve", path);
         try { return Marshal.PtrToStringUTF8(resolved)!; }
         finally { Free(resolved); }
     }
