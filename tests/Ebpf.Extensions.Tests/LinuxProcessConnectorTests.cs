@@ -3,7 +3,9 @@ using Ebpf.Extensions.Process;
 using Ebpf.Extensions.Process.Linux;
 using Ebpf.Runtime.Extensions;
 using Ebpf.Runtime.Maps;
+using Ebpf.Platform;
 using Ebpf.Runtime.Objects;
+using Ebpf.Runtime.Programs;
 using Ebpf.TestSupport;
 using Xunit.Abstractions;
 
@@ -113,6 +115,34 @@ public class LinuxProcessConnectorTests(ITestOutputHelper output)
         Assert.False(monitor.Source.IsRunning);
         Assert.Equal(0, LinuxHost.ThreadsNamed(LinuxProcessConnector.ThreadName));
         Assert.Equal(0, LinuxHost.ConnectorSockets());
+    }
+
+    [Fact]
+    public void ANonZeroVerdictIsRecordedAndAHandlerMayDetachTheLastLinkFromTheReaderThread()
+    {
+        if (!Available()) return;
+        using var monitor = new Monitor();
+        var deny = monitor.Runtime.Extensions.LoadProgram(new ProgramLoadRequest("deny_all", "process", WellKnownProgramTypes.ProcessGuid,
+            TestPlatform.Code("mov %r0, 5\nexit")) { Unverified = true, ExpectedAttachType = WellKnownAttachTypes.Process });
+        var link = monitor.Runtime.Extensions.Attach(deny);
+        using var recorded = new ManualResetEventSlim();
+        ProcessVerdict verdict = default;
+        monitor.Source.VerdictRecorded += (_, v) =>
+        {
+            monitor.Runtime.Extensions.Detach(link); // the last link leaves from inside a delivery
+            verdict = v;
+            recorded.Set();
+        };
+        using (var child = System.Diagnostics.Process.Start(new ProcessStartInfo("/bin/true"))!) child.WaitForExit();
+        Assert.True(recorded.Wait(TimeSpan.FromSeconds(5)), "no verdict recorded");
+        Assert.Equal((5u, "deny_all"), (verdict.Status, verdict.ProgramName));
+        Assert.False(monitor.Source.IsRunning);
+        Assert.True(monitor.Source.NonZeroVerdicts >= 1);
+        // The reader closes its socket and leaves on its own.
+        var deadline = Stopwatch.StartNew();
+        while ((LinuxHost.ThreadsNamed(LinuxProcessConnector.ThreadName) > 0 || LinuxHost.ConnectorSockets() > 0) && deadline.Elapsed < TimeSpan.FromSeconds(5))
+            Thread.Sleep(10);
+        Assert.Equal((0, 0), (LinuxHost.ThreadsNamed(LinuxProcessConnector.ThreadName), LinuxHost.ConnectorSockets()));
     }
 
     [Fact]

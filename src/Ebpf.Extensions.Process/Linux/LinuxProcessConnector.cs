@@ -31,9 +31,18 @@ public sealed unsafe class LinuxProcessConnector(ProcessHook hook) : ProcessEven
 
     private readonly ProcFs _procfs = new();
     private readonly Dictionary<int, KnownProcess> _known = [];
-    private int _socket = -1, _wake = -1;
-    private Thread? _reader;
+    private Subscription? _current;
     private long _overruns, _deliveryErrors;
+
+    /// <summary>One start's socket, wake-up eventfd and reader thread: a stop from the reader itself leaves the closing to it.</summary>
+    private sealed class Subscription(int socket, int wake)
+    {
+        public int Socket { get; } = socket;
+        public int Wake { get; } = wake;
+        public Thread? Reader { get; set; }
+        public volatile bool Stopping;
+        public volatile bool ClosedByReader;
+    }
     private long _monotonicToFileTime, _boottimeToFileTime;
 
     public override string Name => "Linux process connector";
@@ -77,25 +86,37 @@ public sealed unsafe class LinuxProcessConnector(ProcessHook hook) : ProcessEven
         long fileTimeNow = DateTime.UtcNow.ToFileTimeUtc();
         _monotonicToFileTime = fileTimeNow - Native.Now(Native.ClockMonotonic) / 100;
         _boottimeToFileTime = fileTimeNow - Native.Now(Native.ClockBoottime) / 100;
-        (_socket, _wake) = (socket, wake);
         // Compile the /proc readers now: the first exec must not wait for the JIT while its process runs on.
         Learn(Environment.ProcessId);
         _known.Clear();
-        _reader = new Thread(ReadLoop) { IsBackground = true, Name = ThreadName };
-        _reader.Start();
+        var subscription = new Subscription(socket, wake);
+        subscription.Reader = new Thread(() => ReadLoop(subscription)) { IsBackground = true, Name = ThreadName };
+        _current = subscription;
+        subscription.Reader.Start();
     }
 
     protected override void StopCore()
     {
+        var subscription = _current!;
+        _current = null;
+        subscription.Stopping = true;
         ulong one = 1;
-        Native.Write(_wake, (byte*)&one, sizeof(ulong));
-        // A handler on the reader thread may detach the last link: the loop then ends by itself after the wake.
-        if (Thread.CurrentThread != _reader) _reader!.Join();
-        _reader = null;
-        Unsubscribe(_socket);
-        Native.Close(_wake);
-        (_socket, _wake) = (-1, -1);
+        Native.Write(subscription.Wake, (byte*)&one, sizeof(ulong));
+        if (Thread.CurrentThread == subscription.Reader)
+        {
+            // A handler on the reader thread detached the last link: it delivers nothing more and closes on its way out.
+            subscription.ClosedByReader = true;
+            return;
+        }
+        subscription.Reader!.Join();
+        Close(subscription);
         _known.Clear();
+    }
+
+    private static void Close(Subscription subscription)
+    {
+        Unsubscribe(subscription.Socket);
+        Native.Close(subscription.Wake);
     }
 
     /// <summary>Opens a connector socket, joins CN_IDX_PROC and asks for events; returns the socket once the kernel acknowledged.</summary>
@@ -173,7 +194,19 @@ public sealed unsafe class LinuxProcessConnector(ProcessHook hook) : ProcessEven
         Native.Close(fd);
     }
 
-    private void ReadLoop()
+    private void ReadLoop(Subscription subscription)
+    {
+        try
+        {
+            Read(subscription);
+        }
+        finally
+        {
+            if (subscription.ClosedByReader) Close(subscription);
+        }
+    }
+
+    private void Read(Subscription subscription)
     {
         // Ahead of ordinary threads where permitted (root): /proc must be read before a short-lived process exits,
         // which takes a millisecond or two for a shell that exits at once. Real-time priority 1 (the lowest) wakes
@@ -183,8 +216,8 @@ public sealed unsafe class LinuxProcessConnector(ProcessHook hook) : ProcessEven
         if (Native.SetScheduler(tid, Native.SchedFifo, &priority) != 0) Native.SetPriority(Native.PrioProcess, tid, ReaderNice);
         var buffer = new byte[64 * 1024];
         var fds = stackalloc Native.PollFd[2];
-        fds[0] = new Native.PollFd { Fd = _socket, Events = Native.PollIn };
-        fds[1] = new Native.PollFd { Fd = _wake, Events = Native.PollIn };
+        fds[0] = new Native.PollFd { Fd = subscription.Socket, Events = Native.PollIn };
+        fds[1] = new Native.PollFd { Fd = subscription.Wake, Events = Native.PollIn };
         var batch = new List<Pending>(BatchSize);
         while (true)
         {
@@ -200,7 +233,7 @@ public sealed unsafe class LinuxProcessConnector(ProcessHook hook) : ProcessEven
                 while (batch.Count < BatchSize)
                 {
                     nint received;
-                    fixed (byte* b = buffer) received = Native.Receive(_socket, b, buffer.Length, Native.MsgDontwait);
+                    fixed (byte* b = buffer) received = Native.Receive(subscription.Socket, b, buffer.Length, Native.MsgDontwait);
                     if (received < 0)
                     {
                         int errno = Marshal.GetLastPInvokeError();
@@ -214,7 +247,11 @@ public sealed unsafe class LinuxProcessConnector(ProcessHook hook) : ProcessEven
                     }
                     ForEachEvent(buffer.AsSpan(0, (int)received), ref batch, Take);
                 }
-                foreach (var pending in batch) Handle(pending);
+                foreach (var pending in batch)
+                {
+                    if (subscription.Stopping) return;
+                    Handle(pending);
+                }
             }
         }
     }
