@@ -60,7 +60,7 @@ public static class ProcessEventBench
         Console.WriteLine();
         Console.WriteLine($"sustained: producer at a fixed rate for {seconds} s, consumer polling the ring buffer (1 MiB, 552-byte records)");
         Console.WriteLine($"{"target/s",12} {"reached/s",12} {"read",10} {"lost",8}");
-        foreach (int rate in (int[])[50_000, 100_000, 200_000, 400_000, 800_000, 0])
+        foreach (int rate in (int[])[10_000, 25_000, 50_000, 100_000, 200_000, 400_000, 800_000, 0])
         {
             var (reached, read, lost) = Sustain(hook, ring, e, rate, seconds);
             Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
