@@ -67,6 +67,74 @@ public class RunCommandTests(ITestOutputHelper output)
         Assert.All(children, f => Assert.Equal(LinuxHost.Canonical("/bin/sh"), (string?)f["image_path"]));
     }
 
+    /// <summary>Each exit goes to a perf buffer as a struct and to a ring buffer as 6 raw bytes no struct of the object fits.</summary>
+    private const string PerfAndRaw = """
+        #include "bpf_helpers.h"
+        #include "ebpf_ntos_hooks.h"
+        struct exit_note { uint32_t pid; uint32_t code; };
+        struct { __uint(type, BPF_MAP_TYPE_PERF_EVENT_ARRAY); __uint(max_entries, 64 * 1024); } notes SEC(".maps");
+        struct { __uint(type, BPF_MAP_TYPE_RINGBUF); __uint(max_entries, 64 * 1024); } raw SEC(".maps");
+        // The note is built in a map value, which also puts its type in the object's BTF (local types are left out).
+        struct { __uint(type, BPF_MAP_TYPE_PERCPU_ARRAY); __type(key, uint32_t); __type(value, struct exit_note); __uint(max_entries, 1); } scratch SEC(".maps");
+
+        SEC("process")
+        int note_exits(process_md_t* ctx)
+        {
+            if (ctx->operation != PROCESS_OPERATION_DELETE)
+                return 0;
+            uint32_t zero = 0;
+            struct exit_note* note = bpf_map_lookup_elem(&scratch, &zero);
+            if (!note)
+                return 0;
+            note->pid = ctx->process_id;
+            note->code = ctx->process_exit_code;
+            bpf_perf_event_output(ctx, &notes, BPF_F_CURRENT_CPU, note, sizeof(*note));
+            uint8_t bytes[6] = {0xde, 0xad, (uint8_t)note->code, 0, 0, 0xef};
+            bpf_ringbuf_output(&raw, bytes, sizeof(bytes), 0);
+            return 0;
+        }
+        char _license[] SEC("license") = "MIT";
+        """;
+
+    [Fact]
+    public void PerfBufferRecordsCarryTheirCpuAndUndecodableRecordsComeAsHex()
+    {
+        if (!LinuxProcessConnector.IsAvailable(out string reason))
+        {
+            Assert.False(OperatingSystem.IsLinux() && Environment.IsPrivilegedProcess, $"root, yet the process connector is unavailable: {reason}");
+            output.WriteLine($"process connector unavailable ({reason}): nothing run");
+            return;
+        }
+        string obj = ClangObjects.Compile("perf_and_raw", PerfAndRaw, RepoPaths.RepoPath("include"));
+        using var spawner = Process.Start(new ProcessStartInfo("/bin/sh",
+            ["-c", "i=0; while [ $i -lt 40 ]; do /bin/sh -c 'sleep 0.02; exit 9'; sleep 0.03; i=$((i+1)); done"]))!;
+        CliRun run;
+        try
+        {
+            run = CliRun.Invoke("run", obj, "--duration", "1.5", "--json");
+        }
+        finally
+        {
+            spawner.Kill(entireProcessTree: true);
+            spawner.WaitForExit();
+        }
+        output.WriteLine(run.Error);
+        Assert.Equal(0, run.ExitCode);
+        Assert.Contains("streaming perf buffer notes", run.Error);
+        var records = run.Output.Split('\n', StringSplitOptions.RemoveEmptyEntries).Select(l => JsonNode.Parse(l)!.AsObject()).ToList();
+        var notes = records.Where(r => (string?)r["map"] == "notes").ToList();
+        var raw = records.Where(r => (string?)r["map"] == "raw").ToList();
+        Assert.Contains(notes, r => (ulong)r["fields"]!["code"]! == 9);
+        Assert.All(notes, r =>
+        {
+            Assert.Equal("struct exit_note", (string?)r["type"]);
+            Assert.InRange((int)r["cpu"]!, 0, Environment.ProcessorCount - 1);
+        });
+        Assert.Contains(raw, r => (string?)r["data"] == "dead09" + "0000ef");
+        Assert.All(raw, r => Assert.Null(r["fields"]));
+        Assert.Equal(notes.Count, raw.Count);
+    }
+
     [Fact]
     public void ProgramsWithoutALiveSourceAreNamedWithTheReason()
     {
