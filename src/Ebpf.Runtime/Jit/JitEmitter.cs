@@ -14,29 +14,45 @@ namespace Ebpf.Runtime.Jit;
 /// when they can be. Local calls are inline frames: r6-r9 and a return-site number are saved in a small frame area,
 /// r10 moves down 512 bytes, and exit pops a frame and dispatches to the return site (or returns at depth 0), which
 /// is exactly the interpreter's call model, recursion included.
+/// <para>
+/// A program whose one method would exceed the .NET JIT's optimizer limits (<see cref="JitMethodLimits"/>; above them
+/// the JIT gives up optimizing) is emitted as regions instead: contiguous ranges of instructions, each its own method
+/// (<see cref="EmitRegions"/>), which keep the registers in locals and hand them over in a <see cref="JitState"/> when
+/// control leaves the region. An entry method dispatches between regions by entry number.
+/// </para>
+/// The emitter writes into methods the caller's <see cref="JitMethodFactory"/> defines (dynamic methods today).
 /// </summary>
 internal sealed class JitEmitter
 {
     private const int FrameSaveBytes = 40; // r6-r9 and the return-site number
-    private static readonly Type[] Parameters = [typeof(JitClosure), typeof(ExecutionRequest).MakeByRefType(), typeof(ulong), typeof(HelperCallContext).MakeByRefType()];
-    private const short ArgClosure = 0, ArgRequest = 1, ArgFrameTop = 2, ArgContext = 3;
+    internal static readonly Type[] Parameters = [typeof(JitClosure), typeof(ExecutionRequest).MakeByRefType(), typeof(ulong), typeof(HelperCallContext).MakeByRefType()];
+    internal static readonly Type[] RegionParameters = [.. Parameters, typeof(JitState).MakeByRefType(), typeof(int)];
+    // Arguments: 0 closure, 1 request, 2 frame top, 3 context (every method); regions: 4 state, 5 entry number.
+    private const byte ArgState = 4, ArgEntry = 5;
+
+    /// <summary>What a region returns besides the number of the entry to continue at.</summary>
+    private const int ProgramReturned = -1, Stopped = -2;
 
     private readonly Instruction[] _code;
     private readonly ulong[] _wideValues;
     private readonly HelperFunction?[] _callTargets;
     private readonly HelperTable _helpers;
     private readonly JitOptions _options;
+    private readonly JitMethodFactory _define;
     private readonly bool _checked;
     private readonly long _budget;
     private readonly List<HelperFunction> _delegates = [];
     private readonly List<object?> _targets = [];
+    // Return sites (pc after each local call) in pc order, and each call's number among them.
     private readonly List<int> _returnSites = [];
+    private readonly Dictionary<int, int> _returnSiteOfCall = [];
     // Per subprogram entry pc: the return-site indexes of the local calls to it, and the label its exits branch to.
     private readonly SortedDictionary<int, List<int>> _callSitesByCallee = [];
     private readonly Dictionary<int, Label> _calleeExits = [];
     private bool[] _starts = [], _branchedTo = [];
 
-    private ILGenerator _il = null!;
+    // The method being written: one for the whole program, or one region [_regionStart, _regionEnd).
+    private CountingIlGenerator _il = null!;
     private LocalBuilder[] _r = null!;
     private Label[] _labels = null!;
     private LocalBuilder _depth = null!, _saves = null!, _executed = null!, _packet = null!, _packetLength = null!;
@@ -45,15 +61,28 @@ internal sealed class JitEmitter
     private Label _returnZero, _sharedExit, _stop, _anySite;
     private bool _hasLocalCalls, _hasLegacyLoads, _usesStack, _callsTailCall;
 
-    public JitEmitter(Instruction[] code, ulong[] wideValues, HelperFunction?[] callTargets, HelperTable helpers, JitOptions options)
+    // Regions only: entry numbers by pc (ascending with pc, so one region's entries are consecutive), the stubs that
+    // leave the region for a pc outside it, and the blocks every exit ends in.
+    private bool _inRegion;
+    private int _regionStart, _regionEnd;
+    private readonly SortedDictionary<int, int> _entries = [];
+    private readonly List<(int Pc, Label Stub)> _leaving = [];
+    private readonly Dictionary<int, Label> _leaveStubs = [];
+    private Label _programReturn, _leave;
+    private LocalBuilder _next = null!;
+
+    public JitEmitter(Instruction[] code, ulong[] wideValues, HelperFunction?[] callTargets, HelperTable helpers, JitOptions options,
+        JitMethodFactory define)
     {
         _code = code;
         _wideValues = wideValues;
         _callTargets = callTargets;
         _helpers = helpers;
         _options = options;
+        _define = define;
         _checked = options.Mode == ExecutionMode.Checked;
         _budget = options.InstructionBudget;
+        Scan();
     }
 
     public bool HasLocalCalls => _hasLocalCalls;
@@ -64,43 +93,86 @@ internal sealed class JitEmitter
     /// <summary>False when nothing reads r10 and nothing calls locally: such a program needs no stack at all.</summary>
     public bool UsesStack => _usesStack || _hasLocalCalls;
 
-    public JitEntry Emit(out int ilSize)
+    /// <summary>Instruction starts (the second slot of an lddw is not one).</summary>
+    public bool[] Starts => _starts;
+
+    /// <summary>
+    /// The whole program as one method. Also gives what each instruction cost (<see cref="JitEmission.CostBefore"/>),
+    /// from which <see cref="JitRegionPlanner"/> cuts regions when the method is too large.
+    /// </summary>
+    public JitEmission EmitOneMethod(string name)
     {
-        var method = new DynamicMethod("ebpf_program", typeof(ulong), Parameters, typeof(JitEmitter).Module, skipVisibility: true)
-        {
-            InitLocals = false, // the frame-save area needs no clearing; registers are cleared explicitly
-        };
-        _il = method.GetILGenerator(_code.Length * 16 + 64);
-        Scan();
+        var method = _define(name, typeof(ulong), Parameters, out var il);
+        _il = new CountingIlGenerator(il);
+        _regionStart = 0;
+        _regionEnd = _code.Length;
         DeclareLocals();
         EmitPrologue();
+        var costs = new IlCounts[_code.Length + 1];
         for (int pc = 0; pc < _code.Length; pc += ProgramDecoder.SlotCount(_code[pc]))
         {
-            _il.MarkLabel(_labels[pc]);
-            if (_budget != 0) EmitBudgetStep(pc);
-            EmitInstruction(pc, _code[pc]);
+            costs[pc] = _il.Counts;
+            EmitSlot(pc);
         }
+        costs[_code.Length] = _il.Counts;
         EmitEpilogues();
-        ilSize = _il.ILOffset;
-        var closure = new JitClosure([.. _delegates], [.. _targets], _helpers);
-        var entry = (JitEntry)method.CreateDelegate(typeof(JitEntry), closure);
-        // Compile to native code now (as a kernel JIT does at load), not on the first invocation.
-        System.Runtime.CompilerServices.RuntimeHelpers.PrepareDelegate(entry);
-        return entry;
+        return new JitEmission(method, [method], Closure(), _il.ILOffset, _il.Counts, costs);
+    }
+
+    /// <summary>
+    /// The program as regions starting at <paramref name="regionStarts"/> (ascending, the first 0), each a method
+    /// <c>int region(closure, in request, frameTop, ref context, ref JitState, int entry)</c>, and an entry method
+    /// that runs them: a region returns the entry to continue at, or that the program returned or stopped.
+    /// </summary>
+    public JitEmission EmitRegions(string name, IReadOnlyList<int> regionStarts)
+    {
+        _inRegion = true;
+        FindEntries(regionStarts);
+        var methods = new List<MethodInfo>();
+        var regionOfEntry = new List<int>();
+        int ilSize = 0;
+        IlCounts largest = default;
+        for (int k = 0; k < regionStarts.Count; k++)
+        {
+            _regionStart = regionStarts[k];
+            _regionEnd = k + 1 < regionStarts.Count ? regionStarts[k + 1] : _code.Length;
+            var method = _define($"{name}_region{k}", typeof(int), RegionParameters, out var il);
+            _il = new CountingIlGenerator(il);
+            EmitRegion();
+            methods.Add(method);
+            ilSize += _il.ILOffset;
+            largest = IlCounts.Max(largest, _il.Counts);
+            foreach (int pc in _entries.Keys)
+                if (pc >= _regionStart && pc < _regionEnd) regionOfEntry.Add(k);
+        }
+        var entry = _define(name, typeof(ulong), Parameters, out var entryIl);
+        _il = new CountingIlGenerator(entryIl);
+        EmitRegionDispatch(methods, regionOfEntry);
+        ilSize += _il.ILOffset;
+        largest = IlCounts.Max(largest, _il.Counts);
+        return new JitEmission(entry, [entry, .. methods], Closure(), ilSize, largest, null);
+    }
+
+    private JitClosure Closure() => new([.. _delegates], [.. _targets], _helpers);
+
+    private void EmitSlot(int pc)
+    {
+        _il.MarkLabel(_labels[pc]);
+        if (_budget != 0) EmitBudgetStep(pc);
+        EmitInstruction(pc, _code[pc]);
     }
 
     private void Scan()
     {
         _starts = new bool[_code.Length];
         _branchedTo = new bool[_code.Length + 1];
-        int localCalls = 0;
         for (int pc = 0; pc < _code.Length; pc += ProgramDecoder.SlotCount(_code[pc]))
         {
             var insn = _code[pc];
             _starts[pc] = true;
             if (insn.Class is OpClass.Jmp or OpClass.Jmp32 && (JmpOp)insn.Operation is not (JmpOp.Exit or JmpOp.Call))
             {
-                int target = pc + 1 + ((JmpOp)insn.Operation == JmpOp.Ja && insn.Class == OpClass.Jmp32 ? insn.Imm : insn.Offset);
+                int target = JumpTarget(pc, insn);
                 if ((uint)target < (uint)_branchedTo.Length) _branchedTo[target] = true;
             }
             if (insn.Opcode == OpCodes.Call && insn.Src == PseudoSource.LocalCall)
@@ -110,7 +182,9 @@ internal sealed class JitEmitter
                 if ((uint)callee < (uint)_branchedTo.Length) _branchedTo[callee] = true;
                 _branchedTo[pc + 1] = true; // the return site
                 if (!_callSitesByCallee.TryGetValue(callee, out var sites)) _callSitesByCallee[callee] = sites = [];
-                sites.Add(localCalls++);
+                sites.Add(_returnSites.Count);
+                _returnSiteOfCall[pc] = _returnSites.Count;
+                _returnSites.Add(pc + 1);
             }
             if (insn.Class == OpClass.Ld && insn.Mode is AccessMode.Abs or AccessMode.Ind) _hasLegacyLoads = true;
             // r10 appears as a source or as the base of a store (it is never a destination).
@@ -119,15 +193,73 @@ internal sealed class JitEmitter
         }
     }
 
+    private static int JumpTarget(int pc, Instruction insn) =>
+        pc + 1 + ((JmpOp)insn.Operation == JmpOp.Ja && insn.Class == OpClass.Jmp32 ? insn.Imm : insn.Offset);
+
+    /// <summary>Where control may go after the instruction at <paramref name="pc"/> (exits: to every return site).</summary>
+    private IEnumerable<int> Successors(int pc)
+    {
+        var insn = _code[pc];
+        int next = pc + ProgramDecoder.SlotCount(insn);
+        if (insn.Class is not (OpClass.Jmp or OpClass.Jmp32))
+        {
+            yield return next;
+            yield break;
+        }
+        switch ((JmpOp)insn.Operation)
+        {
+            case JmpOp.Exit:
+                foreach (int site in _returnSites) yield return site;
+                break;
+            case JmpOp.Call:
+                yield return insn.Src == PseudoSource.LocalCall && !insn.UsesSrcRegister ? pc + 1 + insn.Imm : next;
+                break;
+            case JmpOp.Ja:
+                yield return JumpTarget(pc, insn);
+                break;
+            default:
+                yield return JumpTarget(pc, insn);
+                yield return next;
+                break;
+        }
+    }
+
+    private static bool FallsThrough(Instruction insn) =>
+        insn.Class is not (OpClass.Jmp or OpClass.Jmp32) ||
+        (JmpOp)insn.Operation switch
+        {
+            JmpOp.Ja or JmpOp.Exit => false,
+            JmpOp.Call => insn.Src != PseudoSource.LocalCall || insn.UsesSrcRegister,
+            _ => true,
+        };
+
+    /// <summary>Numbers every pc control may reach from another region, and every region's start (pc 0 first).</summary>
+    private void FindEntries(IReadOnlyList<int> regionStarts)
+    {
+        var regionOf = new int[_code.Length];
+        for (int k = 0, pc = 0; pc < _code.Length; pc++)
+        {
+            while (k + 1 < regionStarts.Count && regionStarts[k + 1] <= pc) k++;
+            regionOf[pc] = k;
+        }
+        var entries = new SortedSet<int>(regionStarts); // every region has an entry, even one nothing reaches
+        for (int pc = 0; pc < _code.Length; pc += ProgramDecoder.SlotCount(_code[pc]))
+            foreach (int next in Successors(pc))
+                if ((uint)next < (uint)_code.Length && regionOf[next] != regionOf[pc]) entries.Add(next);
+        foreach (int pc in entries) _entries[pc] = _entries.Count;
+    }
+
     private void DeclareLocals()
     {
         _r = new LocalBuilder[11];
         for (int i = 0; i < _r.Length; i++) _r[i] = _il.DeclareLocal(typeof(ulong));
         _labels = new Label[_code.Length];
-        for (int i = 0; i < _labels.Length; i++) _labels[i] = _il.DefineLabel();
+        for (int i = _regionStart; i < _regionEnd; i++) _labels[i] = _il.DefineLabel();
         _address = _il.DeclareLocal(typeof(ulong));
         _u32a = _il.DeclareLocal(typeof(int));
         _u32b = _il.DeclareLocal(typeof(int));
+        _tailCallEntry = null;
+        _calleeExits.Clear();
         _returnZero = _il.DefineLabel();
         _sharedExit = _il.DefineLabel();
         _anySite = _il.DefineLabel();
@@ -164,9 +296,7 @@ internal sealed class JitEmitter
         il.Emit(OpCodes_.Stloc, _r[10]);
         if (_hasLocalCalls)
         {
-            il.Emit(OpCodes_.Ldc_I4, _options.MaxCallDepth * FrameSaveBytes);
-            il.Emit(OpCodes_.Conv_U);
-            il.Emit(OpCodes_.Localloc);
+            EmitAllocateFrameSaves();
             il.Emit(OpCodes_.Stloc, _saves);
             il.Emit(OpCodes_.Ldc_I4_0);
             il.Emit(OpCodes_.Stloc, _depth);
@@ -178,17 +308,198 @@ internal sealed class JitEmitter
         }
         if (_hasLegacyLoads)
         {
-            var region = il.DeclareLocal(typeof(MemoryRegion));
-            il.Emit(OpCodes_.Ldarg_1);
-            il.Emit(OpCodes_.Call, Getter(typeof(ExecutionRequest), nameof(ExecutionRequest.Packet)));
-            il.Emit(OpCodes_.Stloc, region);
-            il.Emit(OpCodes_.Ldloca, region);
-            il.Emit(OpCodes_.Call, Getter(typeof(MemoryRegion), nameof(MemoryRegion.Start)));
-            il.Emit(OpCodes_.Stloc, _packet);
-            il.Emit(OpCodes_.Ldloca, region);
-            il.Emit(OpCodes_.Call, Getter(typeof(MemoryRegion), nameof(MemoryRegion.Length)));
-            il.Emit(OpCodes_.Stloc, _packetLength);
+            EmitPacketBounds(_packet, _packetLength, null);
         }
+    }
+
+    private void EmitAllocateFrameSaves()
+    {
+        _il.Emit(OpCodes_.Ldc_I4, _options.MaxCallDepth * FrameSaveBytes);
+        _il.Emit(OpCodes_.Conv_U);
+        _il.Emit(OpCodes_.Localloc);
+    }
+
+    /// <summary>The request's legacy packet start and length, into two locals or (regions) two state fields.</summary>
+    private void EmitPacketBounds(LocalBuilder? start, LocalBuilder? length, LocalBuilder? state)
+    {
+        var il = _il;
+        var region = il.DeclareLocal(typeof(MemoryRegion));
+        il.Emit(OpCodes_.Ldarg_1);
+        il.Emit(OpCodes_.Call, Getter(typeof(ExecutionRequest), nameof(ExecutionRequest.Packet)));
+        il.Emit(OpCodes_.Stloc, region);
+        foreach (var (local, property, field) in (ReadOnlySpan<(LocalBuilder?, string, string)>)
+            [(start, nameof(MemoryRegion.Start), nameof(JitState.Packet)), (length, nameof(MemoryRegion.Length), nameof(JitState.PacketLength))])
+        {
+            if (state is not null) il.Emit(OpCodes_.Ldloca, state);
+            il.Emit(OpCodes_.Ldloca, region);
+            il.Emit(OpCodes_.Call, Getter(typeof(MemoryRegion), property));
+            if (state is not null) il.Emit(OpCodes_.Stfld, StateField(field));
+            else il.Emit(OpCodes_.Stloc, local!);
+        }
+    }
+
+    // ---- regions ----
+
+    private static FieldInfo StateField(string name) => typeof(JitState).GetField(name)!;
+    private static readonly FieldInfo[] StateRegisters = [.. Enumerable.Range(0, 11).Select(i => StateField($"R{i}"))];
+
+    /// <summary>The state a region keeps in locals: registers, and the call depth and budget count when used.</summary>
+    private IEnumerable<(LocalBuilder Local, FieldInfo Field, bool Written)> RegionLocals()
+    {
+        for (int i = 0; i < _r.Length; i++) yield return (_r[i], StateRegisters[i], true);
+        if (_hasLocalCalls)
+        {
+            yield return (_depth, StateField(nameof(JitState.Depth)), true);
+            yield return (_saves, StateField(nameof(JitState.Saves)), false);
+        }
+        if (_budget != 0) yield return (_executed, StateField(nameof(JitState.Executed)), true);
+        if (_hasLegacyLoads)
+        {
+            yield return (_packet, StateField(nameof(JitState.Packet)), false);
+            yield return (_packetLength, StateField(nameof(JitState.PacketLength)), false);
+        }
+    }
+
+    private void EmitRegion()
+    {
+        var il = _il;
+        DeclareLocals();
+        _next = il.DeclareLocal(typeof(int));
+        _programReturn = il.DefineLabel();
+        _leave = il.DefineLabel();
+        _leaving.Clear();
+        _leaveStubs.Clear();
+        foreach (var (local, field, _) in RegionLocals())
+        {
+            il.Emit(OpCodes_.Ldarg_S, ArgState);
+            il.Emit(OpCodes_.Ldfld, field);
+            il.Emit(OpCodes_.Stloc, local);
+        }
+        // Continue at the entry asked for: this region's entries are numbered consecutively.
+        var here = _entries.Where(e => e.Key >= _regionStart && e.Key < _regionEnd).ToList();
+        il.Emit(OpCodes_.Ldarg_S, ArgEntry);
+        LdcI4(here[0].Value);
+        il.Emit(OpCodes_.Sub);
+        il.Emit(OpCodes_.Switch, [.. here.Select(e => _labels[e.Key])]);
+        il.Emit(OpCodes_.Br, _labels[here[0].Key]);
+        int last = _regionStart;
+        for (int pc = _regionStart; pc < _regionEnd; pc += ProgramDecoder.SlotCount(_code[pc]))
+        {
+            EmitSlot(pc);
+            last = pc;
+        }
+        // The last instruction may run on into the next region.
+        if (FallsThrough(_code[last])) il.Emit(OpCodes_.Br, Target(_regionEnd));
+        EmitEpilogues();
+        il.MarkLabel(_programReturn);
+        il.Emit(OpCodes_.Ldarg_S, ArgState);
+        Ld(0);
+        il.Emit(OpCodes_.Stfld, StateRegisters[0]);
+        LdcI4(ProgramReturned);
+        il.Emit(OpCodes_.Ret);
+        foreach (var (pc, stub) in _leaving)
+        {
+            il.MarkLabel(stub);
+            LdcI4(_entries[pc]);
+            il.Emit(OpCodes_.Br, _leave);
+        }
+        if (_leaving.Count == 0) return;
+        il.MarkLabel(_leave);
+        il.Emit(OpCodes_.Stloc, _next);
+        foreach (var (local, field, written) in RegionLocals())
+        {
+            if (!written) continue;
+            il.Emit(OpCodes_.Ldarg_S, ArgState);
+            il.Emit(OpCodes_.Ldloc, local);
+            il.Emit(OpCodes_.Stfld, field);
+        }
+        il.Emit(OpCodes_.Ldloc, _next);
+        il.Emit(OpCodes_.Ret);
+    }
+
+    /// <summary>The label for a branch to <paramref name="pc"/>: its own in this method, else a stub that leaves the region for it.</summary>
+    private Label Target(int pc)
+    {
+        if (pc >= _regionStart && pc < _regionEnd) return _labels[pc];
+        if (!_inRegion || !_entries.ContainsKey(pc))
+            throw new InvalidOperationException($"JIT: no entry for pc {pc} outside region [{_regionStart}, {_regionEnd})");
+        if (!_leaveStubs.TryGetValue(pc, out var stub))
+        {
+            _leaveStubs[pc] = stub = _il.DefineLabel();
+            _leaving.Add((pc, stub));
+        }
+        return stub;
+    }
+
+    /// <summary>The entry method of a program in regions: sets up the state, then runs region after region.</summary>
+    private void EmitRegionDispatch(List<MethodInfo> regions, List<int> regionOfEntry)
+    {
+        var il = _il;
+        var state = il.DeclareLocal(typeof(JitState));
+        var next = il.DeclareLocal(typeof(int));
+        il.Emit(OpCodes_.Ldloca, state);
+        il.Emit(OpCodes_.Initobj, typeof(JitState)); // r0 and r3-r9 start at zero, as the depth and budget count
+        foreach (var (register, property) in (ReadOnlySpan<(int, string)>)[(1, nameof(ExecutionRequest.R1)), (2, nameof(ExecutionRequest.R2))])
+        {
+            il.Emit(OpCodes_.Ldloca, state);
+            il.Emit(OpCodes_.Ldarg_1);
+            il.Emit(OpCodes_.Call, Getter(typeof(ExecutionRequest), property));
+            il.Emit(OpCodes_.Stfld, StateRegisters[register]);
+        }
+        il.Emit(OpCodes_.Ldloca, state);
+        il.Emit(OpCodes_.Ldarg_2);
+        il.Emit(OpCodes_.Stfld, StateRegisters[10]);
+        if (_hasLocalCalls)
+        {
+            // The frame-save area lives as long as this method: every region runs below it. (localloc wants an
+            // otherwise empty evaluation stack.)
+            var saves = il.DeclareLocal(typeof(nint));
+            EmitAllocateFrameSaves();
+            il.Emit(OpCodes_.Stloc, saves);
+            il.Emit(OpCodes_.Ldloca, state);
+            il.Emit(OpCodes_.Ldloc, saves);
+            il.Emit(OpCodes_.Stfld, StateField(nameof(JitState.Saves)));
+        }
+        if (_hasLegacyLoads) EmitPacketBounds(null, null, state);
+        var calls = regions.Select(_ => il.DefineLabel()).ToArray();
+        var dispatch = il.DefineLabel();
+        var stopped = il.DefineLabel();
+        LdcI4(0);
+        il.Emit(OpCodes_.Stloc, next);
+        il.MarkLabel(dispatch);
+        il.Emit(OpCodes_.Ldloc, next);
+        il.Emit(OpCodes_.Switch, [.. regionOfEntry.Select(k => calls[k])]);
+        il.Emit(OpCodes_.Ldloc, next);
+        LdcI4(ProgramReturned);
+        il.Emit(OpCodes_.Bne_Un, stopped);
+        il.Emit(OpCodes_.Ldloca, state);
+        il.Emit(OpCodes_.Ldfld, StateRegisters[0]);
+        il.Emit(OpCodes_.Ret);
+        il.MarkLabel(stopped);
+        il.Emit(OpCodes_.Ldarg_3);
+        il.Emit(OpCodes_.Call, StopValue);
+        il.Emit(OpCodes_.Ret);
+        for (int k = 0; k < regions.Count; k++)
+        {
+            il.MarkLabel(calls[k]);
+            il.Emit(OpCodes_.Ldarg_0);
+            il.Emit(OpCodes_.Ldarg_1);
+            il.Emit(OpCodes_.Ldarg_2);
+            il.Emit(OpCodes_.Ldarg_3);
+            il.Emit(OpCodes_.Ldloca, state);
+            il.Emit(OpCodes_.Ldloc, next);
+            il.Emit(OpCodes_.Call, regions[k]);
+            il.Emit(OpCodes_.Stloc, next);
+            il.Emit(OpCodes_.Br, dispatch);
+        }
+    }
+
+    /// <summary>Ends the program with r0 as its result.</summary>
+    private void EmitProgramReturn()
+    {
+        if (_inRegion) { _il.Emit(OpCodes_.Br, _programReturn); return; }
+        Ld(0);
+        _il.Emit(OpCodes_.Ret);
     }
 
     private void EmitEpilogues()
@@ -196,18 +507,26 @@ internal sealed class JitEmitter
         var il = _il;
         // Legacy packet load out of bounds: the program ends with r0 = 0, as in Linux.
         il.MarkLabel(_returnZero);
-        il.Emit(OpCodes_.Ldc_I8, 0L);
-        il.Emit(OpCodes_.Ret);
+        LdcI8(0);
+        St(0);
+        EmitProgramReturn();
         // A helper asked to stop (unwind, tail call): r0 is the value it gave.
         il.MarkLabel(_stop);
-        il.Emit(OpCodes_.Ldarg_3);
-        il.Emit(OpCodes_.Call, StopValue);
-        il.Emit(OpCodes_.Ret);
+        if (_inRegion)
+        {
+            LdcI4(Stopped);
+            il.Emit(OpCodes_.Ret);
+        }
+        else
+        {
+            il.Emit(OpCodes_.Ldarg_3);
+            il.Emit(OpCodes_.Call, StopValue);
+            il.Emit(OpCodes_.Ret);
+        }
         il.MarkLabel(_sharedExit);
         if (!_hasLocalCalls)
         {
-            il.Emit(OpCodes_.Ldloc, _r[0]);
-            il.Emit(OpCodes_.Ret);
+            EmitProgramReturn();
             return;
         }
         EmitReturn([]);
@@ -245,8 +564,7 @@ internal sealed class JitEmitter
         var pop = il.DefineLabel();
         il.Emit(OpCodes_.Ldloc, _depth);
         il.Emit(OpCodes_.Brtrue, pop);
-        il.Emit(OpCodes_.Ldloc, _r[0]);
-        il.Emit(OpCodes_.Ret);
+        EmitProgramReturn();
         il.MarkLabel(pop);
         il.Emit(OpCodes_.Ldloc, _depth);
         il.Emit(OpCodes_.Ldc_I4_1);
@@ -271,7 +589,7 @@ internal sealed class JitEmitter
         il.Emit(OpCodes_.Conv_U);
         il.Emit(OpCodes_.Ldind_I4);
         il.Emit(OpCodes_.Stloc, _u32a);
-        var sites = _returnSites.Select(pc => _labels[pc]).ToArray();
+        var sites = _returnSites.Select(Target).ToArray();
         foreach (int site in likelySites)
         {
             il.Emit(OpCodes_.Ldloc, _u32a);
@@ -606,7 +924,7 @@ internal sealed class JitEmitter
         switch (op)
         {
             case JmpOp.Ja:
-                il.Emit(OpCodes_.Br, _labels[pc + 1 + (wide ? insn.Offset : insn.Imm)]);
+                il.Emit(OpCodes_.Br, Target(JumpTarget(pc, insn)));
                 return;
             case JmpOp.Exit:
                 il.Emit(OpCodes_.Br, ExitLabel(pc));
@@ -617,7 +935,7 @@ internal sealed class JitEmitter
                 else EmitHelperCall(pc);
                 return;
         }
-        var target = _labels[pc + 1 + insn.Offset];
+        var target = Target(pc + 1 + insn.Offset);
         bool reg = insn.UsesSrcRegister;
         Ld(insn.Dst);
         if (!wide) il.Emit(OpCodes_.Conv_U4);
@@ -739,7 +1057,15 @@ internal sealed class JitEmitter
         // frame with localloc) a prefixed call would take the slow helper-based tail call, a plain call nests (at
         // most 33 deep).
         il.Emit(OpCodes_.Callvirt, InvokeEntry);
-        il.Emit(OpCodes_.Ret);
+        if (_inRegion)
+        {
+            St(0);
+            il.Emit(OpCodes_.Br, _programReturn);
+        }
+        else
+        {
+            il.Emit(OpCodes_.Ret);
+        }
         il.MarkLabel(viaHelper);
     }
 
@@ -871,9 +1197,8 @@ internal sealed class JitEmitter
         LdcI8(32);
         il.Emit(OpCodes_.Add);
         il.Emit(OpCodes_.Conv_U);
-        LdcI4(_returnSites.Count);
+        LdcI4(_returnSiteOfCall[pc]);
         il.Emit(OpCodes_.Stind_I4);
-        _returnSites.Add(pc + 1);
         il.Emit(OpCodes_.Ldloc, _depth);
         LdcI4(1);
         il.Emit(OpCodes_.Add);
@@ -882,7 +1207,7 @@ internal sealed class JitEmitter
         LdcI8(Registers.StackSize);
         il.Emit(OpCodes_.Sub);
         St(10);
-        il.Emit(OpCodes_.Br, _labels[pc + 1 + insn.Imm]);
+        il.Emit(OpCodes_.Br, Target(pc + 1 + insn.Imm));
     }
 
     // ---- memory ----
