@@ -47,4 +47,18 @@ public sealed class JitCodeObserver : EventListener
         while (wanted.Any(n => !_methods.ContainsKey(n)) && Stopwatch.GetTimestamp() < deadline) Thread.Sleep(20);
         return [.. wanted.Select(Find).OfType<JitMethodCode>()];
     }
+
+    /// <summary>
+    /// How the .NET JIT compiled <paramref name="program"/>, in one word: "optimized" (one method), "optimized/N"
+    /// (the entry and N regions), "MINOPTS:k/n" when k of its n methods were not optimized, "unreported" when the
+    /// runtime's events did not arrive within <paramref name="timeout"/>.
+    /// </summary>
+    public string Describe(JitExecutor program, TimeSpan timeout)
+    {
+        var reports = WaitFor(program.MethodNames, timeout);
+        if (reports.Count < program.MethodNames.Count) return "unreported";
+        int slow = reports.Count(r => !r.Optimized);
+        if (slow > 0) return $"MINOPTS:{slow}/{reports.Count}";
+        return reports.Count == 1 ? "optimized" : $"optimized/{reports.Count - 1}";
+    }
 }

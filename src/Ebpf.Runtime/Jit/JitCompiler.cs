@@ -47,7 +47,7 @@ public static class JitCompiler
         string name = $"ebpf_program_{Interlocked.Increment(ref s_serial)}";
         var emitter = new JitEmitter(code, wideValues, callTargets, helpers, options, DefineDynamicMethod);
         var emission = emitter.EmitOneMethod(name);
-        if (options.MaxRegionInstructions > 0 || !emission.Largest.Within(OneMethodFraction))
+        if (options.MaxRegionInstructions > 0 || !options.OneMethodOnly && !emission.Largest.Within(OneMethodFraction))
         {
             // Too large to be optimized as one method: written again as regions (the one method is never compiled).
             var regions = JitRegionPlanner.Plan(code, emitter.Starts, emission.CostBefore!, RegionFraction, options.MaxRegionInstructions);

@@ -29,6 +29,9 @@ public sealed class JitOptions
     /// </summary>
     internal int MaxRegionInstructions { get; init; }
 
+    /// <summary>Tests only: always one method, however large (to show what the JIT makes of one above its limits).</summary>
+    internal bool OneMethodOnly { get; init; }
+
     /// <summary>The options the interpreter would run the same program with.</summary>
     public InterpreterOptions ToInterpreterOptions() => new()
     {
