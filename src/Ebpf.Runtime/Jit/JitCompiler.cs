@@ -8,10 +8,10 @@ using Ebpf.Runtime.Interpretation;
 namespace Ebpf.Runtime.Jit;
 
 /// <summary>
-/// Compiles eBPF to CIL (dynamic methods; local calls as inline frames) which the .NET JIT compiles to native code.
-/// A program is one method while that method stays within the JIT's optimizer limits, else regions of methods (see
-/// <see cref="JitEmitter"/>): the .NET JIT compiles a method above its limits without optimization. Semantics are
-/// exactly the interpreter's.
+/// Compiles eBPF to CIL (dynamic methods) which the .NET JIT compiles to native code: a method per bpf-to-bpf
+/// function where local calls can be real calls, else one for the program (local calls as inline frames); a function
+/// whose method would exceed the JIT's optimizer limits becomes regions of methods (see <see cref="JitEmitter"/>):
+/// the .NET JIT compiles a method above its limits without optimization. Semantics are exactly the interpreter's.
 /// </summary>
 public static class JitCompiler
 {
@@ -46,19 +46,27 @@ public static class JitCompiler
 
         string name = $"ebpf_program_{Interlocked.Increment(ref s_serial)}";
         var emitter = new JitEmitter(code, wideValues, callTargets, helpers, options, DefineDynamicMethod);
-        var emission = emitter.EmitOneMethod(name);
-        if (options.MaxRegionInstructions > 0 || !options.OneMethodOnly && !emission.Largest.Within(OneMethodFraction))
+        var plans = new IReadOnlyList<int>?[emitter.Functions.Count];
+        var emission = emitter.Emit(name, plans);
+        for (int f = 0; f < plans.Length; f++)
         {
-            // Too large to be optimized as one method: written again as regions (the one method is never compiled).
-            var regions = JitRegionPlanner.Plan(code, emitter.Starts, emission.CostBefore!, RegionFraction, options.MaxRegionInstructions);
+            if (options.MaxRegionInstructions <= 0 && (options.OneMethodOnly || emission.Largest[f].Within(OneMethodFraction))) continue;
+            var (functionStart, functionEnd) = emitter.Functions[f];
+            plans[f] = JitRegionPlanner.Plan(code, emitter.Starts, functionStart, functionEnd, emission.CostBefore[f]!, RegionFraction,
+                options.MaxRegionInstructions);
+        }
+        if (plans.Any(p => p is not null))
+        {
+            // A function too large to be optimized as one method: the program is written again, that function as
+            // regions (the first methods are never compiled).
             emitter = new JitEmitter(code, wideValues, callTargets, helpers, options, DefineDynamicMethod);
-            emission = emitter.EmitRegions(name, regions);
+            emission = emitter.Emit(name, plans);
         }
         var entry = (JitEntry)((DynamicMethod)emission.Entry).CreateDelegate(typeof(JitEntry), emission.Closure);
         // Compile to native code now (as a kernel JIT does at load), not on the first invocation.
         RuntimeHelpers.PrepareDelegate(entry);
-        foreach (var region in emission.Methods.Skip(1))
-            RuntimeHelpers.PrepareDelegate(((DynamicMethod)region).CreateDelegate(typeof(JitRegion)));
+        foreach (var method in emission.Methods.Skip(1).Cast<DynamicMethod>())
+            RuntimeHelpers.PrepareDelegate(method.CreateDelegate(method.ReturnType == typeof(int) ? typeof(JitRegion) : typeof(JitFunction)));
         return new JitExecutor(entry, code, helpers, options, Stopwatch.GetElapsedTime(start), emission.IlSize,
             [.. emission.Methods.Select(m => m.Name)], emitter.HasLocalCalls, emitter.UsesStack, emitter.CallsTailCall);
     }

@@ -4,8 +4,9 @@ namespace Ebpf.Runtime.Jit;
 
 /// <summary>
 /// What <see cref="JitEmitter"/> wrote: the entry method (signature of <see cref="JitEntry"/> with the closure first),
-/// every method (the entry first, then the regions), the closure they run with, the IL bytes of all, the largest
-/// counts of any one method, and (one-method emission) the counts before each instruction.
+/// every method (the functions' entry methods first, in function order, then regions), the closure they run with, the
+/// IL bytes of all, per function the largest counts of any one of its methods and, for a function written as one
+/// method, the counts before each of its instructions (indexed from the function's start; the last at its end).
 /// </summary>
-internal sealed record JitEmission(MethodInfo Entry, IReadOnlyList<MethodInfo> Methods, JitClosure Closure, int IlSize, IlCounts Largest,
-    IlCounts[]? CostBefore);
+internal sealed record JitEmission(MethodInfo Entry, IReadOnlyList<MethodInfo> Methods, JitClosure Closure, int IlSize, IlCounts[] Largest,
+    IlCounts[]?[] CostBefore);

@@ -27,8 +27,10 @@ internal sealed class JitEmitter
     private const int FrameSaveBytes = 40; // r6-r9 and the return-site number
     internal static readonly Type[] Parameters = [typeof(JitClosure), typeof(ExecutionRequest).MakeByRefType(), typeof(ulong), typeof(HelperCallContext).MakeByRefType()];
     internal static readonly Type[] RegionParameters = [.. Parameters, typeof(JitState).MakeByRefType(), typeof(int)];
-    // Arguments: 0 closure, 1 request, 2 frame top, 3 context (every method); regions: 4 state, 5 entry number.
-    private const byte ArgState = 4, ArgEntry = 5;
+    internal static readonly Type[] FunctionParameters = [.. Parameters, typeof(ulong), typeof(ulong), typeof(ulong), typeof(ulong), typeof(ulong), typeof(int)];
+    // Arguments: 0 closure, 1 request, 2 frame top (r10), 3 context (every method); regions: 4 state, 5 entry number;
+    // functions: 4-8 r1-r5, 9 call depth.
+    private const byte ArgState = 4, ArgEntry = 5, ArgR1 = 4, ArgDepth = 9;
 
     /// <summary>What a region returns besides the number of the entry to continue at.</summary>
     private const int ProgramReturned = -1, Stopped = -2;
@@ -51,7 +53,14 @@ internal sealed class JitEmitter
     private readonly Dictionary<int, Label> _calleeExits = [];
     private bool[] _starts = [], _branchedTo = [];
 
-    // The method being written: one for the whole program, or one region [_regionStart, _regionEnd).
+    // Functions: with real calls every bpf-to-bpf function [Start, End) is its own method; else one "function", the
+    // whole program, whose local calls are inline frames.
+    private readonly List<(int Start, int End)> _functions = [];
+    private readonly bool _realCalls;
+    private MethodInfo[] _functionMethods = [];
+    private int _function, _functionStart, _functionEnd;
+
+    // The method being written: a whole function, or one region [_regionStart, _regionEnd) of it.
     private CountingIlGenerator _il = null!;
     private LocalBuilder[] _r = null!;
     private Label[] _labels = null!;
@@ -83,6 +92,7 @@ internal sealed class JitEmitter
         _checked = options.Mode == ExecutionMode.Checked;
         _budget = options.InstructionBudget;
         Scan();
+        _realCalls = FindFunctions();
     }
 
     public bool HasLocalCalls => _hasLocalCalls;
@@ -96,61 +106,81 @@ internal sealed class JitEmitter
     /// <summary>Instruction starts (the second slot of an lddw is not one).</summary>
     public bool[] Starts => _starts;
 
-    /// <summary>
-    /// The whole program as one method. Also gives what each instruction cost (<see cref="JitEmission.CostBefore"/>),
-    /// from which <see cref="JitRegionPlanner"/> cuts regions when the method is too large.
-    /// </summary>
-    public JitEmission EmitOneMethod(string name)
-    {
-        var method = _define(name, typeof(ulong), Parameters, out var il);
-        _il = new CountingIlGenerator(il);
-        _regionStart = 0;
-        _regionEnd = _code.Length;
-        DeclareLocals();
-        EmitPrologue();
-        var costs = new IlCounts[_code.Length + 1];
-        for (int pc = 0; pc < _code.Length; pc += ProgramDecoder.SlotCount(_code[pc]))
-        {
-            costs[pc] = _il.Counts;
-            EmitSlot(pc);
-        }
-        costs[_code.Length] = _il.Counts;
-        EmitEpilogues();
-        return new JitEmission(method, [method], Closure(), _il.ILOffset, _il.Counts, costs);
-    }
+    /// <summary>The functions emitted as methods of their own (one, the whole program, unless local calls are real calls).</summary>
+    public IReadOnlyList<(int Start, int End)> Functions => _functions;
 
     /// <summary>
-    /// The program as regions starting at <paramref name="regionStarts"/> (ascending, the first 0), each a method
-    /// <c>int region(closure, in request, frameTop, ref context, ref JitState, int entry)</c>, and an entry method
-    /// that runs them: a region returns the entry to continue at, or that the program returned or stopped.
+    /// The program: function f as one method where <paramref name="regionPlans"/>[f] is null, else as the regions
+    /// starting at those pcs (ascending, the first the function's start), each a method
+    /// <c>int region(closure, in request, frameTop, ref context, ref JitState, int entry)</c> run by an entry method
+    /// with the function's signature: a region returns the entry to continue at, or that the function returned or
+    /// stopped. Records what each instruction cost in one-method functions (<see cref="JitEmission.CostBefore"/>), from
+    /// which <see cref="JitRegionPlanner"/> cuts regions for a function too large for one method.
     /// </summary>
-    public JitEmission EmitRegions(string name, IReadOnlyList<int> regionStarts)
+    public JitEmission Emit(string name, IReadOnlyList<int>?[] regionPlans)
     {
+        var entryIl = new ILGenerator[_functions.Count];
+        _functionMethods = new MethodInfo[_functions.Count];
+        for (int f = 0; f < _functions.Count; f++)
+            _functionMethods[f] = _define(f == 0 ? name : $"{name}_fn{f}", typeof(ulong), f == 0 ? Parameters : FunctionParameters, out entryIl[f]);
+        var methods = new List<MethodInfo>(_functionMethods);
+        var costs = new IlCounts[_functions.Count][];
+        var largest = new IlCounts[_functions.Count];
+        int ilSize = 0;
+        for (int f = 0; f < _functions.Count; f++)
+        {
+            _function = f;
+            (_functionStart, _functionEnd) = _functions[f];
+            _il = new CountingIlGenerator(entryIl[f]);
+            if (regionPlans[f] is { } plan)
+            {
+                EmitRegions(_functionMethods[f].Name, plan, methods, ref ilSize, ref largest[f]);
+                continue;
+            }
+            _inRegion = false;
+            _regionStart = _functionStart;
+            _regionEnd = _functionEnd;
+            DeclareLocals();
+            EmitPrologue();
+            var cost = costs[f] = new IlCounts[_functionEnd - _functionStart + 1];
+            for (int pc = _functionStart; pc < _functionEnd; pc += ProgramDecoder.SlotCount(_code[pc]))
+            {
+                cost[pc - _functionStart] = _il.Counts;
+                EmitSlot(pc);
+            }
+            cost[^1] = _il.Counts;
+            EmitEpilogues();
+            ilSize += _il.ILOffset;
+            largest[f] = _il.Counts;
+        }
+        return new JitEmission(methods[0], methods, Closure(), ilSize, largest, costs);
+    }
+
+    private void EmitRegions(string name, IReadOnlyList<int> regionStarts, List<MethodInfo> methods, ref int ilSize, ref IlCounts largest)
+    {
+        var entryIl = _il;
         _inRegion = true;
         FindEntries(regionStarts);
-        var methods = new List<MethodInfo>();
+        var regions = new List<MethodInfo>();
         var regionOfEntry = new List<int>();
-        int ilSize = 0;
-        IlCounts largest = default;
         for (int k = 0; k < regionStarts.Count; k++)
         {
             _regionStart = regionStarts[k];
-            _regionEnd = k + 1 < regionStarts.Count ? regionStarts[k + 1] : _code.Length;
+            _regionEnd = k + 1 < regionStarts.Count ? regionStarts[k + 1] : _functionEnd;
             var method = _define($"{name}_region{k}", typeof(int), RegionParameters, out var il);
             _il = new CountingIlGenerator(il);
             EmitRegion();
-            methods.Add(method);
+            regions.Add(method);
             ilSize += _il.ILOffset;
             largest = IlCounts.Max(largest, _il.Counts);
             foreach (int pc in _entries.Keys)
                 if (pc >= _regionStart && pc < _regionEnd) regionOfEntry.Add(k);
         }
-        var entry = _define(name, typeof(ulong), Parameters, out var entryIl);
-        _il = new CountingIlGenerator(entryIl);
-        EmitRegionDispatch(methods, regionOfEntry);
+        _il = entryIl;
+        EmitRegionDispatch(regions, regionOfEntry);
         ilSize += _il.ILOffset;
         largest = IlCounts.Max(largest, _il.Counts);
-        return new JitEmission(entry, [entry, .. methods], Closure(), ilSize, largest, null);
+        methods.AddRange(regions);
     }
 
     private JitClosure Closure() => new([.. _delegates], [.. _targets], _helpers);
@@ -175,7 +205,7 @@ internal sealed class JitEmitter
                 int target = JumpTarget(pc, insn);
                 if ((uint)target < (uint)_branchedTo.Length) _branchedTo[target] = true;
             }
-            if (insn.Opcode == OpCodes.Call && insn.Src == PseudoSource.LocalCall)
+            if (IsLocalCall(insn))
             {
                 _hasLocalCalls = true;
                 int callee = pc + 1 + insn.Imm;
@@ -193,10 +223,61 @@ internal sealed class JitEmitter
         }
     }
 
+    private static bool IsLocalCall(Instruction insn) => insn.Opcode == OpCodes.Call && insn.Src == PseudoSource.LocalCall;
+
     private static int JumpTarget(int pc, Instruction insn) =>
         pc + 1 + ((JmpOp)insn.Operation == JmpOp.Ja && insn.Class == OpClass.Jmp32 ? insn.Imm : insn.Offset);
 
-    /// <summary>Where control may go after the instruction at <paramref name="pc"/> (exits: to every return site).</summary>
+    /// <summary>
+    /// Splits the program into its bpf-to-bpf functions (from each call target to the next) and says whether local
+    /// calls may be real method calls: every jump stays in its function and no function runs into the next; no
+    /// function reads r0 or r6-r9 before writing them (a method receives only r1-r5) and no caller reads r1-r5 after a
+    /// call before writing them (a method returns only r0) — what a verified program never does, an unverified one
+    /// might; no instruction budget and no legacy packet loads (both end or count the whole run, not one function).
+    /// Else the whole program is one function with inline frames, exactly the interpreter's model either way.
+    /// </summary>
+    private bool FindFunctions()
+    {
+        var entries = new SortedSet<int> { 0 };
+        foreach (int callee in _callSitesByCallee.Keys) entries.Add(callee);
+        bool feasible = _hasLocalCalls && _budget == 0 && !_hasLegacyLoads && !_options.InlineFramesOnly && entries.All(e => e >= 0 && e < _code.Length && _starts[e]);
+        if (feasible)
+        {
+            var bounds = entries.Append(_code.Length).ToArray();
+            for (int f = 0; f + 1 < bounds.Length && feasible; f++)
+                feasible = FunctionIsSelfContained(bounds[f], bounds[f + 1], f == 0);
+            if (feasible)
+            {
+                for (int f = 0; f + 1 < bounds.Length; f++) _functions.Add((bounds[f], bounds[f + 1]));
+                return true;
+            }
+        }
+        _functions.Add((0, _code.Length));
+        return false;
+    }
+
+    private bool FunctionIsSelfContained(int start, int end, bool main)
+    {
+        int last = start;
+        for (int pc = start; pc < end; pc += ProgramDecoder.SlotCount(_code[pc]))
+        {
+            last = pc;
+            var insn = _code[pc];
+            if (insn.Class is OpClass.Jmp or OpClass.Jmp32 && (JmpOp)insn.Operation is not (JmpOp.Exit or JmpOp.Call) &&
+                JumpTarget(pc, insn) is var target && (target < start || target >= end))
+                return false;
+        }
+        if (FallsThrough(_code[last], realCalls: true)) return false;
+        var live = JitLiveness.LiveIn(_code, _starts, start, end);
+        const ushort calleeSaved = 0b11_1100_0001; // r0, r6-r9
+        const ushort arguments = 0b11_1110; // r1-r5
+        if (!main && (live[0] & calleeSaved) != 0) return false;
+        for (int pc = start; pc < end; pc += ProgramDecoder.SlotCount(_code[pc]))
+            if (IsLocalCall(_code[pc]) && pc + 1 < end && (live[pc + 1 - start] & arguments) != 0) return false;
+        return true;
+    }
+
+    /// <summary>Where control may go after the instruction at <paramref name="pc"/> within its function (inline frames: exits go to every return site).</summary>
     private IEnumerable<int> Successors(int pc)
     {
         var insn = _code[pc];
@@ -209,10 +290,11 @@ internal sealed class JitEmitter
         switch ((JmpOp)insn.Operation)
         {
             case JmpOp.Exit:
+                if (_realCalls) break;
                 foreach (int site in _returnSites) yield return site;
                 break;
             case JmpOp.Call:
-                yield return insn.Src == PseudoSource.LocalCall && !insn.UsesSrcRegister ? pc + 1 + insn.Imm : next;
+                yield return IsLocalCall(insn) && !_realCalls ? pc + 1 + insn.Imm : next;
                 break;
             case JmpOp.Ja:
                 yield return JumpTarget(pc, insn);
@@ -224,30 +306,34 @@ internal sealed class JitEmitter
         }
     }
 
-    private static bool FallsThrough(Instruction insn) =>
+    private static bool FallsThrough(Instruction insn, bool realCalls) =>
         insn.Class is not (OpClass.Jmp or OpClass.Jmp32) ||
         (JmpOp)insn.Operation switch
         {
             JmpOp.Ja or JmpOp.Exit => false,
-            JmpOp.Call => insn.Src != PseudoSource.LocalCall || insn.UsesSrcRegister,
+            JmpOp.Call => !IsLocalCall(insn) || realCalls,
             _ => true,
         };
 
-    /// <summary>Numbers every pc control may reach from another region, and every region's start (pc 0 first).</summary>
+    /// <summary>Numbers every pc control may reach from another region of the function, and every region's start.</summary>
     private void FindEntries(IReadOnlyList<int> regionStarts)
     {
+        _entries.Clear();
         var regionOf = new int[_code.Length];
-        for (int k = 0, pc = 0; pc < _code.Length; pc++)
+        for (int k = 0, pc = _functionStart; pc < _functionEnd; pc++)
         {
             while (k + 1 < regionStarts.Count && regionStarts[k + 1] <= pc) k++;
             regionOf[pc] = k;
         }
         var entries = new SortedSet<int>(regionStarts); // every region has an entry, even one nothing reaches
-        for (int pc = 0; pc < _code.Length; pc += ProgramDecoder.SlotCount(_code[pc]))
+        for (int pc = _functionStart; pc < _functionEnd; pc += ProgramDecoder.SlotCount(_code[pc]))
             foreach (int next in Successors(pc))
-                if ((uint)next < (uint)_code.Length && regionOf[next] != regionOf[pc]) entries.Add(next);
+                if (next >= _functionStart && next < _functionEnd && regionOf[next] != regionOf[pc]) entries.Add(next);
         foreach (int pc in entries) _entries[pc] = _entries.Count;
     }
+
+    /// <summary>The frame-save area of inline frames (none with real calls: a method keeps its caller's r6-r9).</summary>
+    private bool InlineFrames => _hasLocalCalls && !_realCalls;
 
     private void DeclareLocals()
     {
@@ -264,11 +350,8 @@ internal sealed class JitEmitter
         _sharedExit = _il.DefineLabel();
         _anySite = _il.DefineLabel();
         _stop = _il.DefineLabel();
-        if (_hasLocalCalls)
-        {
-            _depth = _il.DeclareLocal(typeof(int));
-            _saves = _il.DeclareLocal(typeof(nint));
-        }
+        if (_hasLocalCalls) _depth = _il.DeclareLocal(typeof(int));
+        if (InlineFrames) _saves = _il.DeclareLocal(typeof(nint));
         if (_budget != 0) _executed = _il.DeclareLocal(typeof(long));
         if (_hasLegacyLoads)
         {
@@ -277,29 +360,53 @@ internal sealed class JitEmitter
         }
     }
 
+    /// <summary>
+    /// The registers a function starts with: the program's r1 and r2 from the request (r0 and r3-r9 zero, as in the
+    /// interpreter), a called function's r1-r5 from its arguments; r10 is the frame top it was given.
+    /// </summary>
+    private IEnumerable<(int Register, Action Load)> InitialRegisters()
+    {
+        var il = _il;
+        for (int i = 0; i < 10; i++)
+        {
+            int register = i;
+            if (_function == 0 && register is 1 or 2)
+                yield return (register, () =>
+                {
+                    il.Emit(OpCodes_.Ldarg_1);
+                    il.Emit(OpCodes_.Call, Getter(typeof(ExecutionRequest), register == 1 ? nameof(ExecutionRequest.R1) : nameof(ExecutionRequest.R2)));
+                });
+            else if (_function != 0 && register is >= 1 and <= 5)
+                yield return (register, () => il.Emit(OpCodes_.Ldarg_S, (byte)(ArgR1 + register - 1)));
+            else
+                yield return (register, () => il.Emit(OpCodes_.Ldc_I8, 0L));
+        }
+        yield return (10, () => il.Emit(OpCodes_.Ldarg_2));
+    }
+
+    private void EmitCallDepth()
+    {
+        if (_function == 0) _il.Emit(OpCodes_.Ldc_I4_0);
+        else _il.Emit(OpCodes_.Ldarg_S, ArgDepth);
+    }
+
     private void EmitPrologue()
     {
         var il = _il;
-        // r1, r2 from the request; r0 and r3-r9 start at zero as in the interpreter; r10 is the entry frame's top.
-        il.Emit(OpCodes_.Ldarg_1);
-        il.Emit(OpCodes_.Call, Getter(typeof(ExecutionRequest), nameof(ExecutionRequest.R1)));
-        il.Emit(OpCodes_.Stloc, _r[1]);
-        il.Emit(OpCodes_.Ldarg_1);
-        il.Emit(OpCodes_.Call, Getter(typeof(ExecutionRequest), nameof(ExecutionRequest.R2)));
-        il.Emit(OpCodes_.Stloc, _r[2]);
-        foreach (int i in (ReadOnlySpan<int>)[0, 3, 4, 5, 6, 7, 8, 9])
+        foreach (var (register, load) in InitialRegisters())
         {
-            il.Emit(OpCodes_.Ldc_I8, 0L);
-            il.Emit(OpCodes_.Stloc, _r[i]);
+            load();
+            il.Emit(OpCodes_.Stloc, _r[register]);
         }
-        il.Emit(OpCodes_.Ldarg_2);
-        il.Emit(OpCodes_.Stloc, _r[10]);
         if (_hasLocalCalls)
+        {
+            EmitCallDepth();
+            il.Emit(OpCodes_.Stloc, _depth);
+        }
+        if (InlineFrames)
         {
             EmitAllocateFrameSaves();
             il.Emit(OpCodes_.Stloc, _saves);
-            il.Emit(OpCodes_.Ldc_I4_0);
-            il.Emit(OpCodes_.Stloc, _depth);
         }
         if (_budget != 0)
         {
@@ -347,11 +454,8 @@ internal sealed class JitEmitter
     private IEnumerable<(LocalBuilder Local, FieldInfo Field, bool Written)> RegionLocals()
     {
         for (int i = 0; i < _r.Length; i++) yield return (_r[i], StateRegisters[i], true);
-        if (_hasLocalCalls)
-        {
-            yield return (_depth, StateField(nameof(JitState.Depth)), true);
-            yield return (_saves, StateField(nameof(JitState.Saves)), false);
-        }
+        if (_hasLocalCalls) yield return (_depth, StateField(nameof(JitState.Depth)), true);
+        if (InlineFrames) yield return (_saves, StateField(nameof(JitState.Saves)), false);
         if (_budget != 0) yield return (_executed, StateField(nameof(JitState.Executed)), true);
         if (_hasLegacyLoads)
         {
@@ -389,7 +493,7 @@ internal sealed class JitEmitter
             last = pc;
         }
         // The last instruction may run on into the next region.
-        if (FallsThrough(_code[last])) il.Emit(OpCodes_.Br, Target(_regionEnd));
+        if (FallsThrough(_code[last], _realCalls)) il.Emit(OpCodes_.Br, Target(_regionEnd));
         EmitEpilogues();
         il.MarkLabel(_programReturn);
         il.Emit(OpCodes_.Ldarg_S, ArgState);
@@ -431,25 +535,27 @@ internal sealed class JitEmitter
         return stub;
     }
 
-    /// <summary>The entry method of a program in regions: sets up the state, then runs region after region.</summary>
+    /// <summary>The entry method of a function in regions: sets up the state, then runs region after region.</summary>
     private void EmitRegionDispatch(List<MethodInfo> regions, List<int> regionOfEntry)
     {
         var il = _il;
         var state = il.DeclareLocal(typeof(JitState));
         var next = il.DeclareLocal(typeof(int));
         il.Emit(OpCodes_.Ldloca, state);
-        il.Emit(OpCodes_.Initobj, typeof(JitState)); // r0 and r3-r9 start at zero, as the depth and budget count
-        foreach (var (register, property) in (ReadOnlySpan<(int, string)>)[(1, nameof(ExecutionRequest.R1)), (2, nameof(ExecutionRequest.R2))])
+        il.Emit(OpCodes_.Initobj, typeof(JitState)); // zero: registers not given, the budget count
+        foreach (var (register, load) in InitialRegisters())
         {
             il.Emit(OpCodes_.Ldloca, state);
-            il.Emit(OpCodes_.Ldarg_1);
-            il.Emit(OpCodes_.Call, Getter(typeof(ExecutionRequest), property));
+            load();
             il.Emit(OpCodes_.Stfld, StateRegisters[register]);
         }
-        il.Emit(OpCodes_.Ldloca, state);
-        il.Emit(OpCodes_.Ldarg_2);
-        il.Emit(OpCodes_.Stfld, StateRegisters[10]);
         if (_hasLocalCalls)
+        {
+            il.Emit(OpCodes_.Ldloca, state);
+            EmitCallDepth();
+            il.Emit(OpCodes_.Stfld, StateField(nameof(JitState.Depth)));
+        }
+        if (InlineFrames)
         {
             // The frame-save area lives as long as this method: every region runs below it. (localloc wants an
             // otherwise empty evaluation stack.)
@@ -464,7 +570,7 @@ internal sealed class JitEmitter
         var calls = regions.Select(_ => il.DefineLabel()).ToArray();
         var dispatch = il.DefineLabel();
         var stopped = il.DefineLabel();
-        LdcI4(0);
+        LdcI4(_entries[_functionStart]);
         il.Emit(OpCodes_.Stloc, next);
         il.MarkLabel(dispatch);
         il.Emit(OpCodes_.Ldloc, next);
@@ -494,7 +600,7 @@ internal sealed class JitEmitter
         }
     }
 
-    /// <summary>Ends the program with r0 as its result.</summary>
+    /// <summary>Ends the function (the program, unless local calls are real calls) with r0 as its result.</summary>
     private void EmitProgramReturn()
     {
         if (_inRegion) { _il.Emit(OpCodes_.Br, _programReturn); return; }
@@ -505,12 +611,13 @@ internal sealed class JitEmitter
     private void EmitEpilogues()
     {
         var il = _il;
-        // Legacy packet load out of bounds: the program ends with r0 = 0, as in Linux.
+        // Legacy packet load out of bounds: the program ends with r0 = 0, as in Linux (no real calls with legacy loads).
         il.MarkLabel(_returnZero);
         LdcI8(0);
         St(0);
         EmitProgramReturn();
-        // A helper asked to stop (unwind, tail call): r0 is the value it gave.
+        // A helper asked to stop (unwind, tail call): r0 is the value it gave. A called function returns it to its
+        // caller, which stops in turn.
         il.MarkLabel(_stop);
         if (_inRegion)
         {
@@ -524,7 +631,7 @@ internal sealed class JitEmitter
             il.Emit(OpCodes_.Ret);
         }
         il.MarkLabel(_sharedExit);
-        if (!_hasLocalCalls)
+        if (!InlineFrames)
         {
             EmitProgramReturn();
             return;
@@ -538,11 +645,13 @@ internal sealed class JitEmitter
     }
 
     /// <summary>
-    /// The exit label for an exit at <paramref name="pc"/>: a subprogram's own (its return tests the sites that call
-    /// it first, direct branches the CPU predicts, before the switch over every site), else the shared one.
+    /// The exit label for an exit at <paramref name="pc"/>: with inline frames a subprogram's own (its return tests
+    /// the sites that call it first, direct branches the CPU predicts, before the switch over every site), else the
+    /// shared one.
     /// </summary>
     private Label ExitLabel(int pc)
     {
+        if (!InlineFrames) return _sharedExit;
         int callee = -1;
         foreach (int entry in _callSitesByCallee.Keys)
         {
@@ -986,7 +1095,8 @@ internal sealed class JitEmitter
         _delegates.Add(helper);
         _targets.Add(helper.Target);
 
-        if (!_checked && DirectTailCallEntries.TryGetValue(method, out var findEntry)) EmitDirectTailCall(findEntry);
+        // From a called function's own method, a tail call stops the program by the helper's stop request instead.
+        if (!_checked && _function == 0 && DirectTailCallEntries.TryGetValue(method, out var findEntry)) EmitDirectTailCall(findEntry);
         if (!_checked && MapLookups.Contains(method) && MapHandleBefore(pc, 1) is { } handle &&
             Maps.MapRegistry.TryGetByHandle((nint)handle) is Maps.ArrayMap array)
         {
@@ -1184,6 +1294,24 @@ internal sealed class JitEmitter
         il.Emit(OpCodes_.Newobj, CallDepthExceeded);
         il.Emit(OpCodes_.Throw);
         il.MarkLabel(ok);
+        if (_realCalls)
+        {
+            // r0 = callee(r1-r5) on the next frame down; the callee's own locals are its r6-r9, so ours survive.
+            il.Emit(OpCodes_.Ldarg_0);
+            il.Emit(OpCodes_.Ldarg_1);
+            Ld(10);
+            LdcI8(Registers.StackSize);
+            il.Emit(OpCodes_.Sub);
+            il.Emit(OpCodes_.Ldarg_3);
+            for (int i = 1; i <= 5; i++) Ld(i);
+            il.Emit(OpCodes_.Ldloc, _depth);
+            LdcI4(1);
+            il.Emit(OpCodes_.Add);
+            il.Emit(OpCodes_.Call, _functionMethods[_functions.FindIndex(f => f.Start == pc + 1 + insn.Imm)]);
+            St(0);
+            EmitStopCheck(); // a helper in the callee stopped the program
+            return;
+        }
         EmitFrameAddress();
         for (int i = 0; i < 4; i++)
         {

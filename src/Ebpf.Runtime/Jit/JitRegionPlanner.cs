@@ -9,15 +9,16 @@ namespace Ebpf.Runtime.Jit;
 /// </summary>
 internal static class JitRegionPlanner
 {
-    /// <param name="costBefore">IL counts before each instruction (and at the end) of the program as one method.</param>
+    /// <param name="start">First pc of the function to cut; <paramref name="end"/> one past its last.</param>
+    /// <param name="costBefore">IL counts before each instruction of the function (and at its end) as one method, indexed from <paramref name="start"/>.</param>
     /// <param name="fraction">Share of each JIT limit one region may use (the rest leaves room for its prologue and exits).</param>
     /// <param name="maxInstructions">If positive, also at most this many instruction slots per region (tests force small regions).</param>
-    /// <returns>The first pc of every region, ascending, starting with 0.</returns>
-    public static List<int> Plan(Instruction[] code, bool[] starts, IlCounts[] costBefore, double fraction, int maxInstructions = 0)
+    /// <returns>The first pc of every region, ascending, starting with <paramref name="start"/>.</returns>
+    public static List<int> Plan(Instruction[] code, bool[] starts, int start, int end, IlCounts[] costBefore, double fraction, int maxInstructions = 0)
     {
         // loopsSpanning[c]: back edges (a jump from b to t <= b) that a cut at c (regions [.., c) and [c, ..)) splits.
         var loopsSpanning = new int[code.Length + 2];
-        for (int pc = 0; pc < code.Length; pc += ProgramDecoder.SlotCount(code[pc]))
+        for (int pc = start; pc < end; pc += ProgramDecoder.SlotCount(code[pc]))
         {
             var insn = code[pc];
             if (insn.Class is not (OpClass.Jmp or OpClass.Jmp32) || (JmpOp)insn.Operation is JmpOp.Exit or JmpOp.Call) continue;
@@ -28,12 +29,12 @@ internal static class JitRegionPlanner
         }
         for (int c = 1; c < loopsSpanning.Length; c++) loopsSpanning[c] += loopsSpanning[c - 1];
 
-        var cuts = new List<int> { 0 };
-        int regionStart = 0;
-        for (int pc = 0; pc < code.Length; pc += ProgramDecoder.SlotCount(code[pc]))
+        var cuts = new List<int> { start };
+        int regionStart = start;
+        for (int pc = start; pc < end; pc += ProgramDecoder.SlotCount(code[pc]))
         {
             int next = pc + ProgramDecoder.SlotCount(code[pc]);
-            bool tooLarge = !(costBefore[next] - costBefore[regionStart]).Within(fraction) ||
+            bool tooLarge = !(costBefore[next - start] - costBefore[regionStart - start]).Within(fraction) ||
                 maxInstructions > 0 && next - regionStart > maxInstructions;
             if (!tooLarge || pc == regionStart) continue;
             // Cut before pc, or earlier (not before the middle of the region) where fewer loops are split.

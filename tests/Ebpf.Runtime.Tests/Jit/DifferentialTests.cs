@@ -93,15 +93,16 @@ public class DifferentialTests(ITestOutputHelper output)
         Assert.True(stats.Stopped > 0 && stats.Completed > 400, stats.ToString());
         Assert.True(stats.WithLocalCalls > 100, stats.ToString());
         Assert.True(stats.InRegions >= 120, stats.ToString());
+        Assert.True(stats.RealCalls > 60, stats.ToString());
     }
 
     private sealed record Stats
     {
-        public int Completed, Stopped, WithLocalCalls, InRegions;
+        public int Completed, Stopped, WithLocalCalls, InRegions, RealCalls;
         public long Instructions, ExecutedInstructions, CompileTicks, FirstRunTicks;
         public override string ToString() =>
             $"{Completed} ran to exit/stop with equal results ({Stopped} stopped by a helper or a legacy load), " +
-            $"{WithLocalCalls} with local calls, {InRegions} also compiled in regions, {Instructions} instructions generated, {ExecutedInstructions} executed (interpreter count); " +
+            $"{WithLocalCalls} with local calls ({RealCalls} as real calls), {InRegions} also compiled in regions, {Instructions} instructions generated, {ExecutedInstructions} executed (interpreter count); " +
             $"compilation (IL + .NET JIT) {Milliseconds(CompileTicks):F0} ms, " +
             $"first runs {Milliseconds(FirstRunTicks):F0} ms";
 
@@ -116,7 +117,8 @@ public class DifferentialTests(ITestOutputHelper output)
         for (int i = 0; i < count; i++)
         {
             int seed = unchecked(baseSeed + i);
-            var program = new RandomProgramGenerator(seed).Generate();
+            // Every third program keeps the calling convention, so that its local calls become real calls.
+            var program = new RandomProgramGenerator(seed, callingConvention: i % 3 == 2).Generate();
             stats.Instructions += program.Length;
             if (program.Any(insn => insn.Opcode == OpCodes.Call && insn.Src == PseudoSource.LocalCall)) stats.WithLocalCalls++;
             var mode = i % 4 == 3 ? ExecutionMode.Checked : ExecutionMode.Unchecked;
@@ -153,6 +155,7 @@ public class DifferentialTests(ITestOutputHelper output)
                 if (regions != 0) stats.InRegions++;
             }
             stats.Completed++;
+            if (jit.MethodNames.Any(n => n.Contains("_fn", StringComparison.Ordinal))) stats.RealCalls++;
             if (RandomProgramGenerator.StoppedEarly(expected)) stats.Stopped++;
         }
         return stats;
