@@ -1,4 +1,5 @@
 using System.Diagnostics;
+using System.Linq.Expressions;
 using System.Reflection;
 using System.Reflection.Emit;
 using System.Runtime.CompilerServices;
@@ -66,7 +67,8 @@ public static class JitCompiler
         // Compile to native code now (as a kernel JIT does at load), not on the first invocation.
         RuntimeHelpers.PrepareDelegate(entry);
         foreach (var method in emission.Methods.Skip(1).Cast<DynamicMethod>())
-            RuntimeHelpers.PrepareDelegate(method.CreateDelegate(method.ReturnType == typeof(int) ? typeof(JitRegion) : typeof(JitFunction)));
+            RuntimeHelpers.PrepareDelegate(method.CreateDelegate(method.ReturnType == typeof(int) ? typeof(JitRegion)
+                : Expression.GetDelegateType([.. method.GetParameters().Select(p => p.ParameterType), method.ReturnType])));
         return new JitExecutor(entry, code, helpers, options, Stopwatch.GetElapsedTime(start), emission.IlSize,
             [.. emission.Methods.Select(m => m.Name)], emitter.HasLocalCalls, emitter.UsesStack, emitter.CallsTailCall);
     }

@@ -27,10 +27,9 @@ internal sealed class JitEmitter
     private const int FrameSaveBytes = 40; // r6-r9 and the return-site number
     internal static readonly Type[] Parameters = [typeof(JitClosure), typeof(ExecutionRequest).MakeByRefType(), typeof(ulong), typeof(HelperCallContext).MakeByRefType()];
     internal static readonly Type[] RegionParameters = [.. Parameters, typeof(JitState).MakeByRefType(), typeof(int)];
-    internal static readonly Type[] FunctionParameters = [.. Parameters, typeof(ulong), typeof(ulong), typeof(ulong), typeof(ulong), typeof(ulong), typeof(int)];
     // Arguments: 0 closure, 1 request, 2 frame top (r10), 3 context (every method); regions: 4 state, 5 entry number;
-    // functions: 4-8 r1-r5, 9 call depth.
-    private const byte ArgState = 4, ArgEntry = 5, ArgR1 = 4, ArgDepth = 9;
+    // called functions: from 4 the registers of r1-r5 the function reads, in order, then the call depth.
+    private const byte ArgState = 4, ArgEntry = 5, ArgFirstRegister = 4;
 
     /// <summary>What a region returns besides the number of the entry to continue at.</summary>
     private const int ProgramReturned = -1, Stopped = -2;
@@ -59,6 +58,12 @@ internal sealed class JitEmitter
     private readonly bool _realCalls;
     private MethodInfo[] _functionMethods = [];
     private int _function, _functionStart, _functionEnd;
+    // Per called function (by entry pc): the registers of r1-r5 it reads (its arguments), whether it may stop the
+    // program (calls a helper, directly or through its callees), and whether calls need a depth check (recursion, or
+    // chains deeper than the frames).
+    private readonly Dictionary<int, ushort> _calleeReads = [];
+    private readonly Dictionary<int, bool> _mayStop = [];
+    private bool _checkCallDepth = true;
 
     // The method being written: a whole function, or one region [_regionStart, _regionEnd) of it.
     private CountingIlGenerator _il = null!;
@@ -122,7 +127,7 @@ internal sealed class JitEmitter
         var entryIl = new ILGenerator[_functions.Count];
         _functionMethods = new MethodInfo[_functions.Count];
         for (int f = 0; f < _functions.Count; f++)
-            _functionMethods[f] = _define(f == 0 ? name : $"{name}_fn{f}", typeof(ulong), f == 0 ? Parameters : FunctionParameters, out entryIl[f]);
+            _functionMethods[f] = _define(f == 0 ? name : $"{name}_fn{f}", typeof(ulong), f == 0 ? Parameters : FunctionParameters(_functions[f].Start), out entryIl[f]);
         var methods = new List<MethodInfo>(_functionMethods);
         var costs = new IlCounts[_functions.Count][];
         var largest = new IlCounts[_functions.Count];
@@ -244,11 +249,25 @@ internal sealed class JitEmitter
         if (feasible)
         {
             var bounds = entries.Append(_code.Length).ToArray();
+            // Which arguments each function reads, narrowed from all five until nothing changes (a sound answer
+            // for recursion too: every round only drops registers a call cannot read).
+            var calleeReads = entries.Skip(1).ToDictionary(e => e, _ => (ushort)0b11_1110);
+            for (bool changed = true; changed;)
+            {
+                changed = false;
+                for (int f = 1; f + 1 < bounds.Length; f++)
+                {
+                    ushort reads = (ushort)(JitLiveness.LiveIn(_code, _starts, bounds[f], bounds[f + 1], calleeReads)[0] & 0b11_1110);
+                    if (reads != calleeReads[bounds[f]]) { calleeReads[bounds[f]] = reads; changed = true; }
+                }
+            }
             for (int f = 0; f + 1 < bounds.Length && feasible; f++)
-                feasible = FunctionIsSelfContained(bounds[f], bounds[f + 1], f == 0);
+                feasible = FunctionIsSelfContained(bounds[f], bounds[f + 1], f == 0, calleeReads);
             if (feasible)
             {
                 for (int f = 0; f + 1 < bounds.Length; f++) _functions.Add((bounds[f], bounds[f + 1]));
+                foreach (var (entry, reads) in calleeReads) _calleeReads[entry] = reads;
+                AnalyseCallGraph();
                 return true;
             }
         }
@@ -256,7 +275,45 @@ internal sealed class JitEmitter
         return false;
     }
 
-    private bool FunctionIsSelfContained(int start, int end, bool main)
+    /// <summary>Which functions may stop the program, and whether the call graph needs run-time depth checks.</summary>
+    private void AnalyseCallGraph()
+    {
+        var callees = _functions.Select(f => Enumerable.Range(f.Start, f.End - f.Start)
+            .Where(pc => _starts[pc] && IsLocalCall(_code[pc])).Select(pc => pc + 1 + _code[pc].Imm).Distinct().ToList()).ToList();
+        int IndexOf(int entry) => _functions.FindIndex(f => f.Start == entry);
+        var stops = _functions.Select(f => Enumerable.Range(f.Start, f.End - f.Start)
+            .Any(pc => _starts[pc] && _code[pc].Opcode is OpCodes.Call or OpCodes.CallX && !IsLocalCall(_code[pc]))).ToArray();
+        for (bool changed = true; changed;)
+        {
+            changed = false;
+            for (int f = 0; f < stops.Length; f++)
+                if (!stops[f] && callees[f].Any(c => stops[IndexOf(c)])) { stops[f] = changed = true; }
+        }
+        for (int f = 1; f < _functions.Count; f++) _mayStop[_functions[f].Start] = stops[f];
+        // Frames of the deepest chain from the program (null: a cycle). Within MaxCallDepth no call can fail.
+        var frames = new int?[_functions.Count];
+        var visiting = new bool[_functions.Count];
+        int? Frames(int f)
+        {
+            if (visiting[f]) return null;
+            if (frames[f] is { } known) return known;
+            visiting[f] = true;
+            int deepest = 0;
+            foreach (int c in callees[f])
+            {
+                if (Frames(IndexOf(c)) is not { } below) { visiting[f] = false; return null; }
+                deepest = Math.Max(deepest, below);
+            }
+            visiting[f] = false;
+            return frames[f] = 1 + deepest;
+        }
+        _checkCallDepth = Frames(0) is not { } depth || depth > _options.MaxCallDepth;
+    }
+
+    private Type[] FunctionParameters(int entry) =>
+        [.. Parameters, .. Enumerable.Range(1, 5).Where(r => (_calleeReads[entry] & (1 << r)) != 0).Select(_ => typeof(ulong)), typeof(int)];
+
+    private bool FunctionIsSelfContained(int start, int end, bool main, IReadOnlyDictionary<int, ushort> calleeReads)
     {
         int last = start;
         for (int pc = start; pc < end; pc += ProgramDecoder.SlotCount(_code[pc]))
@@ -268,7 +325,7 @@ internal sealed class JitEmitter
                 return false;
         }
         if (FallsThrough(_code[last], realCalls: true)) return false;
-        var live = JitLiveness.LiveIn(_code, _starts, start, end);
+        var live = JitLiveness.LiveIn(_code, _starts, start, end, calleeReads);
         const ushort calleeSaved = 0b11_1100_0001; // r0, r6-r9
         const ushort arguments = 0b11_1110; // r1-r5
         if (!main && (live[0] & calleeSaved) != 0) return false;
@@ -376,18 +433,21 @@ internal sealed class JitEmitter
                     il.Emit(OpCodes_.Ldarg_1);
                     il.Emit(OpCodes_.Call, Getter(typeof(ExecutionRequest), register == 1 ? nameof(ExecutionRequest.R1) : nameof(ExecutionRequest.R2)));
                 });
-            else if (_function != 0 && register is >= 1 and <= 5)
-                yield return (register, () => il.Emit(OpCodes_.Ldarg_S, (byte)(ArgR1 + register - 1)));
+            else if (_function != 0 && register is >= 1 and <= 5 && (_calleeReads[_functionStart] & (1 << register)) != 0)
+                yield return (register, () => il.Emit(OpCodes_.Ldarg_S, (byte)(ArgFirstRegister + ArgumentIndex(_functionStart, register))));
             else
                 yield return (register, () => il.Emit(OpCodes_.Ldc_I8, 0L));
         }
         yield return (10, () => il.Emit(OpCodes_.Ldarg_2));
     }
 
+    /// <summary>Position of <paramref name="register"/> among the called function's register arguments (6: the depth after them).</summary>
+    private int ArgumentIndex(int entry, int register) => System.Numerics.BitOperations.PopCount((uint)(_calleeReads[entry] & ((1 << register) - 2)));
+
     private void EmitCallDepth()
     {
         if (_function == 0) _il.Emit(OpCodes_.Ldc_I4_0);
-        else _il.Emit(OpCodes_.Ldarg_S, ArgDepth);
+        else _il.Emit(OpCodes_.Ldarg_S, (byte)(ArgFirstRegister + ArgumentIndex(_functionStart, 6)));
     }
 
     private void EmitPrologue()
@@ -1283,33 +1343,39 @@ internal sealed class JitEmitter
     {
         var il = _il;
         int maxDepth = _options.MaxCallDepth;
-        var ok = il.DefineLabel();
-        il.Emit(OpCodes_.Ldloc, _depth);
-        LdcI4(1);
-        il.Emit(OpCodes_.Add);
-        LdcI4(maxDepth);
-        il.Emit(OpCodes_.Blt, ok);
-        LdcI4(pc);
-        LdcI4(maxDepth);
-        il.Emit(OpCodes_.Newobj, CallDepthExceeded);
-        il.Emit(OpCodes_.Throw);
-        il.MarkLabel(ok);
+        int callee = pc + 1 + insn.Imm;
+        if (!_realCalls || _checkCallDepth)
+        {
+            var ok = il.DefineLabel();
+            il.Emit(OpCodes_.Ldloc, _depth);
+            LdcI4(1);
+            il.Emit(OpCodes_.Add);
+            LdcI4(maxDepth);
+            il.Emit(OpCodes_.Blt, ok);
+            LdcI4(pc);
+            LdcI4(maxDepth);
+            il.Emit(OpCodes_.Newobj, CallDepthExceeded);
+            il.Emit(OpCodes_.Throw);
+            il.MarkLabel(ok);
+        }
         if (_realCalls)
         {
-            // r0 = callee(r1-r5) on the next frame down; the callee's own locals are its r6-r9, so ours survive.
+            // r0 = callee(the registers of r1-r5 it reads) on the next frame down; the callee's own locals are its
+            // r6-r9, so ours survive.
             il.Emit(OpCodes_.Ldarg_0);
             il.Emit(OpCodes_.Ldarg_1);
             Ld(10);
             LdcI8(Registers.StackSize);
             il.Emit(OpCodes_.Sub);
             il.Emit(OpCodes_.Ldarg_3);
-            for (int i = 1; i <= 5; i++) Ld(i);
+            for (int i = 1; i <= 5; i++)
+                if ((_calleeReads[callee] & (1 << i)) != 0) Ld(i);
             il.Emit(OpCodes_.Ldloc, _depth);
             LdcI4(1);
             il.Emit(OpCodes_.Add);
-            il.Emit(OpCodes_.Call, _functionMethods[_functions.FindIndex(f => f.Start == pc + 1 + insn.Imm)]);
+            il.Emit(OpCodes_.Call, _functionMethods[_functions.FindIndex(f => f.Start == callee)]);
             St(0);
-            EmitStopCheck(); // a helper in the callee stopped the program
+            if (_mayStop[callee]) EmitStopCheck(); // a helper in the callee stopped the program
             return;
         }
         EmitFrameAddress();

@@ -5,7 +5,8 @@ namespace Ebpf.Runtime.Jit;
 
 /// <summary>
 /// Which registers (r0-r9, as bits) each instruction of a function may read before writing (live in), by backward
-/// dataflow over the function's jumps. A local call reads r1-r5 and writes r0; an exit reads r0. Used to decide
+/// dataflow over the function's jumps. A local call reads the arguments its callee reads (all of r1-r5 unless told)
+/// and writes r0; a helper call reads r1-r5 (its arity is unknown here) and writes r0; an exit reads r0. Used to decide
 /// whether local calls may be real method calls (arguments r1-r5, result r0) without changing what an unverified
 /// program observes.
 /// </summary>
@@ -14,7 +15,8 @@ internal static class JitLiveness
     private const ushort Arguments = 0b11_1110; // r1-r5
 
     /// <summary>Live-in masks for the instructions of [<paramref name="start"/>, <paramref name="end"/>) (indexed by pc - start).</summary>
-    public static ushort[] LiveIn(Instruction[] code, bool[] starts, int start, int end)
+    /// <param name="calleeReads">Registers of r1-r5 the function at a pc reads, for local calls to it; absent: all five.</param>
+    public static ushort[] LiveIn(Instruction[] code, bool[] starts, int start, int end, IReadOnlyDictionary<int, ushort>? calleeReads = null)
     {
         var live = new ushort[end - start];
         bool changed = true;
@@ -26,6 +28,9 @@ internal static class JitLiveness
                 if (!starts[pc]) continue;
                 var insn = code[pc];
                 var (use, def) = Effect(insn);
+                if (calleeReads is not null && insn.Opcode == OpCodes.Call && insn.Src == PseudoSource.LocalCall &&
+                    calleeReads.TryGetValue(pc + 1 + insn.Imm, out ushort reads))
+                    use = reads;
                 ushort liveOut = 0;
                 foreach (int next in Successors(code, pc, insn))
                     if (next >= start && next < end) liveOut |= live[next - start];
