@@ -17,10 +17,10 @@ namespace Ebpf.Runtime.Jit;
 public static class JitCompiler
 {
     /// <summary>Share of the JIT's limits up to which a program stays one method (the JIT adds blocks of its own).</summary>
-    private const double OneMethodFraction = 0.8;
+    private const double OneMethodFraction = 0.9;
 
     /// <summary>Share of the JIT's limits a region's instructions may use.</summary>
-    private const double RegionFraction = 0.4;
+    private const double RegionFraction = 0.6;
 
     private static int s_serial;
 
@@ -49,6 +49,8 @@ public static class JitCompiler
         var emitter = new JitEmitter(code, wideValues, callTargets, helpers, options, DefineDynamicMethod);
         var plans = new IReadOnlyList<int>?[emitter.Functions.Count];
         var emission = emitter.Emit(name, plans);
+        if (Environment.GetEnvironmentVariable("EBPF_JIT_COUNTS") == "1")
+            Console.Error.WriteLine($"{name}: " + string.Join("; ", emission.Largest.Select(l => l.ToString())));
         for (int f = 0; f < plans.Length; f++)
         {
             if (options.MaxRegionInstructions <= 0 && (options.OneMethodOnly || emission.Largest[f].Within(OneMethodFraction))) continue;
