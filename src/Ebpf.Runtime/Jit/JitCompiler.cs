@@ -49,8 +49,6 @@ public static class JitCompiler
         var emitter = new JitEmitter(code, wideValues, callTargets, helpers, options, DefineDynamicMethod);
         var plans = new IReadOnlyList<int>?[emitter.Functions.Count];
         var emission = emitter.Emit(name, plans);
-        if (Environment.GetEnvironmentVariable("EBPF_JIT_COUNTS") == "1")
-            Console.Error.WriteLine($"{name}: " + string.Join("; ", emission.Largest.Select(l => l.ToString())));
         for (int f = 0; f < plans.Length; f++)
         {
             if (options.MaxRegionInstructions <= 0 && (options.OneMethodOnly || emission.Largest[f].Within(OneMethodFraction))) continue;
