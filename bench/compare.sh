@@ -16,7 +16,7 @@ repeat="${REPEAT:-20000}"
 interp_repeat=$(( repeat / 20 > 10 ? repeat / 20 : 10 ))
 rounds="${ROUNDS:-1}"
 cases="${CASES:-prime memcpy strcmp_full strcmp_early switch log2 checksum parse hashmap calls tailcall large_straight large_branchy large_calls large_loop large_switch}"
-pins=/sys/fs/bpf/ebpf_bench
+pins=/sys/fs/bpf/ebpf_bench_$$ # per run: two runs at once must not remove each other's pins
 
 "$here/build.sh" >/dev/null 2>&1 || { echo "bench/build.sh failed" >&2; exit 1; }
 dotnet build "$here/Ebpf.Benchmarks/Ebpf.Benchmarks.csproj" -c Release -v q -nologo >/dev/null || { echo "dotnet build failed" >&2; exit 1; }
@@ -27,14 +27,24 @@ object_of() { case "$1" in strcmp_*) echo strcmp ;; *) echo "$1" ;; esac; }
 packet_of() { case "$1" in strcmp_*|parse) echo "$1" ;; *) echo default ;; esac; }
 
 # ---- kernel side: load every object once, fill maps as the runner does here ----
-kernel=1
+# The host kernel's refusal in one line, as src/Ebpf.Kernel/KernelRefusals.cs tells them apart: what the host lacks
+# (a helper for the type, an instruction, privileges, bpf(2)) or the program refused by its verifier.
+kernel_refusal() { # log -> one line
+    local why
+    why=$(grep -m1 -E 'program of this type cannot use helper|invalid func|unknown func|unknown opcode|not allowed in non-JITed|allowed for root only|back-edge from insn|Operation not permitted|Function not implemented|not supported' "$1")
+    if [ -n "$why" ]; then echo "the host kernel lacks what it needs: $why"
+    else echo "the host kernel refused it: $(grep -v -E '^(libbpf:|-- |Error:|processed |verification time|stack depth|[0-9]+:)' "$1" | grep -m1 . || echo "see $1")"; fi
+}
+kernel=1 kernel_lacks=""
 # bpftool pins under /sys/fs/bpf: mount the BPF file system there if the machine has not (needs root).
 mountpoint -q /sys/fs/bpf 2>/dev/null || mount -t bpf bpf /sys/fs/bpf 2>/dev/null || true
-rm -rf "$pins"; mkdir -p "$pins" 2>/dev/null || kernel=0
+case ",${EBPF_KERNEL_REFUSE:-}," in *,bpf,*) kernel=0 kernel_lacks="bpf(2) (EBPF_KERNEL_REFUSE=bpf emulates a host that refuses it)" ;; esac
+if [ "$kernel" = 1 ] && ! command -v bpftool >/dev/null; then kernel=0 kernel_lacks="bpftool"; fi
+if [ "$kernel" = 1 ]; then rm -rf "$pins"; mkdir -p "$pins" 2>/dev/null || { kernel=0; kernel_lacks="a writable BPF file system at /sys/fs/bpf (mounting one needs root)"; }; fi
 if [ "$kernel" = 1 ]; then
     for obj in $(for c in $cases; do object_of "$c"; done | sort -u); do
         if ! bpftool prog loadall "$build/$obj.o" "$pins/$obj" pinmaps "$pins/${obj}_maps" >"$build/$obj.kernel.log" 2>&1; then
-            echo "kernel: loading $obj.o failed (see $build/$obj.kernel.log)" >&2
+            echo "kernel: $obj.o not loaded, its kernel column is empty: $(kernel_refusal "$build/$obj.kernel.log")" >&2
         fi
     done
     if [ -e "$pins/hashmap_maps/table" ]; then
@@ -87,7 +97,7 @@ printf '%s\n' "${rows[@]}" | awk '
         printf "geometric mean, bench/programs: jit/kernel %s (max %s), jit/native %s (max %s), interpreter/jit %s\n", g(s[1], n[1]), m[1] ? m[1] : "-", g(s[2], n[2]), m[2] ? m[2] : "-", g(s[3], n[3])
         if (n[4] + n[5]) printf "geometric mean, large generated: jit/kernel %s (max %s), jit/native %s (max %s), interpreter/jit %s\n", g(s[4], n[4]), m[4] ? m[4] : "-", g(s[5], n[5]), m[5] ? m[5] : "-", g(s[6], n[6])
     }'
-[ "$kernel" = 1 ] || echo "kernel: /sys/fs/bpf not writable or not a BPF file system here; kernel column skipped"
+[ "$kernel" = 1 ] || echo "kernel: kernel column skipped, this host lacks $kernel_lacks"
 rm -rf "$pins"
 if [ "${SAMPLES:-1}" != 0 ]; then
     echo
