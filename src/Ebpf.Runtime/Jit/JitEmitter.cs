@@ -245,7 +245,7 @@ internal sealed class JitEmitter
     {
         var entries = new SortedSet<int> { 0 };
         foreach (int callee in _callSitesByCallee.Keys) entries.Add(callee);
-        bool feasible = _hasLocalCalls && _budget == 0 && !_hasLegacyLoads && !_options.InlineFramesOnly && entries.All(e => e >= 0 && e < _code.Length && _starts[e]);
+        bool feasible = _hasLocalCalls && _budget == 0 && !_hasLegacyLoads && entries.All(e => e >= 0 && e < _code.Length && _starts[e]);
         if (feasible)
         {
             var bounds = entries.Append(_code.Length).ToArray();

@@ -32,9 +32,6 @@ public sealed class JitOptions
     /// <summary>Tests only: always one method, however large (to show what the JIT makes of one above its limits).</summary>
     internal bool OneMethodOnly { get; init; }
 
-    /// <summary>Tests only: local calls as inline frames even where they could be real calls.</summary>
-    internal bool InlineFramesOnly { get; init; }
-
     /// <summary>The options the interpreter would run the same program with.</summary>
     public InterpreterOptions ToInterpreterOptions() => new()
     {
