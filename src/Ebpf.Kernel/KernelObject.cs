@@ -7,8 +7,9 @@ namespace Ebpf.Kernel;
 /// An object file loaded into the host kernel as libbpf would (maps created, global data written, .rodata frozen,
 /// map references patched to fds, program arrays filled), without libbpf: libbpf 1.x refuses the legacy
 /// <c>SEC("maps")</c> definitions that most of the sample corpus uses, and this loader must take the same objects
-/// as ours. Each entry program is loaded with the type its section names (see <see cref="KernelProgramTypes"/>);
-/// programs of other sections are listed in <see cref="Skipped"/>.
+/// as ours. Each entry program is loaded on its own, with the type its section names (see <see cref="KernelProgramTypes"/>):
+/// one the kernel refuses is listed in <see cref="Refused"/> and the others load; programs of other sections are listed
+/// in <see cref="Skipped"/>.
 /// </summary>
 public sealed class KernelObject : IDisposable
 {
@@ -17,6 +18,7 @@ public sealed class KernelObject : IDisposable
 
     private readonly Dictionary<string, int> _programs = [];
     private readonly Dictionary<string, string> _skipped = [];
+    private readonly Dictionary<string, KernelBpfException> _refused = [];
     private readonly List<int> _mapFds = [];
     private readonly Dictionary<string, KernelProgramType> _types = [];
 
@@ -29,6 +31,9 @@ public sealed class KernelObject : IDisposable
 
     /// <summary>Entry programs not loaded, with the reason (a section whose program type this loader does not know).</summary>
     public IReadOnlyDictionary<string, string> Skipped => _skipped;
+
+    /// <summary>Entry programs the kernel refused, each with its refusal.</summary>
+    public IReadOnlyDictionary<string, KernelBpfException> Refused => _refused;
 
     /// <summary>The type each loaded program was loaded as.</summary>
     public KernelProgramType TypeOf(string program) => _types[program];
@@ -50,8 +55,15 @@ public sealed class KernelObject : IDisposable
                     loaded._skipped[program.Name] = $"section '{program.SectionName}' names no program type this loader knows";
                     continue;
                 }
-                loaded._programs[program.Name] = loaded.LoadProgram(program, type);
-                loaded._types[program.Name] = type;
+                try
+                {
+                    loaded._programs[program.Name] = loaded.LoadProgram(program, type);
+                    loaded._types[program.Name] = type;
+                }
+                catch (KernelBpfException e)
+                {
+                    loaded._refused[program.Name] = e;
+                }
             }
             loaded.FillProgramArrays();
             return loaded;
@@ -67,6 +79,7 @@ public sealed class KernelObject : IDisposable
     public KernelRunResult Run(string program, ReadOnlySpan<byte> packet, uint repeat = 1) =>
         _programs.TryGetValue(program, out int fd)
             ? KernelProgram.TestRun(fd, packet, repeat, $"{Object.FileName}: {program}")
+            : _refused.TryGetValue(program, out var refusal) ? throw refusal
             : throw new ArgumentException($"{Object.FileName}: no program '{program}' (has: {string.Join(", ", _programs.Keys)})", nameof(program));
 
     private int CreateMap(BpfMap map)

@@ -13,6 +13,13 @@ public sealed record VerifierOptions
     /// <summary>Prove that every loop terminates: count loop-head visits and require at most <see cref="MaxLoopIterations"/>.</summary>
     public bool CheckTermination { get; init; } = true;
     public long MaxLoopIterations { get; init; } = 100_000;
+    /// <summary>
+    /// When the fixpoint cannot prove a program, explore its paths one by one (as the Linux verifier does) before
+    /// refusing it. Loops then need no counter bound: each path must end within <see cref="MaxExploredInstructions"/>.
+    /// </summary>
+    public bool ExplorePaths { get; init; } = true;
+    /// <summary>Instructions the path pass may execute over all paths (the Linux verifier's budget is 1M).</summary>
+    public long MaxExploredInstructions { get; init; } = 1_000_000;
     /// <summary>The program's return value (r0 at the final exit) must be a number.</summary>
     public bool ReturnValueMustBeNumber { get; init; } = true;
     /// <summary>The last instruction must not fall through; false treats falling off the end as an exit.</summary>

@@ -84,7 +84,11 @@ public class LinuxXdpKernelTests(ITestOutputHelper output)
         }
         // An XDP program reading the packet without a bounds check: the kernel's verifier refuses it, and says why.
         string path = ClangObjects.Compile("unchecked_packet", ClangObjects.UncheckedPacketRead);
-        var e = Assert.Throws<KernelBpfException>(() => KernelObject.Load(path).Dispose());
+        var e = Assert.Throws<KernelBpfException>(() =>
+        {
+            using var kernel = KernelObject.Load(path);
+            kernel.Run("unchecked_read", new byte[64]);
+        });
         output.WriteLine(e.Message);
         Assert.Contains("xdp/unchecked_read", e.Message);
         Assert.Equal(13, e.Errno); // EACCES: refused by the verifier
