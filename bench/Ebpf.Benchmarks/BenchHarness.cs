@@ -33,22 +33,11 @@ public sealed class BenchHarness : IDisposable
     }
 
     /// <summary>
-    /// Verified as the kernel loads them (its limit: 1M instructions). Where our verifier cannot bound a loop the
-    /// kernel can (prime's nested loops), the case runs unverified, as compiled: the kernel verified the same object
-    /// in compare.sh, and timing a checked run would not compare like with like. Stderr says so.
+    /// Verified as every load is (the fixpoint, then path exploration where it is too coarse); a refusal is an error
+    /// of the benchmark, not a reason to time an unverified run.
     /// </summary>
-    private static LinuxXdpObject Open(string path, ExecutionEngine engine, ExecutionMode mode)
-    {
-        try
-        {
-            return LinuxXdpObject.Open(path, engine, mode, verifierOptions: Verifier.VerifierOptions.Default with { MaxLoopIterations = 1_000_000 });
-        }
-        catch (LinuxProgramException e) when (e.Message.Contains("refused by the verifier", StringComparison.Ordinal))
-        {
-            Console.Error.WriteLine($"note: {e.Message.Split('\n')[0]}; running it unverified");
-            return LinuxXdpObject.Open(path, engine, mode, verify: false);
-        }
-    }
+    private static LinuxXdpObject Open(string path, ExecutionEngine engine, ExecutionMode mode) =>
+        LinuxXdpObject.Open(path, engine, mode);
 
     public BenchCase Case { get; }
     public LinuxXdpObject Object { get; }
