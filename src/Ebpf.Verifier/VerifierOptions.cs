@@ -18,6 +18,8 @@ public sealed record VerifierOptions
     /// refusing it. Loops then need no counter bound: each path must end within <see cref="MaxExploredInstructions"/>.
     /// </summary>
     public bool ExplorePaths { get; init; } = true;
+    /// <summary>Skip the fixpoint and prove by path exploration alone: for testing the second pass on its own.</summary>
+    public bool PathsOnly { get; init; }
     /// <summary>Instructions the path pass may execute over all paths (the Linux verifier's budget is 1M).</summary>
     public long MaxExploredInstructions { get; init; } = 1_000_000;
     /// <summary>The program's return value (r0 at the final exit) must be a number.</summary>

@@ -68,6 +68,8 @@ internal sealed partial class Analyzer
                 _transformer.ForgetRegisters(s, relevance.LiveAt(b), relevance.RelevantAt(b));
                 var list = kept[b.Id] ??= [];
                 if (list.Exists(s.IsIncludedIn)) continue;
+                if (b.IsLoopHead && _layout.LoopCounters > 0 && list.Count > 0 && RepeatsButForCounters(s, list[^1]))
+                    return Failed($"the loop at {b.Pcs[0]} repeats a state: it may not terminate");
                 if (list.Count == keep) list.RemoveAt(0);
                 list.Add(s.Clone());
             }
@@ -115,6 +117,22 @@ internal sealed partial class Analyzer
         return new PathOutcome(true, "", executed, exit, recorded);
 
         PathOutcome Failed(string reason) => new(false, reason, executed, null, null);
+    }
+
+    /// <summary>
+    /// True when <paramref name="s"/> equals <paramref name="earlier"/> but for the iteration counters: the loop came
+    /// back to where it was, and exploring on would repeat it (the kernel's "infinite loop detected").
+    /// </summary>
+    private bool RepeatsButForCounters(AbstractState s, AbstractState earlier)
+    {
+        var a = s.Clone();
+        var b = earlier.Clone();
+        for (int i = 0; i < _layout.LoopCounters; i++)
+        {
+            a.Zone.Forget(_layout.LoopCounter(i));
+            b.Zone.Forget(_layout.LoopCounter(i));
+        }
+        return a.IsIncludedIn(b) && b.IsIncludedIn(a);
     }
 
     private static int ComparePaths(PathItem a, PathItem b)

@@ -112,6 +112,16 @@ internal sealed partial class Analyzer
         _initial = initial ?? CreateEntryState();
         for (int i = 0; i < _layout.LoopCounters; i++) _initial.Zone.Assign(_layout.LoopCounter(i), Interval.Const(0));
 
+        if (_options.PathsOnly)
+        {
+            var only = ExplorePaths();
+            if (only.Proven)
+                return new VerificationResult([], null, _cfg.LoopHeads, only.States is null ? null : FormatStates(only.States), _cfg.Blocks.Count,
+                    new AnalysisOutcome(only.Exit, _layout)).WithPathExploration([], only.Instructions, null,
+                    only.States is null ? null : FormatStates(only.States), new AnalysisOutcome(only.Exit, _layout));
+            return new VerificationResult([MakeDiagnostic(-1, DiagnosticSeverity.Error, "Path exploration failed: " + only.Reason, null)],
+                null, _cfg.LoopHeads, null, _cfg.Blocks.Count, null).WithPathExploration(null, only.Instructions, only.Reason, null, null);
+        }
         Ascend();
         if (_cfg.LoopHeads > 0)
         {

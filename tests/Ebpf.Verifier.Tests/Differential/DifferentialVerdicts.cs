@@ -33,12 +33,17 @@ internal static class DifferentialVerdicts
             {
                 using var loaded = KernelObject.Load(obj);
                 foreach (var p in loaded.Programs) kernel[p] = (true, "");
-                foreach (var (p, refusal) in loaded.Refused) kernel[p] = (false, Describe(refusal));
+                foreach (var (p, refusal) in loaded.Refused)
+                {
+                    // A host that lacks something (a helper, a map type) says nothing about the program.
+                    if (refusal.Kind == KernelRefusalKind.HostLacksCapability) skipped[p] = refusal.Summary;
+                    else kernel[p] = (false, refusal.Reason);
+                }
                 foreach (var (p, why) in loaded.Skipped) skipped[p] = why;
             }
             catch (KernelBpfException e)
             {
-                foreach (var (p, _) in ours) skipped[p] = "the kernel could not load the object: " + e.Message.Split('\n')[0];
+                foreach (var (p, _) in ours) skipped[p] = e.Summary;
             }
         }
         else
@@ -47,16 +52,6 @@ internal static class DifferentialVerdicts
         }
         return ours.Select(o => new ProgramVerdict(source, name, o.Name, o.Verdict,
             kernel.TryGetValue(o.Name, out var k) ? k : null, skipped.GetValueOrDefault(o.Name))).ToList();
-    }
-
-    /// <summary>The refusal's first line and the verifier's objection (the log's last line before its statistics).</summary>
-    private static string Describe(KernelBpfException refusal)
-    {
-        string first = refusal.Message.Split('\n')[0];
-        var reason = refusal.Log?.Split('\n', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries)
-            .LastOrDefault(l => !l.StartsWith("processed ", StringComparison.Ordinal) && !l.StartsWith("verification time", StringComparison.Ordinal)
-                && !l.StartsWith("stack depth", StringComparison.Ordinal));
-        return reason is null ? first : $"{first}: {reason}";
     }
 
     private static OurVerdict Verify(BpfObject obj, BpfProgram program, string path)
