@@ -125,14 +125,8 @@ internal sealed partial class Analyzer
     /// </summary>
     private bool RepeatsButForCounters(AbstractState s, AbstractState earlier)
     {
-        var a = s.Clone();
-        var b = earlier.Clone();
-        for (int i = 0; i < _layout.LoopCounters; i++)
-        {
-            a.Zone.Forget(_layout.LoopCounter(i));
-            b.Zone.Forget(_layout.LoopCounter(i));
-        }
-        return a.IsIncludedIn(b) && b.IsIncludedIn(a);
+        int first = _layout.LoopCounter(0), count = _layout.LoopCounters;
+        return s.IsIncludedIn(earlier, first, count) && earlier.IsIncludedIn(s, first, count);
     }
 
     private static int ComparePaths(PathItem a, PathItem b)
