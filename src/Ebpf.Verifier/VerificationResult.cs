@@ -54,15 +54,15 @@ public sealed class VerificationResult
     public string? PathExplorationFailure { get; private init; }
 
     /// <summary>
-    /// This result after the path pass: proven (<paramref name="diagnostics"/> replace the fixpoint's, null when it
-    /// failed), with the instructions it executed and, on success, its states and exits.
+    /// This result after the path pass: <paramref name="failure"/> is null when it proved the program;
+    /// <paramref name="diagnostics"/>, when given, replace the fixpoint's (with the pass's states and exits).
     /// </summary>
     internal VerificationResult WithPathExploration(ImmutableArray<Diagnostic>? diagnostics, long instructions, string? failure,
         ImmutableDictionary<int, string>? states, Analysis.AnalysisOutcome? outcome) =>
         new(diagnostics ?? Diagnostics, diagnostics is null ? MaxLoopIterations : null, LoopCount,
             diagnostics is null ? States : states ?? ImmutableDictionary<int, string>.Empty, AnalysedBlocks, diagnostics is null ? Outcome : outcome)
         {
-            ProvedByPaths = diagnostics is not null,
+            ProvedByPaths = failure is null,
             ExploredInstructions = instructions,
             PathExplorationFailure = failure,
         };

@@ -7,7 +7,7 @@ namespace Ebpf.Verifier.Analysis;
 /// <summary>
 /// The second pass, run when the fixpoint cannot prove a program: the kernel's way, paths explored one by one (no
 /// joins, loops unrolled iteration by iteration) with the same transformers and checks, within an instruction budget
-/// (the kernel's is 1M). At joins and loop heads a state that falls inside one already seen there is dropped, after
+/// (<see cref="VerifierOptions.MaxExploredInstructions"/>, scaled down for large zones). At joins and loop heads a state that falls inside one already seen there is dropped, after
 /// the dead registers and the numbers no address, store, call or loop exit depends on were forgotten
 /// (<see cref="RegisterRelevance"/>).
 /// <para>
@@ -58,7 +58,9 @@ internal sealed partial class Analyzer
         var first = new PathItem(_cfg.Blocks[0], _initial.Clone(), new int[heads.Count]);
         queue.Enqueue(first, first);
         AbstractState? exit = null;
-        long budget = _options.MaxExploredInstructions, executed = 0;
+        long size = Math.Max(_initial.Zone.Size, VerifierOptions.PathBudgetReferenceVariables);
+        long budget = _options.MaxExploredInstructions * VerifierOptions.PathBudgetReferenceVariables * VerifierOptions.PathBudgetReferenceVariables / (size * size);
+        long executed = 0;
 
         while (queue.TryDequeue(out var item, out _))
         {

@@ -114,13 +114,13 @@ internal sealed partial class Analyzer
 
         if (_options.PathsOnly)
         {
-            var only = ExplorePaths();
-            if (only.Proven)
-                return new VerificationResult([], null, _cfg.LoopHeads, only.States is null ? null : FormatStates(only.States), _cfg.Blocks.Count,
-                    new AnalysisOutcome(only.Exit, _layout)).WithPathExploration([], only.Instructions, null,
-                    only.States is null ? null : FormatStates(only.States), new AnalysisOutcome(only.Exit, _layout));
-            return new VerificationResult([MakeDiagnostic(-1, DiagnosticSeverity.Error, "Path exploration failed: " + only.Reason, null)],
-                null, _cfg.LoopHeads, null, _cfg.Blocks.Count, null).WithPathExploration(null, only.Instructions, only.Reason, null, null);
+            var only = new VerificationResult([], null, _cfg.LoopHeads, null, _cfg.Blocks.Count, null);
+            var explored = ExplorePaths();
+            return explored.Proven
+                ? only.WithPathExploration([], explored.Instructions, null,
+                    explored.States is null ? null : FormatStates(explored.States), new AnalysisOutcome(explored.Exit, _layout))
+                : only.WithPathExploration([MakeDiagnostic(-1, DiagnosticSeverity.Error, "Path exploration failed: " + explored.Reason, null)],
+                    explored.Instructions, explored.Reason, null, null);
         }
         Ascend();
         if (_cfg.LoopHeads > 0)
@@ -131,6 +131,8 @@ internal sealed partial class Analyzer
         }
         var result = Check(diagnostics);
         if (result.Passed || !_options.ExplorePaths) return result;
+        if (_cfg.Blocks.Sum(b => b.Pcs.Count) > _options.MaxPathExplorationSize)
+            return result.WithPathExploration(null, 0, $"not tried: more than {_options.MaxPathExplorationSize} instructions once calls are expanded", null, null);
         var paths = ExplorePaths();
         if (!paths.Proven) return result.WithPathExploration(null, paths.Instructions, paths.Reason, null, null);
         // The fixpoint's objections were its imprecision: every path is safe. Its notes (unreachable code) stay.
