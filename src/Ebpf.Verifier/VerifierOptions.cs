@@ -27,12 +27,12 @@ public sealed record VerifierOptions
     /// Lower than the Linux verifier's 1M: an instruction costs far more here than a kernel register state does, and
     /// the budget is what a refused program spends.
     /// </summary>
-    public long MaxExploredInstructions { get; init; } = 200_000;
+    public long MaxExploredInstructions { get; init; } = 100_000;
     /// <summary>
     /// Programs whose call-expanded CFG holds more instructions than this skip the path pass: at that size (large
     /// Cilium objects) exploring paths with a zone per state costs more than a load may.
     /// </summary>
-    public int MaxPathExplorationSize { get; init; } = 4096;
+    public int MaxPathExplorationSize { get; init; } = 1024;
     /// <summary>The zone size at which <see cref="MaxExploredInstructions"/> applies unscaled.</summary>
     public const int PathBudgetReferenceVariables = 80;
     /// <summary>The program's return value (r0 at the final exit) must be a number.</summary>
