@@ -1,6 +1,7 @@
+using Ebpf.Extensions.Linux;
 using Ebpf.Runtime.Extensions;
 using Ebpf.Runtime.Interpretation;
-using Ebpf.Runtime.Linux;
+using Ebpf.Runtime.Maps;
 using Ebpf.Runtime.Programs;
 
 namespace Ebpf.Benchmarks;
@@ -16,38 +17,36 @@ public sealed class BenchHarness : IDisposable
     public BenchHarness(BenchCase benchCase, ExecutionEngine engine, ExecutionMode mode = ExecutionMode.Unchecked)
     {
         Case = benchCase;
-        Object = Open(BenchPaths.Object(benchCase.Object), engine, mode);
-        Program = Object.Program(benchCase.Program);
-        if (Object.Object.FindMap("table") is not null)
+        // Verified as every load is (the fixpoint, then path exploration where it is too coarse): a refusal is an
+        // error of the benchmark, not a reason to time an unverified run.
+        Object = LinuxObjects.OpenVerified(BenchPaths.Object(benchCase.Object), engine, mode);
+        Program = Object.Loaded.Program(benchCase.Program);
+        if (Object.Loaded.Source.FindMap("table") is not null)
         {
-            var table = Object.Map("table");
+            var table = Object.Loaded.Map("table");
             for (uint k = 0; k < TableEntries; k++) table.Update(BitConverter.GetBytes(k), BitConverter.GetBytes(3UL * k + 1));
         }
-        if (Object.Object.FindMap("chain") is not null)
+        if (Object.Loaded.Source.FindMap("chain") is not null)
         {
             // The ELF reader does not decode the declarative `.values` of a PROG_ARRAY yet; fill it as libbpf does.
-            var chain = Object.ProgramArray("chain");
-            for (int k = 1; k < chain.Capacity; k++) chain[k] = Object.Program($"hop{k}");
+            var chain = (ProgramArrayMap)Object.Loaded.Map("chain");
+            for (uint k = 1; k < chain.MaxEntries; k++) chain.SetProgram(k, Object.Loaded.Program($"hop{k}"));
         }
         Context = LinuxXdpContext.Create(File.ReadAllBytes(BenchPaths.Packet(benchCase.Packet)));
+        _regions = mode == ExecutionMode.Checked ? Context.Regions() : [];
     }
 
-    /// <summary>
-    /// Verified as every load is (the fixpoint, then path exploration where it is too coarse); a refusal is an error
-    /// of the benchmark, not a reason to time an unverified run.
-    /// </summary>
-    private static LinuxXdpObject Open(string path, ExecutionEngine engine, ExecutionMode mode) =>
-        LinuxXdpObject.Open(path, engine, mode);
+    private readonly MemoryRegion[] _regions;
 
     public BenchCase Case { get; }
-    public LinuxXdpObject Object { get; }
-    public LinuxXdpProgram Program { get; }
+    public LinuxObjects Object { get; }
+    public EbpfProgram Program { get; }
     public ProgramContext Context { get; }
 
-    public ulong RunOnce() => Object.Run(Program, Context);
+    public unsafe ulong RunOnce() => Program.Invoke(Context.Context, _regions).ReturnValue;
 
     /// <summary>The test run's repeat loop (what <c>ebpf test-run --repeat</c> and BPF_PROG_TEST_RUN time).</summary>
-    public ulong RunRepeated(long count) => Object.RunRepeated(Program, Context, count);
+    public unsafe ulong RunRepeated(long count) => Program.InvokeRepeated(Context.Context, _regions, checked((int)count)).ReturnValue;
 
     public void Dispose()
     {

@@ -1,8 +1,9 @@
+using Ebpf.Platform;
 using System.Diagnostics;
 using Ebpf.Elf;
 using Ebpf.Isa;
 using Ebpf.Kernel;
-using Ebpf.Runtime.Linux;
+using Ebpf.Verifier.Tests.Corpus;
 using Ebpf.Verifier.Platforms;
 
 namespace Ebpf.Verifier.Tests.Differential;
@@ -56,7 +57,7 @@ internal static class DifferentialVerdicts
 
     private static OurVerdict Verify(BpfObject obj, BpfProgram program, string path)
     {
-        var platform = LinuxPlatform.ForSection(program.SectionName, path, obj.Maps.Select(LinuxMapDescriptors.From).ToArray());
+        var platform = LinuxPlatform.ForSection(program.SectionName, path, obj.Maps.Select(CorpusVerification.Describe).ToArray());
         var options = VerifierOptions.Default with
         {
             GlobalFunctions = program.CalledGlobalFunctions(program.ContextTypeName),
