@@ -58,12 +58,8 @@ public static class VerifyCommand
         BpfObject obj;
         try
         {
-            // An object verified against Linux reads its map types in Linux numbering: with auto, an object none
-            // of whose programs an extension claims is opened again that way.
-            var numbering = platformChoice == "linux" ? MapTypeNumbering.Linux : MapTypeNumbering.Windows;
-            obj = BpfObject.Open(file.FullName, new BpfObjectOpenOptions { Sections = sections, MapTypeNumbering = numbering });
-            if (platformChoice == "auto" && obj.Programs.All(p => p.ProgramType == Guid.Empty))
-                obj = BpfObject.Open(file.FullName, new BpfObjectOpenOptions { Sections = sections, MapTypeNumbering = MapTypeNumbering.Linux });
+            obj = CliObjects.Open(file.FullName, platformChoice, sections);
+            obj.ValidateMaps();
         }
         catch (BpfObjectException e)
         {

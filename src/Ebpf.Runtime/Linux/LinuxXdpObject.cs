@@ -60,6 +60,7 @@ public sealed class LinuxXdpObject : IDisposable
         bool verify = true, VerifierOptions? verifierOptions = null)
     {
         var obj = BpfObject.Open(path, new BpfObjectOpenOptions { MapTypeNumbering = MapTypeNumbering.Linux });
+        obj.ValidateMaps();
         var result = new LinuxXdpObject(obj, engine, mode);
         try
         {
@@ -94,6 +95,10 @@ public sealed class LinuxXdpObject : IDisposable
         ulong index = token ^ ProgramArrayTag;
         return index < (ulong)arrays.Length ? arrays[(int)index] : null;
     }
+
+    /// <summary>Whether <paramref name="value"/> is a program array's token rather than a map handle.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    internal static bool IsProgramArrayToken(ulong value) => (value & 0xFFFF_FFFF_0000_0000) == ProgramArrayTag;
 
     /// <summary>The object's program arrays, indexed by token (complete once the object is open).</summary>
     internal LinuxProgramArray[] ProgramArraysByToken => _arraysByToken;

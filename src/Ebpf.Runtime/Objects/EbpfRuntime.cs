@@ -50,7 +50,8 @@ public sealed class EbpfRuntime : IProgramResolver
         Load(BpfObject.Open(path, new BpfObjectOpenOptions { Sections = Sections }), options);
 
     /// <summary>
-    /// Creates the object's maps (global data sections become one-entry arrays holding their initial bytes;
+    /// Checks the object's map definitions (<see cref="BpfObject.ValidateMaps"/>: a violation is INVALID_ARGUMENT
+    /// naming the map and the field), creates the object's maps (global data sections become one-entry arrays holding their initial bytes;
     /// LIBBPF_PIN_BY_NAME maps reuse a compatible pinned map or are pinned), loads every entry program against
     /// the extension that claims its section (map references resolve to map handles and global-data addresses),
     /// then fills program arrays and map-in-maps from their declared initial slots. Any failure undoes the load.
@@ -64,7 +65,15 @@ public sealed class EbpfRuntime : IProgramResolver
         var reused = new HashSet<string>(StringComparer.Ordinal);
         try
         {
-            foreach (var declared in obj.Maps) maps.Add(CreateMap(obj, declared, reused));
+            obj.ValidateMaps(options.MapLimits);
+        }
+        catch (BpfObjectException e)
+        {
+            throw new EbpfException(EbpfResult.InvalidArgument, e.Message);
+        }
+        try
+        {
+            foreach (var declared in obj.Maps) maps.Add(CreateMap(obj, declared, reused, options.MapLimits));
             var addresses = new ObjectMapAddresses(maps);
             var definitions = obj.Maps.Select(m => m.Definition).ToArray();
             foreach (var program in obj.Programs)
@@ -168,7 +177,7 @@ public sealed class EbpfRuntime : IProgramResolver
         }
     }
 
-    private EbpfMap CreateMap(BpfObject obj, BpfMap declared, HashSet<string> reused)
+    private EbpfMap CreateMap(BpfObject obj, BpfMap declared, HashSet<string> reused, MapLimits? limits)
     {
         if (declared.PlatformType is null)
             throw new EbpfException(EbpfResult.InvalidArgument,
@@ -176,7 +185,7 @@ public sealed class EbpfRuntime : IProgramResolver
         EbpfMap map;
         try
         {
-            map = MapFactory.CreateOrReusePinned(declared.Definition, declared.Name, Pins, out bool wasPinned, programResolver: this);
+            map = MapFactory.CreateOrReusePinned(declared.Definition, declared.Name, Pins, out bool wasPinned, programResolver: this, limits: limits);
             if (wasPinned) reused.Add(declared.Name);
         }
         catch (EbpfMapException e)

@@ -1,3 +1,4 @@
+using Ebpf.Platform;
 using Ebpf.Runtime.Interpretation;
 using Ebpf.Runtime.Programs;
 
@@ -20,6 +21,9 @@ public sealed record ObjectLoadOptions
 
     /// <summary>Instructions one run may execute (0: unlimited); guards unverified programs against endless loops.</summary>
     public long InstructionBudget { get; init; }
+
+    /// <summary>Limits every map definition of the object must respect (memory ceiling); <see cref="MapLimits.Default"/> when null.</summary>
+    public MapLimits? MapLimits { get; init; }
 
     public static ObjectLoadOptions Default { get; } = new();
 }

@@ -41,6 +41,20 @@ internal sealed partial class Transformer
         return first is null ? null : (first with { KeySize = maxKey, ValueSize = maxValue }, minValue);
     }
 
+    /// <summary>Every map <paramref name="kind"/> may designate must be of a type the helper serves (the platform's table).</summary>
+    private void CheckMapHelper(HelperPrototype helper, RegisterKind kind, int reg)
+    {
+        if (kind.MapReference == RegisterKind.UnknownMap) return;
+        for (int r = kind.MapReference; r <= kind.LastMapReference; r++)
+        {
+            if (ResolveMap(r) is { } m && _platform.CheckMapHelper(helper, m) is { } reason)
+            {
+                Fail($"{reason} (r{reg}.map_fd)", reg);
+                return;
+            }
+        }
+    }
+
     private void CallRegister(CallRegisterInstruction cx)
     {
         if (!Require(cx.Register, Number)) return;
@@ -152,10 +166,11 @@ internal sealed partial class Transformer
                             smallestValue = smallest;
                         }
                         if (map is null) Fail($"Map descriptor of r{reg} is not known (r{reg}.map_fd is a singleton)", reg);
+                        else CheckMapHelper(proto, K(reg), reg);
                     }
                     break;
                 case ArgumentType.PtrToMapOfPrograms:
-                    Require(reg, MapFdPrograms);
+                    if (Require(reg, MapFdPrograms)) CheckMapHelper(proto, K(reg), reg);
                     break;
                 case ArgumentType.PtrToMapKey:
                     if (map is not null) CheckMemoryArgument(reg, Interval.Const(map.KeySize), false, false, $"within(r{reg}:key_size(r1))");
