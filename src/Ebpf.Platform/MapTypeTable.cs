@@ -68,7 +68,7 @@ public sealed class MapTypeTable
                 : $"0x{definition.Flags:x} has bits 0x{unknownFlags:x} that {what} maps do not take (allowed: 0x{rule.AllowedFlags:x})");
         if ((definition.Flags & rule.RequiredFlags) != rule.RequiredFlags)
             return new("map_flags", $"0x{definition.Flags:x}; {what} maps require 0x{rule.RequiredFlags:x}");
-        if (LinuxMapFlags.ConflictOf(definition.Flags) is { } conflict)
+        if (rule.AllowedFlags != uint.MaxValue && LinuxMapFlags.ConflictOf(definition.Flags) is { } conflict) // an ABI that ignores flags ignores their conflicts
             return new("map_flags", $"0x{definition.Flags:x} {conflict}");
         if (Footprint(rule, definition, limits) is not { } bytes)
             return new("max_entries", $"{definition.MaxEntries} entries of key {definition.KeySize} and value {definition.ValueSize} bytes overflow 64-bit size arithmetic", TooLarge: true);

@@ -6,7 +6,8 @@ namespace Ebpf.Platform;
 /// eBPF for Windows' map types and creation rules (facts §4, <c>ebpf_maps.c</c>): key size 0 only for queue, stack,
 /// ring buffer and perf event array, value size 0 only for the last two; u32 keys for array-like types; 4-byte ids as
 /// the values of program arrays and maps of maps; LPM keys of at least 4 bytes; ring sizes a power of two and a page
-/// multiple. Definitions have no flags. A map type an extension adds (a custom map, <see cref="MapType"/> past the
+/// multiple. Its definitions keep no flags: map_flags a BTF map declares (libbpf habits such as BPF_F_NO_PREALLOC
+/// on an LPM trie) are ignored, as upstream ignores them. A map type an extension adds (a custom map, <see cref="MapType"/> past the
 /// built-in ones) follows HASH, its required base type.
 /// </summary>
 internal static class WindowsMapTypes
@@ -14,7 +15,7 @@ internal static class WindowsMapTypes
     private static readonly MapSizeRange Any = MapSizeRange.AtLeast(1), U32 = MapSizeRange.Exactly(4), None = MapSizeRange.Exactly(0);
 
     private static MapTypeRule R(MapType type, MapSizeRange key, MapSizeRange value, MapTypeTraits traits = MapTypeTraits.None,
-        MapEntriesRule entries = MapEntriesRule.Positive) => new((uint)type, Name(type), key, value, entries, Traits: traits);
+        MapEntriesRule entries = MapEntriesRule.Positive) => new((uint)type, Name(type), key, value, entries, AllowedFlags: uint.MaxValue, Traits: traits);
 
     private static readonly MapTypeRule[] BuiltIn =
     [

@@ -13,10 +13,13 @@ public sealed class MapHelperCompatibility
     private readonly MapTypeTable _types;
     private readonly FrozenDictionary<uint, uint[]> _helpersOfMapType;
     private readonly FrozenDictionary<uint, uint[]> _mapTypesOfHelper;
+    private readonly Func<uint, string?> _helperName;
 
-    public MapHelperCompatibility(MapTypeTable types, IDictionary<uint, uint[]> helpersOfMapType, IDictionary<uint, uint[]> mapTypesOfHelper)
+    public MapHelperCompatibility(MapTypeTable types, Func<uint, string?> helperName, IDictionary<uint, uint[]> helpersOfMapType,
+        IDictionary<uint, uint[]> mapTypesOfHelper)
     {
         _types = types;
+        _helperName = helperName;
         _helpersOfMapType = helpersOfMapType.ToFrozenDictionary();
         _mapTypesOfHelper = mapTypesOfHelper.ToFrozenDictionary();
     }
@@ -28,7 +31,7 @@ public sealed class MapHelperCompatibility
         bool allowedByHelper = !_mapTypesOfHelper.TryGetValue(helper.Id, out var types) || types.Contains(mapType);
         if (allowedByMap && allowedByHelper) return null;
         string takes = allowedByHelper
-            ? $"{_types.NameOf(mapType)} maps are only for helpers {string.Join(", ", helpers!)}"
+            ? $"{_types.NameOf(mapType)} maps are only for {string.Join(", ", helpers!.Select(id => $"{_helperName(id) ?? "helper"}#{id}"))}"
             : $"{helper.Name} takes only {string.Join(" or ", types!.Select(_types.NameOf))} maps";
         return $"cannot pass map_type {mapType} ({_types.NameOf(mapType)}) into func {helper.Name}#{helper.Id}: {takes}";
     }
@@ -47,7 +50,7 @@ public sealed class MapHelperCompatibility
         CgroupStorage = 19, ReuseportSockarray = 20, PercpuCgroupStorage = 21, Queue = 22, Stack = 23, SkStorage = 24,
         DevMapHash = 25, Ringbuf = 27, InodeStorage = 28, TaskStorage = 29, BloomFilter = 30, UserRingbuf = 31, CgrpStorage = 32;
 
-    public static MapHelperCompatibility Linux { get; } = new(MapTypeTable.Linux,
+    public static MapHelperCompatibility Linux { get; } = new(MapTypeTable.Linux, id => LinuxHelpers.Find((int)id)?.Name,
         new Dictionary<uint, uint[]>
         {
             [ProgArray] = [TailCall],
@@ -119,7 +122,7 @@ public sealed class MapHelperCompatibility
     /// maps) and bpf_tail_call takes only one; the ring, perf and queue/stack helpers take their own map types.
     /// Other pairs (e.g. update of a map of maps) are left to the helper, which answers with an error code.
     /// </summary>
-    public static MapHelperCompatibility Windows { get; } = new(MapTypeTable.Windows,
+    public static MapHelperCompatibility Windows { get; } = new(MapTypeTable.Windows, id => GlobalHelpers.Find(id)?.Name,
         new Dictionary<uint, uint[]>
         {
             [(uint)MapType.ProgArray] = [GlobalHelpers.TailCall],

@@ -1,0 +1,58 @@
+using Ebpf.Elf;
+using Ebpf.Runtime.Interpretation;
+using Ebpf.Runtime.Linux;
+using Ebpf.Runtime.Programs;
+using Ebpf.TestSupport;
+
+namespace Ebpf.Runtime.Tests.Linux;
+
+/// <summary>
+/// Issue 20's crashes, as a fuzzer found them by flipping bytes of corpus XDP objects: a per-CPU value size at
+/// 2^31 (an access violation on the first lookup) and an array turned into a program array and looked up (a null
+/// reference in the lookup helper). Both must be load errors now, and the helpers must not trip on a slip.
+/// </summary>
+public class HostileMapTests
+{
+    private static string Corpus(string path) => RepoPaths.SharedPath("ebpf-samples", path);
+    private static readonly byte[] Packet = LinuxXdpSamples.Packets().First().Packet;
+
+    [Theory]
+    [InlineData(ExecutionEngine.Jit)]
+    [InlineData(ExecutionEngine.Interpreter)]
+    public void PerCpuValueSizeAtTwoToThe31IsALoadErrorNamingMapAndField(ExecutionEngine engine)
+    {
+        var bytes = ObjectPatching.PatchLegacyMapField(File.ReadAllBytes(Corpus("linux/xdp1_kern.o")), "rxcnt",
+            ObjectPatching.ValueSize, 2_147_483_656);
+        string path = ObjectPatching.WriteTemporary("xdp1_big_value.o", bytes);
+        var error = Assert.Throws<BpfObjectException>(() => LinuxXdpObject.Open(path, engine));
+        Assert.Contains("map 'rxcnt'", error.Message);
+        Assert.Contains("value_size: 2147483656", error.Message);
+        Assert.Contains("PERCPU_ARRAY", error.Message);
+    }
+
+    [Theory]
+    [InlineData(ExecutionEngine.Jit)]
+    [InlineData(ExecutionEngine.Interpreter)]
+    public void LookupOnAProgramArrayIsRefusedByTheVerifier(ExecutionEngine engine)
+    {
+        string path = ProgramArrayInsteadOfArray();
+        var error = Assert.Throws<LinuxProgramException>(() => LinuxXdpObject.Open(path, engine));
+        Assert.Contains("refused by the verifier", error.Message);
+        Assert.Contains("cannot pass map_type 3 (PROG_ARRAY) into func map_lookup_elem#1", error.Message);
+    }
+
+    [Theory]
+    [InlineData(ExecutionEngine.Jit)]
+    [InlineData(ExecutionEngine.Interpreter)]
+    public void AnUnverifiedLookupOnAProgramArrayFindsNothingInsteadOfReadingTheTokenAsAMap(ExecutionEngine engine)
+    {
+        using var obj = LinuxXdpObject.Open(ProgramArrayInsteadOfArray(), engine, ExecutionMode.Checked, verify: false);
+        // The program looks tx_port up, finds nothing and drops the packet (XDP_DROP), as it does when the port is unset.
+        var result = obj.Run("xdp_redirect", Packet);
+        Assert.Equal(1u, result.Action);
+    }
+
+    /// <summary>xdp_redirect_kern.o with its tx_port array (key 4, value 4) retyped as a PROG_ARRAY: one byte.</summary>
+    private static string ProgramArrayInsteadOfArray() => ObjectPatching.WriteTemporary("redirect_prog_array.o",
+        ObjectPatching.PatchLegacyMapField(File.ReadAllBytes(Corpus("linux/xdp_redirect_kern.o")), "tx_port", ObjectPatching.Type, 3));
+}
