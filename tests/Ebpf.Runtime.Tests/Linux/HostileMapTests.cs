@@ -52,6 +52,19 @@ public class HostileMapTests
         Assert.Equal(1u, result.Action);
     }
 
+    [Fact]
+    public void TheFuzzHarnessSeesBothAsLoadRefusals()
+    {
+        using var exercise = new Ebpf.Fuzz.ObjectExercise();
+        var bigValue = exercise.Run(ObjectPatching.PatchLegacyMapField(File.ReadAllBytes(Corpus("linux/xdp1_kern.o")), "rxcnt",
+            ObjectPatching.ValueSize, 2_147_483_656));
+        var programArray = exercise.Run(File.ReadAllBytes(ProgramArrayInsteadOfArray()));
+        Assert.Equal(("linux", false), (bigValue.Abi, bigValue.Loaded));
+        Assert.Contains("value_size", bigValue.Refusal);
+        Assert.Equal(("linux", false), (programArray.Abi, programArray.Loaded));
+        Assert.Contains("PROG_ARRAY", programArray.Refusal);
+    }
+
     /// <summary>xdp_redirect_kern.o with its tx_port array (key 4, value 4) retyped as a PROG_ARRAY: one byte.</summary>
     private static string ProgramArrayInsteadOfArray() => ObjectPatching.WriteTemporary("redirect_prog_array.o",
         ObjectPatching.PatchLegacyMapField(File.ReadAllBytes(Corpus("linux/xdp_redirect_kern.o")), "tx_port", ObjectPatching.Type, 3));
