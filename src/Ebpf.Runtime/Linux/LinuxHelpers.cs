@@ -37,14 +37,16 @@ public static unsafe class LinuxHelpers
 
     /// <summary>
     /// The map behind a handle, or null for a program array's token: only bpf_tail_call takes one. The verifier
-    /// refuses other helpers on program arrays; this keeps a slip from ever reading the token as a map.
+    /// refuses other helpers on program arrays; this keeps a slip from ever reading the token as a map. Checked
+    /// (unverified) runs accept only the handle of a live map, as the core helpers do.
     /// </summary>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    private static EbpfMap? MapOf(ulong handle) => LinuxXdpObject.IsProgramArrayToken(handle) ? null : EbpfMap.FromHandle((nint)handle);
+    private static EbpfMap? MapOf(ulong handle, uint helperId, ref HelperCallContext context) =>
+        LinuxXdpObject.IsProgramArrayToken(handle) ? null : Helpers.MapHelpers.Resolve(handle, helperId, ref context);
 
     public static ulong MapLookupElem(ulong map, ulong key, ulong r3, ulong r4, ulong r5, ref HelperCallContext context)
     {
-        if (MapOf(map) is not { } target) return 0;
+        if (MapOf(map, LinuxHelperIds.MapLookupElem, ref context) is not { } target) return 0;
         context.ValidateAccess(key, (ulong)target.KeySize, MemoryAccess.Read);
         byte* value = target.LookupForProgram((byte*)key);
         if (value != null) context.RegisterRegion((ulong)value, (ulong)target.ValueSize, MemoryAccess.ReadWrite, target.Name);
@@ -53,7 +55,7 @@ public static unsafe class LinuxHelpers
 
     public static ulong MapUpdateElem(ulong map, ulong key, ulong value, ulong flags, ulong r5, ref HelperCallContext context)
     {
-        if (MapOf(map) is not { } target) return unchecked((ulong)EInval);
+        if (MapOf(map, LinuxHelperIds.MapUpdateElem, ref context) is not { } target) return unchecked((ulong)EInval);
         context.ValidateAccess(key, (ulong)target.KeySize, MemoryAccess.Read);
         context.ValidateAccess(value, (ulong)target.ValueSize, MemoryAccess.Read);
         return (ulong)(long)target.UpdateFromProgram((byte*)key, (byte*)value, flags);
@@ -61,7 +63,7 @@ public static unsafe class LinuxHelpers
 
     public static ulong MapDeleteElem(ulong map, ulong key, ulong r3, ulong r4, ulong r5, ref HelperCallContext context)
     {
-        if (MapOf(map) is not { } target) return unchecked((ulong)EInval);
+        if (MapOf(map, LinuxHelperIds.MapDeleteElem, ref context) is not { } target) return unchecked((ulong)EInval);
         context.ValidateAccess(key, (ulong)target.KeySize, MemoryAccess.Read);
         return (ulong)(long)target.DeleteFromProgram((byte*)key);
     }
@@ -157,7 +159,7 @@ public static unsafe class LinuxHelpers
     {
         if ((flags & ~(ActionMask | BroadcastFlag | ExcludeIngressFlag)) != 0) return XdpAborted;
         if ((flags & BroadcastFlag) != 0) return XdpRedirect;
-        if (MapOf(map) is not { } target) return XdpAborted;
+        if (MapOf(map, LinuxHelperIds.RedirectMap, ref context) is not { } target) return XdpAborted;
         uint slot = (uint)key;
         byte* value = target.LookupForProgram((byte*)&slot);
         return value != null && *(uint*)value != 0 ? XdpRedirect : flags & ActionMask;

@@ -1,4 +1,5 @@
 using Ebpf.Elf;
+using Ebpf.Runtime.Helpers;
 using Ebpf.Runtime.Interpretation;
 using Ebpf.Runtime.Linux;
 using Ebpf.Runtime.Programs;
@@ -50,6 +51,27 @@ public class HostileMapTests
         // The program looks tx_port up, finds nothing and drops the packet (XDP_DROP), as it does when the port is unset.
         var result = obj.Run("xdp_redirect", Packet);
         Assert.Equal(1u, result.Action);
+    }
+
+    [Theory]
+    [InlineData(ExecutionEngine.Jit)]
+    [InlineData(ExecutionEngine.Interpreter)]
+    public void ACheckedRunWithAWildMapHandleFaultsCleanly(ExecutionEngine engine)
+    {
+        // Unverified, so checked: the lookup gets a number no map has as its handle; it must be refused, not dereferenced.
+        string path = ClangObjects.Compile("wild_map_handle", """
+            struct xdp_md { unsigned int data, data_end; };
+            static void *(*bpf_map_lookup_elem)(void *map, const void *key) = (void *) 1;
+            __attribute__((section("xdp"), used)) int wild(struct xdp_md *ctx)
+            {
+                int key = 0;
+                return bpf_map_lookup_elem((void *)(long)0x1234560, &key) != 0;
+            }
+            char _license[] __attribute__((section("license"), used)) = "GPL";
+            """);
+        using var obj = LinuxXdpObject.Open(path, engine, ExecutionMode.Checked, verify: false);
+        var error = Assert.Throws<HelperArgumentException>(() => obj.Run("wild", Packet));
+        Assert.Contains("not the handle of a live map", error.Message);
     }
 
     [Fact]
