@@ -25,14 +25,24 @@ object_of() { case "$1" in strcmp_*) echo strcmp ;; *) echo "$1" ;; esac; }
 packet_of() { case "$1" in strcmp_*|parse) echo "$1" ;; *) echo default ;; esac; }
 
 # ---- kernel side: load every object once, fill maps as the runner does here ----
-kernel=1
+# The host kernel's refusal in one line, as src/Ebpf.Kernel/KernelRefusals.cs tells them apart: what the host lacks
+# (a helper for the type, an instruction, privileges, bpf(2)) or the program refused by its verifier.
+kernel_refusal() { # log -> one line
+    local why
+    why=$(grep -m1 -E 'program of this type cannot use helper|invalid func|unknown func|unknown opcode|not allowed in non-JITed|allowed for root only|back-edge from insn|Operation not permitted|Function not implemented|not supported' "$1")
+    if [ -n "$why" ]; then echo "the host kernel lacks what it needs: $why"
+    else echo "the host kernel refused it: $(grep -v -E '^(libbpf:|-- |Error:|processed |verification time|stack depth|[0-9]+:)' "$1" | grep -m1 . || echo "see $1")"; fi
+}
+kernel=1 kernel_lacks=""
 # bpftool pins under /sys/fs/bpf: mount the BPF file system there if the machine has not (needs root).
 mountpoint -q /sys/fs/bpf 2>/dev/null || mount -t bpf bpf /sys/fs/bpf 2>/dev/null || true
-rm -rf "$pins"; mkdir -p "$pins" 2>/dev/null || kernel=0
+case ",${EBPF_KERNEL_REFUSE:-}," in *,bpf,*) kernel=0 kernel_lacks="bpf(2) (EBPF_KERNEL_REFUSE=bpf emulates a host that refuses it)" ;; esac
+if [ "$kernel" = 1 ] && ! command -v bpftool >/dev/null; then kernel=0 kernel_lacks="bpftool"; fi
+if [ "$kernel" = 1 ]; then rm -rf "$pins"; mkdir -p "$pins" 2>/dev/null || { kernel=0; kernel_lacks="a writable BPF file system at /sys/fs/bpf (mounting one needs root)"; }; fi
 if [ "$kernel" = 1 ]; then
     for obj in $(for c in $cases; do object_of "$c"; done | sort -u); do
         if ! bpftool prog loadall "$build/$obj.o" "$pins/$obj" pinmaps "$pins/${obj}_maps" >"$build/$obj.kernel.log" 2>&1; then
-            echo "kernel: loading $obj.o failed (see $build/$obj.kernel.log)" >&2
+            echo "kernel: $obj.o not loaded, its kernel column is empty: $(kernel_refusal "$build/$obj.kernel.log")" >&2
         fi
     done
     if [ -e "$pins/hashmap_maps/table" ]; then
@@ -81,7 +91,7 @@ printf '%s\n' "${rows[@]}" | awk '
     function g(sum, n) { return n ? sprintf("%.2f", exp(sum / n)) : "-" }
     { for (i = 1; i <= 3; i++) if ($i != "-") { s[i] += log($i); n[i]++; if ($i > m[i]) m[i] = $i } }
     END { printf "geometric mean: jit/kernel %s (max %s), jit/native %s (max %s), interpreter/jit %s\n", g(s[1], n[1]), m[1] ? m[1] : "-", g(s[2], n[2]), m[2] ? m[2] : "-", g(s[3], n[3]) }'
-[ "$kernel" = 1 ] || echo "kernel: /sys/fs/bpf not writable or not a BPF file system here; kernel column skipped"
+[ "$kernel" = 1 ] || echo "kernel: kernel column skipped, this host lacks $kernel_lacks"
 rm -rf "$pins"
 if [ "${SAMPLES:-1}" != 0 ]; then
     echo

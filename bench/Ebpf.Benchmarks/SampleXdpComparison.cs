@@ -46,11 +46,13 @@ public static class SampleXdpComparison
             }
             catch (KernelBpfException e)
             {
-                Console.WriteLine($"{file,-58} kernel refused: {e.Message.Split('\n')[0]}");
+                Console.WriteLine($"{file,-58} kernel refused the object: {e.Summary}");
             }
             using (ours)
             using (kernel)
             {
+                foreach (var (name, refusal) in kernel?.Refused ?? new Dictionary<string, KernelBpfException>())
+                    Console.WriteLine($"{file + " " + name,-58} not in the kernel: {refusal.Summary}");
                 foreach (var program in ours.Programs)
                 {
                     bool inKernel = kernel is not null && kernel.Programs.Contains(program.Name) && kernel.TypeOf(program.Name) == KernelProgramType.Xdp;

@@ -1,7 +1,7 @@
 namespace Ebpf.Kernel;
 
 /// <summary>The bpf(2) commands this reference engine issues (uapi <c>enum bpf_cmd</c>).</summary>
-internal enum BpfCommand
+public enum BpfCommand
 {
     MapCreate = 0,
     MapLookupElement = 1,

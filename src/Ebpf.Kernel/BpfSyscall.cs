@@ -24,15 +24,26 @@ internal static unsafe partial class BpfSyscall
     [LibraryImport("libc", EntryPoint = "close", SetLastError = true)]
     public static partial int Close(int fd);
 
-    /// <summary>Issues <paramref name="command"/>; returns the kernel's non-negative result or throws naming what failed.</summary>
-    public static int Invoke(BpfCommand command, Span<byte> attributes, string what, string? log = null)
+    /// <summary>Issues <paramref name="command"/>; returns the kernel's non-negative result or throws naming what failed and why.</summary>
+    public static int Invoke(BpfCommand command, Span<byte> attributes, string what)
     {
+        if (KernelHostEmulation.RefusesBpf is { } emulated) throw Refusal(command, EPERM, what, null, emulated);
         long result;
         fixed (byte* block = attributes) result = Syscall(SyscallNumber, (long)command, block, attributes.Length);
         if (result >= 0) return (int)result;
-        int errno = Marshal.GetLastPInvokeError();
-        string detail = string.IsNullOrWhiteSpace(log) ? "" : $"\n{log.TrimEnd()}";
-        throw new KernelBpfException($"{what}: {command} failed: {Marshal.GetPInvokeErrorMessage(errno)} (errno {errno}){detail}", errno, log);
+        throw Refusal(command, Marshal.GetLastPInvokeError(), what, null);
+    }
+
+    private const int EPERM = 1;
+
+    /// <summary>The refusal of <paramref name="command"/> with <paramref name="errno"/>, classified (see <see cref="KernelRefusals"/>).</summary>
+    public static KernelBpfException Refusal(BpfCommand command, int errno, string what, string? log, string? emulation = null)
+    {
+        var (kind, reason) = KernelRefusals.Classify(command, errno, log);
+        string emulated = emulation is null ? "" : $" [{emulation}]";
+        string detail = string.IsNullOrWhiteSpace(log) ? "" : "\n" + string.Join("\n", log.Split('\n', StringSplitOptions.RemoveEmptyEntries).TakeLast(6));
+        return new KernelBpfException($"{what}: {command} failed: {Marshal.GetPInvokeErrorMessage(errno)} (errno {errno}){emulated}{detail}",
+            errno, kind, reason + emulated, what, log);
     }
 
     public static void WriteU32(Span<byte> attributes, int offset, uint value) => BitConverter.TryWriteBytes(attributes[offset..], value);

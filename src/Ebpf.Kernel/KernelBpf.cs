@@ -7,11 +7,15 @@ public static class KernelBpf
 {
     private static readonly Lazy<string?> Unavailability = new(Probe);
 
-    /// <summary>True when programs can be loaded and test-run; otherwise <paramref name="reason"/> says why not.</summary>
+    /// <summary>
+    /// True when programs can be loaded and test-run; otherwise <paramref name="reason"/> says what the host lacks, in one line.
+    /// Under <see cref="KernelHostEmulation"/> the probe runs afresh, so an emulated refusal is seen.
+    /// </summary>
     public static bool IsAvailable(out string reason)
     {
-        reason = Unavailability.Value ?? "";
-        return Unavailability.Value is null;
+        string? unavailability = KernelHostEmulation.Active ? Probe() : Unavailability.Value;
+        reason = unavailability ?? "";
+        return unavailability is null;
     }
 
     /// <summary>Loads <c>r0 = XDP_PASS; exit</c> and test-runs it once: the cheapest proof that everything needed works.</summary>
@@ -34,7 +38,7 @@ public static class KernelBpf
         }
         catch (KernelBpfException e)
         {
-            return e.Message;
+            return e.Reason;
         }
         catch (Exception e) when (e is DllNotFoundException or EntryPointNotFoundException or PlatformNotSupportedException)
         {

@@ -7,8 +7,9 @@ namespace Ebpf.Kernel;
 /// An object file loaded into the host kernel as libbpf would (maps created, global data written, .rodata frozen,
 /// map references patched to fds, program arrays filled), without libbpf: libbpf 1.x refuses the legacy
 /// <c>SEC("maps")</c> definitions that most of the sample corpus uses, and this loader must take the same objects
-/// as ours. Each entry program is loaded with the type its section names (see <see cref="KernelProgramTypes"/>);
-/// programs of other sections are listed in <see cref="Skipped"/>.
+/// as ours. Each entry program is loaded on its own, with the type its section names (see <see cref="KernelProgramTypes"/>):
+/// one the kernel refuses (or whose maps it could not create) is listed in <see cref="Refused"/> with the kernel's
+/// classified reason and the others load; programs of other sections are listed in <see cref="Skipped"/>.
 /// </summary>
 public sealed class KernelObject : IDisposable
 {
@@ -17,7 +18,9 @@ public sealed class KernelObject : IDisposable
 
     private readonly Dictionary<string, int> _programs = [];
     private readonly Dictionary<string, string> _skipped = [];
+    private readonly Dictionary<string, KernelBpfException> _refused = [];
     private readonly List<int> _mapFds = [];
+    private readonly List<KernelBpfException?> _mapRefusals = [];
     private readonly Dictionary<string, KernelProgramType> _types = [];
 
     private KernelObject(BpfObject obj) => Object = obj;
@@ -29,6 +32,9 @@ public sealed class KernelObject : IDisposable
 
     /// <summary>Entry programs not loaded, with the reason (a section whose program type this loader does not know).</summary>
     public IReadOnlyDictionary<string, string> Skipped => _skipped;
+
+    /// <summary>Entry programs the kernel refused, each with its refusal (<see cref="KernelBpfException.Kind"/> says whose the fault is).</summary>
+    public IReadOnlyDictionary<string, KernelBpfException> Refused => _refused;
 
     /// <summary>The type each loaded program was loaded as.</summary>
     public KernelProgramType TypeOf(string program) => _types[program];
@@ -42,7 +48,19 @@ public sealed class KernelObject : IDisposable
         var loaded = new KernelObject(obj);
         try
         {
-            foreach (var map in obj.Maps) loaded._mapFds.Add(loaded.CreateMap(map));
+            foreach (var map in obj.Maps)
+            {
+                try
+                {
+                    loaded._mapFds.Add(loaded.CreateMap(map));
+                    loaded._mapRefusals.Add(null);
+                }
+                catch (KernelBpfException e)
+                {
+                    loaded._mapFds.Add(-1); // the programs that use it are refused with this; the others still load
+                    loaded._mapRefusals.Add(e);
+                }
+            }
             foreach (var program in obj.Programs.Where(p => p.Kind == BpfProgramKind.Entry))
             {
                 if (KernelProgramTypes.ForSection(program.SectionName) is not { } type)
@@ -50,8 +68,15 @@ public sealed class KernelObject : IDisposable
                     loaded._skipped[program.Name] = $"section '{program.SectionName}' names no program type this loader knows";
                     continue;
                 }
-                loaded._programs[program.Name] = loaded.LoadProgram(program, type);
-                loaded._types[program.Name] = type;
+                try
+                {
+                    loaded._programs[program.Name] = loaded.LoadProgram(program, type);
+                    loaded._types[program.Name] = type;
+                }
+                catch (KernelBpfException e)
+                {
+                    loaded._refused[program.Name] = e;
+                }
             }
             loaded.FillProgramArrays();
             return loaded;
@@ -63,10 +88,14 @@ public sealed class KernelObject : IDisposable
         }
     }
 
-    /// <summary>BPF_PROG_TEST_RUN of <paramref name="program"/> on a copy of <paramref name="packet"/>, <paramref name="repeat"/> times.</summary>
+    /// <summary>
+    /// BPF_PROG_TEST_RUN of <paramref name="program"/> on a copy of <paramref name="packet"/>, <paramref name="repeat"/> times;
+    /// a program the kernel refused throws its refusal.
+    /// </summary>
     public KernelRunResult Run(string program, ReadOnlySpan<byte> packet, uint repeat = 1) =>
         _programs.TryGetValue(program, out int fd)
             ? KernelProgram.TestRun(fd, packet, repeat, $"{Object.FileName}: {program}")
+            : _refused.TryGetValue(program, out var refusal) ? throw refusal
             : throw new ArgumentException($"{Object.FileName}: no program '{program}' (has: {string.Join(", ", _programs.Keys)})", nameof(program));
 
     private int CreateMap(BpfMap map)
@@ -78,7 +107,7 @@ public sealed class KernelObject : IDisposable
             if (map.RawType is ArrayOfMapsType or HashOfMapsType)
             {
                 var inner = map.InnerMap ?? (map.InnerMapIndex is int index ? Object.Maps[index] : null)
-                    ?? throw new KernelBpfException($"{what}: a map of maps without an inner map template", 22);
+                    ?? throw ObjectFault(what, "a map of maps without an inner map template");
                 innerFd = CreateMap(inner);
             }
             Span<byte> attributes = stackalloc byte[BpfSyscall.AttributeSize];
@@ -133,7 +162,10 @@ public sealed class KernelObject : IDisposable
             if (insn.Src is PseudoSource.MapFd or PseudoSource.MapValue)
             {
                 if ((uint)insn.Imm >= (uint)_mapFds.Count)
-                    throw new KernelBpfException($"{what}: instruction {pc} refers to map {insn.Imm}, which the object does not declare", 22);
+                    throw ObjectFault(what, $"instruction {pc} refers to map {insn.Imm}, which the object does not declare");
+                if (_mapRefusals[insn.Imm] is { } mapRefusal)
+                    throw new KernelBpfException($"{what}: its map was not created: {mapRefusal.Message}", mapRefusal.Errno, mapRefusal.Kind,
+                        mapRefusal.Reason, $"{what} (map '{Object.Maps[insn.Imm].Name}')", mapRefusal.Log);
                 code[pc] = insn.WithImm(_mapFds[insn.Imm]);
             }
             pc++;
@@ -141,12 +173,16 @@ public sealed class KernelObject : IDisposable
         return KernelProgram.Load(code, type, program.Name, Object.License ?? "GPL", what);
     }
 
+    /// <summary>A fault of the object itself, found before the kernel was asked.</summary>
+    private static KernelBpfException ObjectFault(string what, string fault) =>
+        new($"{what}: {fault}", 22, KernelRefusalKind.ProgramRefused, fault, what);
+
     private void FillProgramArrays()
     {
         for (int i = 0; i < Object.Maps.Length; i++)
         {
             var map = Object.Maps[i];
-            if (map.RawType != ProgramArrayType) continue;
+            if (map.RawType != ProgramArrayType || _mapFds[i] < 0) continue;
             foreach (var (slot, name) in map.InitialSlots)
             {
                 if (!_programs.TryGetValue(name, out int programFd)) continue;
@@ -158,7 +194,7 @@ public sealed class KernelObject : IDisposable
     public void Dispose()
     {
         foreach (int fd in _programs.Values) BpfSyscall.Close(fd);
-        foreach (int fd in _mapFds) BpfSyscall.Close(fd);
+        foreach (int fd in _mapFds.Where(fd => fd >= 0)) BpfSyscall.Close(fd);
         _programs.Clear();
         _mapFds.Clear();
     }

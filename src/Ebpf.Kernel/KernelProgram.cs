@@ -12,6 +12,7 @@ internal static unsafe class KernelProgram
 
     public static int Load(ReadOnlySpan<Instruction> code, KernelProgramType type, string name, string license, string what)
     {
+        RefuseEmulatedHelpers(code, type, what);
         byte[] image = Instruction.WriteAll(code);
         byte[] licenseBytes = Encoding.ASCII.GetBytes(license + "\0");
         Span<byte> attributes = stackalloc byte[BpfSyscall.AttributeSize];
@@ -41,12 +42,23 @@ internal static unsafe class KernelProgram
                     {
                         int length = log.AsSpan().IndexOf((byte)0);
                         string text = Encoding.UTF8.GetString(log, 0, length < 0 ? log.Length : length);
-                        // The end of the log names the refused instruction and the reason.
-                        string[] lines = text.Split('\n', StringSplitOptions.RemoveEmptyEntries);
-                        throw new KernelBpfException(retry.Message + "\n" + string.Join("\n", lines.TakeLast(6)), retry.Errno, text);
+                        throw BpfSyscall.Refusal(BpfCommand.ProgramLoad, retry.Errno, what, text);
                     }
                 }
             }
+        }
+    }
+
+    /// <summary>Refuses as this kernel's verifier does (EINVAL, same log wording) a helper <see cref="KernelHostEmulation"/> withholds.</summary>
+    private static void RefuseEmulatedHelpers(ReadOnlySpan<Instruction> code, KernelProgramType type, string what)
+    {
+        for (int pc = 0; pc < code.Length; pc++)
+        {
+            var insn = code[pc];
+            if (insn.Opcode != OpCodes.Call || insn.Src != PseudoSource.HelperCall) continue;
+            if (KernelHostEmulation.RefusesHelper(type, insn.Imm) is { } emulation)
+                throw BpfSyscall.Refusal(BpfCommand.ProgramLoad, 22, what,
+                    $"{pc}: (85) call #{insn.Imm}\nprogram of this type cannot use helper #{insn.Imm}\n", emulation);
         }
     }
 

@@ -116,7 +116,8 @@ public partial class TestRunCommandTests
         File.WriteAllBytes(dir.File("packet.bin"), packet);
         var outputs = new Dictionary<string, (uint RetVal, byte[] Data)>();
         var engines = new List<string> { "jit", "interpreter" };
-        if (Ebpf.Kernel.KernelBpf.IsAvailable(out _)) engines.Add("kernel");
+        if (Ebpf.Kernel.KernelBpf.IsAvailable(out string reason)) engines.Add("kernel");
+        else HostKernelReport.Note(_ => { }, $"host kernel unavailable ({reason}): its comparisons were skipped");
         foreach (var engine in engines)
         {
             var run = CliRun.Invoke("test-run", obj, "xdp_ttl", "--platform", "linux", "--engine", engine,
@@ -131,6 +132,35 @@ public partial class TestRunCommandTests
             Assert.Equal(outputs["jit"].RetVal, result.RetVal);
             Assert.Equal(outputs["jit"].Data, result.Data);
         }
+    }
+
+    [Fact]
+    public void KernelEngineNamesWhatTheHostLacksInOneLine()
+    {
+        string obj = RepoPaths.SharedPath("ebpf-samples", "prototype-kernel", "xdp_ttl_kern.o");
+        using (Ebpf.Kernel.KernelHostEmulation.Refuse("bpf"))
+        {
+            var run = CliRun.Invoke("test-run", obj, "xdp_ttl", "--platform", "linux", "--engine", "kernel");
+            Assert.Equal(ExitCodes.Failure, run.ExitCode);
+            Assert.Contains("EPERM", run.Error);
+            Assert.Single(run.Error.Split('\n', StringSplitOptions.RemoveEmptyEntries));
+        }
+        if (!Ebpf.Kernel.KernelBpf.IsAvailable(out _)) return; // the helper case needs a kernel to load the others
+        string adjust = ClangObjects.Compile("adjust_head", """
+            struct xdp_md { unsigned int data, data_end; };
+            static long (*bpf_xdp_adjust_head)(struct xdp_md *, int) = (void *)44;
+            __attribute__((section("xdp"), used)) int pop(struct xdp_md *ctx) { return bpf_xdp_adjust_head(ctx, 14) ? 1 : 2; }
+            char _license[] __attribute__((section("license"), used)) = "GPL";
+            """);
+        using (Ebpf.Kernel.KernelHostEmulation.Refuse("xdp:44"))
+        {
+            var run = CliRun.Invoke("test-run", adjust, "pop", "--platform", "linux", "--engine", "kernel");
+            Assert.Equal(ExitCodes.Failure, run.ExitCode);
+            Assert.Contains("xdp/pop: the host kernel lacks what it needs: program of this type cannot use helper #44", run.Error);
+            Assert.Single(run.Error.Split('\n', StringSplitOptions.RemoveEmptyEntries));
+        }
+        var allowed = CliRun.Invoke("test-run", adjust, "pop", "--platform", "linux", "--engine", "kernel");
+        Assert.True(allowed.ExitCode == 0, allowed.Error);
     }
 
     [Fact]

@@ -12,7 +12,8 @@ namespace Ebpf.Cli.Commands;
 /// <summary>
 /// <c>ebpf test-run --platform linux</c>: one XDP program of an unmodified Linux object, here (JIT or interpreter,
 /// verified unless --unverified) or in the host kernel, on the packet from --data; the output matches the
-/// extension-platform test run, and data-out is what BPF_PROG_TEST_RUN returns (metadata, then packet).
+/// extension-platform test run, and data-out is what BPF_PROG_TEST_RUN returns (metadata, then packet). A host kernel that
+/// lacks what the program needs (bpf(2), a helper for its type, a map type) is named in one line, with exit code 1.
 /// </summary>
 internal static class LinuxTestRun
 {
@@ -68,6 +69,11 @@ internal static class LinuxTestRun
                 output.WriteLine(string.Create(CultureInfo.InvariantCulture, $"data-out: {packetOut.Length} bytes written to {dataOut.FullName}"));
             }
             return ExitCodes.Ok;
+        }
+        catch (KernelBpfException e) when (e.HostLacksCapability)
+        {
+            error.WriteLine($"ebpf test-run: {e.Summary}"); // one line: what the host kernel lacks, in its own words
+            return ExitCodes.Failure;
         }
         catch (Exception e) when (e is LinuxProgramException or KernelBpfException or BpfObjectException or EbpfMapException
             or ProgramExecutionException or ProgramLoadException or ArgumentException or IOException or UnauthorizedAccessException)
