@@ -13,7 +13,8 @@ namespace Ebpf.Runtime.Tests.Fuzz;
 /// execution errors may come back; a memory fault kills the test host. The variant about to run is written to
 /// artifacts/fuzz/current.o first, so a crash leaves it behind; a variant that raises anything else is kept as
 /// artifacts/fuzz/failure-*.o. Seeded (EBPF_FUZZ_SEED); EBPF_LONG_TESTS=1 runs EBPF_FUZZ_MUTATIONS whole-file
-/// mutations (10^6 by default) and a tenth as many code mutations.
+/// mutations (10^6 by default) and a tenth as many code mutations, appending the counts so far to
+/// artifacts/fuzz/progress.log every 1000 mutations.
 /// </summary>
 public sealed class MutationSoundnessTests(ITestOutputHelper output)
 {
@@ -85,11 +86,15 @@ public sealed class MutationSoundnessTests(ITestOutputHelper output)
             }
             var t = tally.GetValueOrDefault(result.Abi);
             tally[result.Abi] = (t.Mutations + 1, t.Loaded + (result.Loaded ? 1 : 0), t.Accepted + (result.Accepted > 0 ? 1 : 0), t.Runs + result.Runs);
+            if (Long && (i + 1) % 1000 == 0)
+                File.AppendAllLines(Path.Combine(Findings, "progress.log"), [Summary(i + 1)]);
         }
         File.Delete(current);
-        foreach (var (abi, t) in tally.OrderBy(k => k.Key))
-            output.WriteLine($"{abi}: {t.Mutations} mutations, {t.Loaded} loaded, {t.Accepted} with accepted programs, {t.Runs} runs");
-        output.WriteLine($"{(codeOnly ? "code" : "whole-file")} mutations: {cases} in {clock.Elapsed.TotalSeconds:F1} s (seed {Seed})");
+        output.WriteLine(Summary(cases));
+
+        string Summary(int done) => string.Join("; ", tally.OrderBy(k => k.Key).Select(k =>
+                $"{k.Key}: {k.Value.Mutations} mutations, {k.Value.Loaded} loaded, {k.Value.Accepted} with accepted programs, {k.Value.Runs} runs")) +
+            $" | {(codeOnly ? "code" : "whole-file")} mutations: {done} in {clock.Elapsed.TotalSeconds:F1} s (seed {Seed})";
         Assert.True(tally.Values.Sum(t => t.Runs) > 0, "no mutation ran: the seeds or the exercise are broken");
     }
 }
