@@ -11,7 +11,7 @@ namespace Ebpf.Runtime.Tests.Fuzz;
 /// bytes only, and each variant goes through <see cref="ObjectExercise"/>: whatever loads and verifies runs on the
 /// JIT, the interpreter and the checked interpreter over packets and contexts. Only load refusals and documented
 /// execution errors may come back; a memory fault kills the test host. The variant about to run is written to
-/// artifacts/fuzz/current.o first, so a crash leaves it behind; a variant that raises anything else is kept as
+/// artifacts/fuzz/current-file.o (current-code.o) first, so a crash leaves it behind; a variant that raises anything else is kept as
 /// artifacts/fuzz/failure-*.o. Seeded (EBPF_FUZZ_SEED); EBPF_LONG_TESTS=1 runs EBPF_FUZZ_MUTATIONS whole-file
 /// mutations (10^6 by default) and a tenth as many code mutations, appending the counts so far to
 /// artifacts/fuzz/progress.log every 1000 mutations.
@@ -62,7 +62,7 @@ public sealed class MutationSoundnessTests(ITestOutputHelper output)
         var seeds = Seeds.Value;
         output.WriteLine($"seeds: {seeds.Length} ({UpstreamSamples.Value.Length} of the efw-samples programs compile against include/)");
         Directory.CreateDirectory(Findings);
-        string current = Path.Combine(Findings, "current.o");
+        string current = Path.Combine(Findings, $"current-{(codeOnly ? "code" : "file")}.o");
         var random = new Random(Seed + (codeOnly ? 1 : 0));
         using var exercise = new ObjectExercise();
         var tally = new Dictionary<string, (int Mutations, int Loaded, int Accepted, int Runs)>();
