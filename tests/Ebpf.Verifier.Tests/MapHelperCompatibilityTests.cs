@@ -53,6 +53,31 @@ public class MapHelperCompatibilityTests
         Assert.False(Call(Hash, 87).Passed); // push: queue, stack, bloom filter
     }
 
+    [Theory]
+    [InlineData("if r0 == 0 goto <out>", true)]
+    [InlineData("if r0 == 14 goto <out>", false)] // the fuzzer's mutation: r0 may still be null on the fall-through
+    public void AnInnerMapMustBeCheckedForNullBeforeItIsPassedAsAMap(string check, bool passes)
+    {
+        var program = $$"""
+            *(u32 *)(r10 - 4) = 0
+            r1 = map_fd 0
+            r2 = r10
+            r2 += -4
+            call 1
+            {{check}}
+            r1 = r0
+            r2 = r10
+            r2 += -4
+            call 1
+            <out>:
+            r0 = 0
+            exit
+            """;
+        var result = Verifier.Verify(AssemblyParser.Parse(program), new LinuxPlatform(LinuxPlatform.Xdp, [ArrayOfMaps]));
+        Assert.Equal(passes, result.Passed);
+        if (!passes) Assert.Contains("Possible null access (r1 != 0 for a map argument)", result.Errors.First().Message);
+    }
+
     [Fact]
     public void WindowsRulesFollowUpstreamsHelperContracts()
     {
