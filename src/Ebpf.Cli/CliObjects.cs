@@ -1,5 +1,6 @@
 using Ebpf.Elf;
 using Ebpf.Platform;
+using Ebpf.Runtime.Extensions;
 
 namespace Ebpf.Cli;
 
@@ -7,37 +8,25 @@ namespace Ebpf.Cli;
 internal static class CliObjects
 {
     /// <summary>
-    /// "windows" and "linux" open the object in that ABI's map numbering and limits. "auto" opens it as eBPF for
-    /// Windows when an extension claims one of its programs, else as Linux; an object whose programs an extension
-    /// claims but whose maps eBPF for Windows refuses keeps that refusal (it is not read again as Linux).
+    /// "windows" and "linux" read the object's map types in that ABI's numbering. With "auto" an object that does
+    /// not fit the extensions (none of its programs is claimed, or a claimed one calls a helper its type lacks, as a
+    /// Linux SEC("xdp") program calling Linux helper ids does) is opened again as Linux, with no extension sections.
     /// </summary>
-    public static BpfObject Open(string path, string platformChoice, SectionRegistry sections)
+    public static BpfObject Open(string path, string platformChoice, IReadOnlyList<IExtension> extensions)
     {
-        BpfObject OpenAs(MapTypeNumbering numbering) =>
-            BpfObject.Open(path, new BpfObjectOpenOptions { Sections = sections, MapTypeNumbering = numbering });
-        static bool Claimed(BpfObject obj) => obj.Programs.Any(p => p.ProgramType != Guid.Empty);
+        var sections = platformChoice == "linux" ? new SectionRegistry() : CliPlatform.Sections(extensions);
+        var numbering = platformChoice == "linux" ? MapTypeNumbering.Linux : MapTypeNumbering.Windows;
+        var obj = BpfObject.Open(path, new BpfObjectOpenOptions { Sections = sections, MapTypeNumbering = numbering });
+        if (platformChoice == "auto" && !FitsExtensions(obj, CliPlatform.ProgramInformation(extensions)))
+            obj = BpfObject.Open(path, new BpfObjectOpenOptions { Sections = new SectionRegistry(), MapTypeNumbering = MapTypeNumbering.Linux });
+        return obj;
+    }
 
-        if (platformChoice == "linux") return OpenAs(MapTypeNumbering.Linux);
-        BpfObjectException? windowsError = null;
-        try
-        {
-            var windows = OpenAs(MapTypeNumbering.Windows);
-            if (platformChoice == "windows" || Claimed(windows)) return windows;
-        }
-        catch (BpfObjectException e) when (platformChoice == "auto")
-        {
-            windowsError = e;
-        }
-        BpfObject linux;
-        try
-        {
-            linux = OpenAs(MapTypeNumbering.Linux);
-        }
-        catch (BpfObjectException) when (windowsError is not null)
-        {
-            throw windowsError;
-        }
-        if (windowsError is not null && Claimed(linux)) throw windowsError;
-        return linux;
+    private static bool FitsExtensions(BpfObject obj, IReadOnlyDictionary<Guid, IProgramInformationProvider> providers)
+    {
+        var entries = obj.Programs.Where(p => p.Kind == BpfProgramKind.Entry).ToArray();
+        return entries.Any(p => p.ProgramType != Guid.Empty) && entries.All(p =>
+            p.ProgramType == Guid.Empty || providers.TryGetValue(p.ProgramType, out var provider) &&
+            ExtensionRegistry.CalledHelperIds(p.Instructions).All(id => provider.Information.FindHelper(id) is not null));
     }
 }

@@ -29,6 +29,9 @@ public sealed class SockAddrHook(string section, Guid attachType)
             };
             return verdict == SockAddrVerdict.ProceedSoft;
         });
-        return new SockAddrResult(verdict, SockAddrContext.Destination(ctx, e.Family), e.RedirectContext, ran);
+        // Only the connect redirect layer may rewrite the destination; elsewhere (connect_authorization, recv_accept,
+        // bind, listen) it is read-only and a program's writes to it are discarded, as upstream's extension does.
+        var destination = IsConnectRedirectLayer ? SockAddrContext.Destination(ctx, e.Family) : e.Destination;
+        return new SockAddrResult(verdict, destination, e.RedirectContext, ran);
     }
 }

@@ -32,7 +32,7 @@ public static class ShowCommand
         command.SetAction(parse => CommandErrors.Run(parse, output =>
         {
             var obj = CliObjects.Open(parse.GetRequiredValue(file).FullName, parse.GetValue(linux) ? "linux" : "auto",
-                CliPlatform.Sections(CliPlatform.CreateExtensions()));
+                CliPlatform.CreateExtensions());
             write(obj, parse.GetValue(json), output);
             return ExitCodes.Ok;
         }));

@@ -52,13 +52,12 @@ public static class VerifyCommand
     private static int Run(FileInfo file, string? only, bool verbose, bool json, bool all, string platformChoice, TextWriter output, TextWriter error)
     {
         var extensions = CliPlatform.CreateExtensions();
-        var sections = platformChoice == "linux" ? new SectionRegistry() : CliPlatform.Sections(extensions);
         var providers = CliPlatform.ProgramInformation(extensions);
 
         BpfObject obj;
         try
         {
-            obj = CliObjects.Open(file.FullName, platformChoice, sections);
+            obj = CliObjects.Open(file.FullName, platformChoice, extensions);
             obj.ValidateMaps();
         }
         catch (BpfObjectException e)
@@ -79,8 +78,11 @@ public static class VerifyCommand
         }
 
         int failed = 0;
-        foreach (var program in programs)
+        var btfFunctions = CliPlatform.BtfFunctions(extensions);
+        foreach (var unlinked in programs)
         {
+            // Calls to external functions an extension exports are BTF-resolved, as at load.
+            var program = unlinked.WithBtfFunctions(btfFunctions);
             // A global function is verified as the kernel does: once, in the program type of an entry program that
             // calls it, starting from the arguments its BTF prototype declares.
             var caller = program.Kind == BpfProgramKind.GlobalFunction
@@ -90,7 +92,7 @@ public static class VerifyCommand
             var typed = caller ?? program;
             IVerifierPlatform platform;
             if (providers.TryGetValue(typed.ProgramType, out var provider) && platformChoice != "linux")
-                platform = new ProgramInformationPlatform(provider.Information, obj.Maps.Select(m => MapDescriptor.FromDefinition(m.Definition)).ToArray());
+                platform = new ProgramInformationPlatform(provider.Information.WithBtfFunctions(program.BtfFunctions), obj.Maps.Select(m => MapDescriptor.FromDefinition(m.Definition)).ToArray());
             else if (platformChoice == "windows")
             {
                 error.WriteLine($"error: no extension owns section '{program.SectionName}' ({program.Name}).");

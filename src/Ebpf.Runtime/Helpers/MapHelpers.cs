@@ -52,23 +52,38 @@ public static unsafe class MapHelpers
         return (ulong)(long)target.PushFromProgram(Value(target, value, MemoryAccess.Read, ref call), flags);
     }
 
-    /// <summary>bpf_map_pop_elem (17): copies the value out and removes it; 0 or -7 when empty.</summary>
+    /// <summary>bpf_map_pop_elem (17): copies the value out and removes it; 0 or -7 when empty (the value zeroed).</summary>
     public static ulong Pop(ulong map, ulong value, ulong r3, ulong r4, ulong r5, ref HelperCallContext call)
     {
         var target = Resolve(map, GlobalHelpers.MapPopElem, ref call);
-        return (ulong)(long)target.PopFromProgram(Value(target, value, MemoryAccess.Write, ref call));
+        byte* buffer = Value(target, value, MemoryAccess.Write, ref call);
+        return Output(target, buffer, target.PopFromProgram(buffer));
     }
 
-    /// <summary>bpf_map_peek_elem (18): copies the value out; 0 or -7 when empty.</summary>
+    /// <summary>bpf_map_peek_elem (18): copies the value out; 0 or -7 when empty (the value zeroed).</summary>
     public static ulong Peek(ulong map, ulong value, ulong r3, ulong r4, ulong r5, ref HelperCallContext call)
     {
         var target = Resolve(map, GlobalHelpers.MapPeekElem, ref call);
-        return (ulong)(long)target.PeekFromProgram(Value(target, value, MemoryAccess.Write, ref call));
+        byte* buffer = Value(target, value, MemoryAccess.Write, ref call);
+        return Output(target, buffer, target.PeekFromProgram(buffer));
     }
 
-    /// <summary>The map behind a handle argument. Checked runs accept only the handle of a live map.</summary>
+    /// <summary>
+    /// The result of a helper whose value argument is an output: the verifier lets the buffer be uninitialized and
+    /// counts it as written afterwards, so a failure clears it (as Linux does) rather than leave stale memory there.
+    /// </summary>
+    private static ulong Output(EbpfMap map, byte* value, int result)
+    {
+        if (result != 0 && map.ValueSize > 0) new Span<byte>(value, map.ValueSize).Clear();
+        return (ulong)(long)result;
+    }
+
+    /// <summary>
+    /// The map behind a handle argument (also for extensions' helpers over maps). Checked runs accept only the
+    /// handle of a live map.
+    /// </summary>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    internal static EbpfMap Resolve(ulong handle, uint helperId, ref HelperCallContext call) =>
+    public static EbpfMap Resolve(ulong handle, uint helperId, ref HelperCallContext call) =>
         call.IsChecked ? ResolveChecked(handle, helperId, ref call) : EbpfMap.FromHandle((nint)handle);
 
     private static EbpfMap ResolveChecked(ulong handle, uint helperId, ref HelperCallContext call)

@@ -22,7 +22,7 @@ public static class MapFactory
         Validate(definition, name, innerMapTemplate, limits ?? MapLimits.Default);
         EbpfMap map = definition.Type switch
         {
-            MapType.Hash or MapType.PercpuHash or MapType.LruHash or MapType.LruPercpuHash => new HashMap(name, definition),
+            MapType.Hash or MapType.PercpuHash or MapType.LruHash or MapType.LruPercpuHash or MapType.SampleHashMap => new HashMap(name, definition),
             MapType.Array or MapType.PercpuArray => new ArrayMap(name, definition),
             MapType.ProgArray => new ProgramArrayMap(name, definition, programResolver),
             MapType.HashOfMaps => new HashOfMapsMap(name, definition, definition.InnerMap ?? innerMapTemplate!.Definition, innerMapTemplate?.Id ?? 0),
