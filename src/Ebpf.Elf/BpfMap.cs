@@ -25,6 +25,8 @@ public sealed record BpfMap
     public BpfMap? InnerMap { get; init; }
     /// <summary>Legacy definitions: index of the inner map template in <see cref="BpfObject.Maps"/> (inner_map_idx), else null.</summary>
     public int? InnerMapIndex { get; init; }
+    /// <summary>Legacy definitions: why the template named by inner_id or inner_map_idx could not be found, else null.</summary>
+    public MapDefinitionProblem? InnerMapProblem { get; init; }
     /// <summary>Legacy definitions: the id and inner_id fields (iproute2 / eBPF for Windows), 0 when absent.</summary>
     public uint Id { get; init; }
     public uint InnerId { get; init; }

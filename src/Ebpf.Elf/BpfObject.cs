@@ -1,6 +1,6 @@
-using Ebpf.Platform;
 using System.Collections.Immutable;
 using Ebpf.Elf.Btf;
+using Ebpf.Platform;
 
 namespace Ebpf.Elf;
 
@@ -38,8 +38,41 @@ public sealed class BpfObject
     /// <summary>The decoded .BTF section, or null when absent.</summary>
     public BtfTypeTable? Btf { get; }
 
-    /// <summary>How the raw map type numbers were read (<see cref="BpfObjectOpenOptions.MapTypeNumbering"/>).</summary>
+    /// <summary>The numbering the object's map types were read in (and whose limits its map definitions passed).</summary>
     public MapTypeNumbering MapTypeNumbering { get; init; }
+
+    /// <summary>
+    /// Checks every declared map, and its inner-map template, against the limits of its type in the object's ABI
+    /// (<see cref="MapTypeTable"/>: type, key and value sizes, max_entries, map_flags, memory) and eBPF for Windows'
+    /// pinning values; throws a <see cref="BpfObjectException"/> naming the map and the field at fault. Loaders call
+    /// it before building anything (the verifier's map descriptors, the runtime's maps) from the definitions.
+    /// </summary>
+    public void ValidateMaps(MapLimits? limits = null)
+    {
+        var table = MapTypeNumbering == MapTypeNumbering.Linux ? MapTypeTable.Linux : MapTypeTable.Windows;
+        limits ??= MapLimits.Default;
+        foreach (var map in Maps)
+        {
+            string templateField = map.Kind == BpfMapKind.Legacy ? (map.InnerId != 0 ? "inner_id" : "inner_map_idx") : "values";
+            var problem = table.Check(map.RawType, map.Definition, limits)
+                ?? map.InnerMapProblem
+                ?? table.CheckTemplate(map.RawType, map.InnerMap?.RawType, map.InnerMap?.Definition, limits, templateField)
+                ?? PinningProblem(map) ?? (map.InnerMap is { } inner ? PinningProblem(inner) : null);
+            if (problem is not null)
+                throw new BpfObjectException(FileName, $"map '{map.Name}': {problem}", map.SectionName, (long)map.SectionOffset);
+        }
+    }
+
+    /// <summary>eBPF for Windows knows two pinning values; Linux loaders number their own (iproute2, Cilium), so only Windows objects are checked.</summary>
+    private MapDefinitionProblem? PinningProblem(BpfMap map) =>
+        MapTypeNumbering == MapTypeNumbering.Windows && !Enum.IsDefined((PinningType)map.RawPinning)
+            ? new("pinning", $"{map.RawPinning} is not a pinning type (0 LIBBPF_PIN_NONE, 1 LIBBPF_PIN_BY_NAME)")
+            : null;
+
+    /// <summary>A map type's name in the object's ABI: eBPF for Windows' enum names, Linux's as bpftool prints them.</summary>
+    public string MapTypeName(BpfMap map) => MapTypeNumbering == MapTypeNumbering.Linux
+        ? MapTypeTable.Linux.NameOf(map.RawType).ToLowerInvariant()
+        : map.PlatformType is { } type ? type.ToString() : MapTypeTable.Windows.NameOf(map.RawType);
 
     public BpfProgram? FindProgram(string name) => Programs.FirstOrDefault(p => p.Name == name);
     public BpfMap? FindMap(string name) => Maps.FirstOrDefault(m => m.Name == name);

@@ -157,7 +157,6 @@ internal sealed class BpfObjectLoader
             ulong defSize = s.Size / (ulong)symbols.Count;
             if (defSize < 16) throw Error($"legacy map definitions are {defSize} bytes, fewer than the 4 required fields", s.Name);
             var data = _elf.Data(s).Span;
-            int first = _maps.Count;
             var fields = new uint[9];
             foreach (var sym in symbols)
             {
@@ -186,6 +185,8 @@ internal sealed class BpfObjectLoader
                     flags = Field(4); innerIdx = Field(5); pinning = 0; id = 0; innerId = 0;
                 }
                 var definition = new MapDefinition(type ?? MapType.Unspecified, Field(1), Field(2), Field(3), flags, Pinning(pinning));
+                // A map of maps holds 4-byte map ids whatever the file says; loaders fill in a 0 (as for BTF maps below).
+                if (definition is { IsMapOfMaps: true, ValueSize: 0 }) definition = definition with { ValueSize = 4 };
                 bool isMapOfMaps = definition.IsMapOfMaps;
                 if (_mapByLocation.ContainsKey((s.Index, sym.Value))) continue; // an alias of a map already read
                 _mapByLocation[(s.Index, sym.Value)] = _maps.Count;
@@ -196,23 +197,42 @@ internal sealed class BpfObjectLoader
                     InnerMapIndex = isMapOfMaps ? (int)Math.Min(innerIdx, int.MaxValue) : null, SectionOffset = sym.Value,
                 });
             }
-            // Resolve inner_map_idx (an index among this section's maps) once every map of the section is known.
-            for (int i = first; i < _maps.Count; i++)
+        }
+        ResolveLegacyInnerMaps();
+    }
+
+    /// <summary>
+    /// The template of each legacy map of maps, as eBPF for Windows resolves it: a non-zero inner_id names the map
+    /// whose id field carries it; otherwise inner_map_idx indexes the legacy maps, in order over all maps sections
+    /// (as PREVAIL numbers them). A template that names no map is left unresolved, with the reason, for
+    /// <see cref="BpfObject.ValidateMaps"/> to refuse.
+    /// </summary>
+    private void ResolveLegacyInnerMaps()
+    {
+        int count = _maps.Count; // legacy maps are read first: their indices are the object's
+        for (int i = 0; i < count; i++)
+        {
+            var map = _maps[i];
+            if (map.InnerMapIndex is not { } index) continue;
+            int inner = map.InnerId != 0 ? _maps.FindIndex(m => m.Id == map.InnerId && m.Index != map.Index)
+                : index < count && index != i ? index : -1;
+            if (inner < 0)
             {
-                if (_maps[i].InnerMapIndex is not { } inner) continue;
-                if (inner >= _maps.Count - first)
+                _maps[i] = map with
                 {
-                    // An index past the table is the id-based form (inner_id) or a bad index; let the runtime decide.
-                    _maps[i] = _maps[i] with { InnerMapIndex = null };
-                    continue;
-                }
-                var template = _maps[first + inner];
-                _maps[i] = _maps[i] with
-                {
-                    InnerMapIndex = first + inner, InnerMap = template,
-                    Definition = _maps[i].Definition with { InnerMap = template.Definition },
+                    InnerMapIndex = null,
+                    InnerMapProblem = map.InnerId != 0 ? new("inner_id", $"{map.InnerId} names no map of the object (no other map declares that id)")
+                        : index == i ? new("inner_map_idx", $"{index} names the map itself")
+                        : new("inner_map_idx", $"{index} is past the object's {count} legacy maps"),
                 };
+                continue;
             }
+            var template = _maps[inner];
+            _maps[i] = map with
+            {
+                InnerMapIndex = inner, InnerMap = template,
+                Definition = map.Definition with { InnerMap = template.Definition },
+            };
         }
     }
 
@@ -319,8 +339,9 @@ internal sealed class BpfObjectLoader
                 case "value": valueFromType = TypeSize(m.Name, m.Type); break;
                 case "values":
                 {
-                    if (!allowValues) throw Error($"map '{name}': an inner map cannot have its own 'values'", sec, offset);
                     // __array(values, T) is `T *values[]`: an array of pointers to the inner map's definition or to a program prototype.
+                    // A template may declare values too (a program array's, ignored as a template holds none); one that
+                    // holds maps would nest maps of maps, which neither kernel allows.
                     var array = btf.SkipModifiers(m.Type);
                     if (array is not { Kind: BtfKind.Array })
                         throw Error($"map '{name}': field 'values' is not declared with __array", sec, offset);
@@ -328,6 +349,8 @@ internal sealed class BpfObjectLoader
                     if (ptr is not { Kind: BtfKind.Pointer })
                         throw Error($"map '{name}': 'values' elements are not pointers", sec, offset);
                     var target = btf.SkipModifiers(ptr.SizeOrType);
+                    if (target is { Kind: BtfKind.Struct } && !allowValues)
+                        throw Error($"map '{name}': values: the inner-map template holds maps itself; maps of maps nest one level only", sec, offset);
                     if (target is { Kind: BtfKind.Struct })
                     {
                         var (innerDef, innerRaw, innerPin, _, _) = ParseBtfMapDefinition(name + ".inner", ptr.SizeOrType, section, offset, allowValues: false);

@@ -68,7 +68,8 @@ public static unsafe class LinuxXdpHelpers
     {
         if ((flags & ~(ActionMask | BroadcastFlag | ExcludeIngressFlag)) != 0) return XdpAborted;
         if ((flags & BroadcastFlag) != 0) return XdpRedirect;
-        var target = EbpfMap.FromHandle((nint)map);
+        // Checked (unverified) runs accept only the handle of a live map, as the map helpers do.
+        var target = Runtime.Helpers.MapHelpers.Resolve(map, LinuxHelperIds.RedirectMap, ref context);
         uint slot = (uint)key;
         byte* value = target.LookupForProgram((byte*)&slot);
         return value != null && *(uint*)value != 0 ? XdpRedirect : flags & ActionMask;

@@ -23,6 +23,23 @@ public static class ClangObjects
         return output;
     }
 
+    /// <summary>
+    /// Compiles a C file as its author would for eBPF for Windows (<c>-nostdlibinc</c>, the given include directories)
+    /// into <paramref name="outputDirectory"/>; returns the object's path, or null with clang's errors.
+    /// </summary>
+    public static (string? Path, string Errors) CompileFile(string source, string outputDirectory, params string[] includeDirectories)
+    {
+        string output = Path.Combine(outputDirectory, Path.GetFileNameWithoutExtension(source) + ".o");
+        var start = new ProcessStartInfo("clang-19", ["-target", "bpf", "-O2", "-g", "-nostdlibinc", .. includeDirectories.Select(d => "-I" + d), "-c", source, "-o", output])
+        {
+            RedirectStandardError = true,
+        };
+        using var clang = Process.Start(start) ?? throw new InvalidOperationException("cannot start clang-19");
+        string errors = clang.StandardError.ReadToEnd();
+        clang.WaitForExit();
+        return (clang.ExitCode == 0 ? output : null, errors);
+    }
+
     /// <summary>An XDP program that reads the packet without a bounds check: every verifier must refuse it.</summary>
     public const string UncheckedPacketRead = """
         struct xdp_md { unsigned int data, data_end; };

@@ -10,8 +10,6 @@ internal static class ObjectDescriptions
         WellKnownProgramTypes.All.FirstOrDefault(t => t.ProgramType == program.ProgramType)?.Name
         ?? (program.ProgramType == Guid.Empty ? "unknown" : program.ProgramType.ToString());
 
-    public static string MapType(BpfMap map) => map.PlatformType is { } t ? t.ToString() : $"raw {map.RawType}";
-
     public static string Kind(BpfProgramKind kind) => kind switch
     {
         BpfProgramKind.Entry => "entry",

@@ -26,17 +26,14 @@ public static class ShowCommand
         var command = new Command(name, description);
         var file = new Argument<FileInfo>("object") { Description = "The ELF object file (clang -target bpf)." };
         var json = new Option<bool>("--json") { Description = "One JSON record per line instead of a table." };
-        var linux = new Option<bool>("--linux-map-types") { Description = "Read map type numbers in Linux numbering." };
+        var linux = new Option<bool>("--linux-map-types") { Description = "Read map type numbers in Linux numbering (default: Linux when no extension claims a program)." };
         command.Arguments.Add(file);
         command.Options.Add(json);
         command.Options.Add(linux);
         command.SetAction(parse => CommandErrors.Run(parse, output =>
         {
-            var numbering = parse.GetValue(linux) ? MapTypeNumbering.Linux : MapTypeNumbering.Windows;
-            // The sections the command line's extensions claim: the table the loader, verify and show hash use.
-            var sections = CliPlatform.Sections(CliPlatform.CreateExtensions());
-            var obj = BpfObject.Open(parse.GetRequiredValue(file).FullName,
-                new BpfObjectOpenOptions { MapTypeNumbering = numbering, Sections = sections });
+            var obj = CliObjects.Open(parse.GetRequiredValue(file).FullName, parse.GetValue(linux) ? "linux" : "auto",
+                CliPlatform.CreateExtensions());
             write(obj, parse.GetValue(json), output);
             return ExitCodes.Ok;
         }));
@@ -114,7 +111,7 @@ public static class ShowCommand
         foreach (var m in obj.Maps)
         {
             var d = m.Definition;
-            string inner = m.InnerMap is { } i ? (i.Index >= 0 ? i.Name : $"{ObjectDescriptions.MapType(i)}({i.Definition.KeySize},{i.Definition.ValueSize},{i.Definition.MaxEntries})") : "";
+            string inner = m.InnerMap is { } i ? (i.Index >= 0 ? i.Name : $"{obj.MapTypeName(i)}({i.Definition.KeySize},{i.Definition.ValueSize},{i.Definition.MaxEntries})") : "";
             if (json)
                 Json(output, w =>
                 {
@@ -122,7 +119,7 @@ public static class ShowCommand
                     w.WriteString("name", m.Name);
                     w.WriteString("kind", m.Kind.ToString());
                     w.WriteNumber("raw_type", m.RawType);
-                    w.WriteString("type", ObjectDescriptions.MapType(m));
+                    w.WriteString("type", obj.MapTypeName(m));
                     w.WriteNumber("key_size", d.KeySize);
                     w.WriteNumber("value_size", d.ValueSize);
                     w.WriteNumber("max_entries", d.MaxEntries);
@@ -132,7 +129,7 @@ public static class ShowCommand
                     w.WriteString("section", m.SectionName);
                     w.WriteNumber("initial_data_size", m.InitialData.Length);
                 });
-            else table.Add(m.Index, m.Name, m.Kind, ObjectDescriptions.MapType(m), d.KeySize, d.ValueSize, d.MaxEntries, d.Flags, d.Pinning, inner, m.SectionName);
+            else table.Add(m.Index, m.Name, m.Kind, obj.MapTypeName(m), d.KeySize, d.ValueSize, d.MaxEntries, d.Flags, d.Pinning, inner, m.SectionName);
         }
         if (!json) table.WriteTo(output);
     }

@@ -52,22 +52,13 @@ public static class VerifyCommand
     private static int Run(FileInfo file, string? only, bool verbose, bool json, bool all, string platformChoice, TextWriter output, TextWriter error)
     {
         var extensions = CliPlatform.CreateExtensions();
-        var sections = platformChoice == "linux" ? new SectionRegistry() : CliPlatform.Sections(extensions);
         var providers = CliPlatform.ProgramInformation(extensions);
 
         BpfObject obj;
         try
         {
-            // An object verified against Linux reads its map types in Linux numbering: with auto, an object that
-            // does not fit the extensions (none of its programs is claimed, or a claimed one calls a helper its type
-            // lacks, as a Linux SEC("xdp") program calling Linux helper ids does) is opened again that way.
-            var numbering = platformChoice == "linux" ? MapTypeNumbering.Linux : MapTypeNumbering.Windows;
-            obj = BpfObject.Open(file.FullName, new BpfObjectOpenOptions { Sections = sections, MapTypeNumbering = numbering });
-            if (platformChoice == "auto" && !FitsExtensions(obj, providers))
-            {
-                sections = new SectionRegistry();
-                obj = BpfObject.Open(file.FullName, new BpfObjectOpenOptions { Sections = sections, MapTypeNumbering = MapTypeNumbering.Linux });
-            }
+            obj = CliObjects.Open(file.FullName, platformChoice, extensions);
+            obj.ValidateMaps();
         }
         catch (BpfObjectException e)
         {
@@ -158,14 +149,6 @@ public static class VerifyCommand
         _ when result.PathExplorationFailure is { } why => $"path exploration (second pass) failed too: {why} ({result.ExploredInstructions} instructions explored)",
         _ => "refused by the fixpoint (no path exploration)",
     };
-
-    private static bool FitsExtensions(BpfObject obj, IReadOnlyDictionary<Guid, Runtime.Extensions.IProgramInformationProvider> providers)
-    {
-        var entries = obj.Programs.Where(p => p.Kind == BpfProgramKind.Entry).ToArray();
-        return entries.Any(p => p.ProgramType != Guid.Empty) && entries.All(p =>
-            p.ProgramType == Guid.Empty || providers.TryGetValue(p.ProgramType, out var provider) &&
-            Runtime.Extensions.ExtensionRegistry.CalledHelperIds(p.Instructions).All(id => provider.Information.FindHelper(id) is not null));
-    }
 
     private static void WriteJson(TextWriter output, BpfProgram program, IVerifierPlatform platform, VerificationResult result,
         Diagnostic? first, double milliseconds)

@@ -1,24 +1,25 @@
-using System.Numerics;
 using Ebpf.Platform;
 using Ebpf.Runtime.Pinning;
 
 namespace Ebpf.Runtime.Maps;
 
 /// <summary>
-/// Creates maps, applying eBPF for Windows' creation rules (facts §4): max_entries &gt; 0; key size 0 only for
-/// QUEUE, STACK, RINGBUF and PERF_EVENT_ARRAY, value size 0 only for RINGBUF and PERF_EVENT_ARRAY; names shorter
-/// than 64 characters; an inner-map template only on map-in-map types (which require one). Violations throw
-/// <see cref="EbpfMapException"/> with the matching <see cref="EbpfResult"/>.
+/// Creates maps, applying eBPF for Windows' creation rules (facts §4, <see cref="MapTypeTable.Windows"/>): max_entries
+/// &gt; 0; key size 0 only for QUEUE, STACK, RINGBUF and PERF_EVENT_ARRAY, value size 0 only for RINGBUF and
+/// PERF_EVENT_ARRAY; names shorter than 64 characters; an inner-map template only on map-in-map types (which require
+/// one); storage within <see cref="MapLimits.MemoryCeiling"/>. Violations throw <see cref="EbpfMapException"/> with the
+/// matching <see cref="EbpfResult"/> (ARITHMETIC_OVERFLOW for storage too large).
 /// </summary>
 public static class MapFactory
 {
     /// <summary>Creates a map. <paramref name="innerMapTemplate"/> is an existing map used as the inner-map template
     /// of a map-in-map when the definition carries no <see cref="MapDefinition.InnerMap"/>.</summary>
-    public static EbpfMap Create(MapDefinition definition, string name = "", EbpfMap? innerMapTemplate = null, IProgramResolver? programResolver = null)
+    public static EbpfMap Create(MapDefinition definition, string name = "", EbpfMap? innerMapTemplate = null,
+        IProgramResolver? programResolver = null, MapLimits? limits = null)
     {
         ArgumentNullException.ThrowIfNull(definition);
         name ??= "";
-        Validate(definition, name, innerMapTemplate);
+        Validate(definition, name, innerMapTemplate, limits ?? MapLimits.Default);
         EbpfMap map = definition.Type switch
         {
             MapType.Hash or MapType.PercpuHash or MapType.LruHash or MapType.LruPercpuHash or MapType.SampleHashMap => new HashMap(name, definition),
@@ -44,18 +45,18 @@ public static class MapFactory
     /// non-map gives INVALID_OBJECT. Maps without by-name pinning are simply created.
     /// </summary>
     public static EbpfMap CreateOrReusePinned(MapDefinition definition, string name, PinNamespace pins, out bool reused,
-        EbpfMap? innerMapTemplate = null, IProgramResolver? programResolver = null)
+        EbpfMap? innerMapTemplate = null, IProgramResolver? programResolver = null, MapLimits? limits = null)
     {
         ArgumentNullException.ThrowIfNull(definition);
         ArgumentNullException.ThrowIfNull(pins);
         reused = false;
-        if (definition.Pinning != PinningType.ByName) return Create(definition, name, innerMapTemplate, programResolver);
+        if (definition.Pinning != PinningType.ByName) return Create(definition, name, innerMapTemplate, programResolver, limits);
         if (string.IsNullOrEmpty(name))
             throw new EbpfMapException(EbpfResult.InvalidArgument, $"a {definition.Type} map pinned by name needs a name");
         string path = PinPath.Canonicalize(PinPath.Root + name);
         var expected = definition.InnerMap is null && innerMapTemplate is not null ? definition with { InnerMap = innerMapTemplate.Definition } : definition;
         var map = (EbpfMap)pins.GetOrPin(path,
-            create: () => Create(definition, name, innerMapTemplate, programResolver),
+            create: () => Create(definition, name, innerMapTemplate, programResolver, limits),
             reuse: existing =>
             {
                 if (existing is not EbpfMap pinned)
@@ -93,48 +94,20 @@ public static class MapFactory
 
     private static string Shape(MapDefinition d) => $"{d.Type}(key {d.KeySize}, value {d.ValueSize}, max_entries {d.MaxEntries})";
 
-    private static void Validate(MapDefinition definition, string name, EbpfMap? innerMapTemplate)
+    /// <summary>The definition and its template against eBPF for Windows' rules (<see cref="MapTypeTable.Windows"/>).</summary>
+    private static void Validate(MapDefinition definition, string name, EbpfMap? innerMapTemplate, MapLimits limits)
     {
         string what = $"map '{name}' ({definition.Type})";
         if (name.Length > EbpfMap.MaxNameLength)
             Throw(EbpfResult.InvalidArgument, $"{what}: name is {name.Length} characters; the limit is {EbpfMap.MaxNameLength}");
-        if (definition.Type is MapType.Unspecified || (uint)definition.Type > (uint)MapType.SampleHashMap)
-            Throw(EbpfResult.InvalidArgument, $"{what}: unknown map type {(uint)definition.Type}");
-        if (definition.MaxEntries == 0)
-            Throw(EbpfResult.InvalidArgument, $"{what}: max_entries must be greater than 0");
-        bool keyless = definition.Type is MapType.Queue or MapType.Stack or MapType.Ringbuf or MapType.PerfEventArray;
-        bool valueless = definition.Type is MapType.Ringbuf or MapType.PerfEventArray;
-        if (definition.KeySize == 0 && !keyless)
-            Throw(EbpfResult.InvalidArgument, $"{what}: key_size 0 is allowed only for QUEUE, STACK, RINGBUF and PERF_EVENT_ARRAY");
-        if (definition.ValueSize == 0 && !valueless)
-            Throw(EbpfResult.InvalidArgument, $"{what}: value_size 0 is allowed only for RINGBUF and PERF_EVENT_ARRAY");
-        bool hasTemplate = definition.InnerMap is not null || innerMapTemplate is not null;
-        if (definition.IsMapOfMaps)
-        {
-            if (!hasTemplate) Throw(EbpfResult.InvalidFd, $"{what}: a map-in-map needs an inner-map template");
-        }
-        else if (hasTemplate)
-        {
-            Throw(EbpfResult.InvalidArgument, $"{what}: only HASH_OF_MAPS and ARRAY_OF_MAPS take an inner-map template");
-        }
-        switch (definition.Type)
-        {
-            case MapType.Array or MapType.PercpuArray or MapType.ArrayOfMaps or MapType.ProgArray when definition.KeySize != 4:
-                Throw(EbpfResult.InvalidArgument, $"{what}: key_size must be 4 (a u32 index), not {definition.KeySize}");
-                break;
-            case MapType.ProgArray or MapType.HashOfMaps or MapType.ArrayOfMaps when definition.ValueSize != 4:
-                Throw(EbpfResult.InvalidArgument, $"{what}: value_size must be 4 (an id), not {definition.ValueSize}");
-                break;
-            case MapType.LpmTrie when definition.KeySize < 4:
-                Throw(EbpfResult.InvalidArgument, $"{what}: key_size must be at least 4 (u32 prefix length + data), not {definition.KeySize}");
-                break;
-            case MapType.Queue or MapType.Stack or MapType.Ringbuf or MapType.PerfEventArray when definition.KeySize != 0:
-                Throw(EbpfResult.InvalidArgument, $"{what}: key_size must be 0, not {definition.KeySize}");
-                break;
-            case MapType.Ringbuf or MapType.PerfEventArray when !BitOperations.IsPow2(definition.MaxEntries) || definition.MaxEntries % 4096 != 0:
-                Throw(EbpfResult.InvalidArgument, $"{what}: max_entries is the ring size in bytes and must be a power of two and a multiple of 4096, not {definition.MaxEntries}");
-                break;
-        }
+        var table = MapTypeTable.Windows;
+        var template = definition.InnerMap ?? innerMapTemplate?.Definition;
+        if (definition.IsMapOfMaps && template is null)
+            Throw(EbpfResult.InvalidFd, $"{what}: a map-in-map needs an inner-map template");
+        var problem = table.Check((uint)definition.Type, definition, limits)
+            ?? table.CheckTemplate((uint)definition.Type, (uint?)template?.Type, template, limits);
+        if (problem is not null)
+            Throw(problem.TooLarge ? EbpfResult.ArithmeticOverflow : EbpfResult.InvalidArgument, $"{what}: {problem}");
     }
 
     private static void Throw(EbpfResult result, string message) => throw new EbpfMapException(result, message);

@@ -66,7 +66,8 @@ public sealed class EbpfRuntime : IProgramResolver
             : throw new EbpfException(EbpfResult.InvalidArgument, $"{fileName}: cannot tell which platform the object is for: {problem}"));
 
     /// <summary>
-    /// Creates the object's maps (global data sections become one-entry arrays holding their initial bytes;
+    /// Checks the object's map definitions (<see cref="BpfObject.ValidateMaps"/>: a violation is INVALID_ARGUMENT
+    /// naming the map and the field), creates the object's maps (global data sections become one-entry arrays holding their initial bytes;
     /// LIBBPF_PIN_BY_NAME maps reuse a compatible pinned map or are pinned), loads every entry program against
     /// the extension that claims its section (map references resolve to map handles and global-data addresses),
     /// then fills program arrays and map-in-maps from their declared initial slots. Any failure undoes the load.
@@ -85,7 +86,15 @@ public sealed class EbpfRuntime : IProgramResolver
         var reused = new HashSet<string>(StringComparer.Ordinal);
         try
         {
-            foreach (var declared in obj.Maps) maps.Add(CreateMap(obj, declared, abi, reused));
+            obj.ValidateMaps(options.MapLimits);
+        }
+        catch (BpfObjectException e)
+        {
+            throw new EbpfException(EbpfResult.InvalidArgument, e.Message);
+        }
+        try
+        {
+            foreach (var declared in obj.Maps) maps.Add(CreateMap(obj, declared, abi, reused, options.MapLimits));
             var addresses = new ObjectMapAddresses(maps);
             var definitions = obj.Maps.Select(m => DefinitionOf(obj, m, abi)).ToArray();
             foreach (var program in obj.Programs)
@@ -203,13 +212,13 @@ public sealed class EbpfRuntime : IProgramResolver
         : throw new EbpfException(EbpfResult.InvalidArgument,
             $"{obj.FileName}: map '{declared.Name}' has type {declared.RawType}, which this platform does not know");
 
-    private EbpfMap CreateMap(BpfObject obj, BpfMap declared, PlatformAbi abi, HashSet<string> reused)
+    private EbpfMap CreateMap(BpfObject obj, BpfMap declared, PlatformAbi abi, HashSet<string> reused, MapLimits? limits)
     {
         var definition = DefinitionOf(obj, declared, abi);
         EbpfMap map;
         try
         {
-            map = MapFactory.CreateOrReusePinned(definition, declared.Name, Pins, out bool wasPinned, programResolver: this);
+            map = MapFactory.CreateOrReusePinned(definition, declared.Name, Pins, out bool wasPinned, programResolver: this, limits: limits);
             if (wasPinned) reused.Add(declared.Name);
         }
         catch (EbpfMapException e)

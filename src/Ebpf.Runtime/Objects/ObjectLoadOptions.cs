@@ -1,3 +1,4 @@
+using Ebpf.Platform;
 using Ebpf.Runtime.Interpretation;
 using Ebpf.Runtime.Programs;
 
@@ -33,6 +34,9 @@ public sealed record ObjectLoadOptions
     /// and <see cref="LoadedObject.Skipped"/> says why. Null loads every entry program.
     /// </summary>
     public IReadOnlySet<Guid>? ProgramTypes { get; init; }
+
+    /// <summary>Limits every map definition of the object must respect (memory ceiling); <see cref="MapLimits.Default"/> when null.</summary>
+    public MapLimits? MapLimits { get; init; }
 
     public static ObjectLoadOptions Default { get; } = new();
 }

@@ -41,6 +41,31 @@ internal sealed partial class Transformer
         return first is null ? null : (first with { KeySize = maxKey, ValueSize = maxValue }, minValue);
     }
 
+    /// <summary>
+    /// A map argument must be a map, never the null a map-of-maps lookup may return (its inner-map reference): the
+    /// helper dereferences it. A map the program names itself (lddw) is never null.
+    /// </summary>
+    private bool RequireNonNullMap(int reg)
+    {
+        if (K(reg).MapReference < InnerMapBase || UView(reg).Lo >= 1) return true;
+        Fail($"Possible null access (r{reg} != 0 for a map argument)", reg);
+        return false;
+    }
+
+    /// <summary>Every map <paramref name="kind"/> may designate must be of a type the helper serves (the platform's table).</summary>
+    private void CheckMapHelper(HelperPrototype helper, RegisterKind kind, int reg)
+    {
+        if (kind.MapReference == RegisterKind.UnknownMap) return;
+        for (int r = kind.MapReference; r <= kind.LastMapReference; r++)
+        {
+            if (ResolveMap(r) is { } m && _platform.CheckMapHelper(helper, m) is { } reason)
+            {
+                Fail($"{reason} (r{reg}.map_fd)", reg);
+                return;
+            }
+        }
+    }
+
     private void CallRegister(CallRegisterInstruction cx)
     {
         if (!Require(cx.Register, Number)) return;
@@ -158,10 +183,11 @@ internal sealed partial class Transformer
                             smallestValue = smallest;
                         }
                         if (map is null) Fail($"Map descriptor of r{reg} is not known (r{reg}.map_fd is a singleton)", reg);
+                        else if (RequireNonNullMap(reg)) CheckMapHelper(proto, K(reg), reg);
                     }
                     break;
                 case ArgumentType.PtrToMapOfPrograms:
-                    Require(reg, MapFdPrograms);
+                    if (Require(reg, MapFdPrograms) && RequireNonNullMap(reg)) CheckMapHelper(proto, K(reg), reg);
                     break;
                 case ArgumentType.PtrToMapKey:
                     if (map is not null) CheckMemoryArgument(reg, Interval.Const(map.KeySize), false, false, $"within(r{reg}:key_size(r1))");

@@ -27,4 +27,7 @@ public interface IVerifierPlatform
 
     /// <summary>The map an lddw refers to: by file descriptor (src 1/2) or by index into the object's maps (src 5/6).</summary>
     MapDescriptor? FindMap(int reference, bool byIndex);
+
+    /// <summary>Why <paramref name="helper"/> may not take <paramref name="map"/> (a map type it does not serve), or null.</summary>
+    string? CheckMapHelper(HelperPrototype helper, MapDescriptor map) => null;
 }

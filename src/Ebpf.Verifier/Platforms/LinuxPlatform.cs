@@ -109,6 +109,8 @@ public sealed class LinuxPlatform : IVerifierPlatform
     public MapDescriptor? FindMap(int reference, bool byIndex) =>
         reference >= 0 && reference < _maps.Count ? _maps[reference] : null;
 
+    public string? CheckMapHelper(HelperPrototype helper, MapDescriptor map) => MapHelperCompatibility.Linux.Check(helper, map.PlatformType);
+
     /// <summary>Linux map types (<c>enum bpf_map_type</c>) whose values are programs or maps.</summary>
     public static MapValueKind ValueKindOf(uint linuxMapType) => linuxMapType switch
     {

@@ -26,4 +26,6 @@ public sealed class ProgramInformationPlatform : IVerifierPlatform
 
     public MapDescriptor? FindMap(int reference, bool byIndex) =>
         reference >= 0 && reference < _maps.Count ? _maps[reference] : null;
+
+    public string? CheckMapHelper(HelperPrototype helper, MapDescriptor map) => MapHelperCompatibility.Windows.Check(helper, map.PlatformType);
 }

@@ -22,5 +22,8 @@ internal static class CataloguePlatforms
 
     public static ProgramInformation WindowsInformation { get; } = new(WellKnownProgramTypes.XdpTest);
 
-    public static IVerifierPlatform Windows { get; } = new ProgramInformationPlatform(WindowsInformation, Maps);
+    /// <summary>The same maps in eBPF for Windows numbering (its queue is 10).</summary>
+    public static readonly MapDescriptor[] WindowsMaps = [Maps[0], Maps[1], Maps[2], Maps[3] with { PlatformType = (uint)MapType.Queue }];
+
+    public static IVerifierPlatform Windows { get; } = new ProgramInformationPlatform(WindowsInformation, WindowsMaps);
 }

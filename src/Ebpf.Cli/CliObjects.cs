@@ -1,0 +1,32 @@
+using Ebpf.Elf;
+using Ebpf.Platform;
+using Ebpf.Runtime.Extensions;
+
+namespace Ebpf.Cli;
+
+/// <summary>Opens an object in the ABI the user chose, or with "auto" in the one its programs belong to.</summary>
+internal static class CliObjects
+{
+    /// <summary>
+    /// "windows" and "linux" read the object's map types in that ABI's numbering. With "auto" an object that does
+    /// not fit the extensions (none of its programs is claimed, or a claimed one calls a helper its type lacks, as a
+    /// Linux SEC("xdp") program calling Linux helper ids does) is opened again as Linux, with no extension sections.
+    /// </summary>
+    public static BpfObject Open(string path, string platformChoice, IReadOnlyList<IExtension> extensions)
+    {
+        var sections = platformChoice == "linux" ? new SectionRegistry() : CliPlatform.Sections(extensions);
+        var numbering = platformChoice == "linux" ? MapTypeNumbering.Linux : MapTypeNumbering.Windows;
+        var obj = BpfObject.Open(path, new BpfObjectOpenOptions { Sections = sections, MapTypeNumbering = numbering });
+        if (platformChoice == "auto" && !FitsExtensions(obj, CliPlatform.ProgramInformation(extensions)))
+            obj = BpfObject.Open(path, new BpfObjectOpenOptions { Sections = new SectionRegistry(), MapTypeNumbering = MapTypeNumbering.Linux });
+        return obj;
+    }
+
+    private static bool FitsExtensions(BpfObject obj, IReadOnlyDictionary<Guid, IProgramInformationProvider> providers)
+    {
+        var entries = obj.Programs.Where(p => p.Kind == BpfProgramKind.Entry).ToArray();
+        return entries.Any(p => p.ProgramType != Guid.Empty) && entries.All(p =>
+            p.ProgramType == Guid.Empty || providers.TryGetValue(p.ProgramType, out var provider) &&
+            ExtensionRegistry.CalledHelperIds(p.Instructions).All(id => provider.Information.FindHelper(id) is not null));
+    }
+}
