@@ -31,7 +31,27 @@ public sealed class HelperArgumentLeakTests(ITestOutputHelper output)
 
     public static TheoryData<string> Platforms => new() { "linux", "windows" };
 
-    private static IVerifierPlatform PlatformNamed(string name) => name == "linux" ? CataloguePlatforms.Linux : CataloguePlatforms.Windows;
+    /// <summary>
+    /// The catalogue's maps and, for Linux helpers that take only their own map types (check_map_func_compatibility),
+    /// one map of each: stack trace, cgroup array, per-CPU hash, device map, sockmap, cgroup storage.
+    /// </summary>
+    private static readonly MapDescriptor[] LinuxMaps =
+    [
+        .. CataloguePlatforms.Maps,
+        new(7, MapValueKind.Data, 4, 8, 4), new(8, MapValueKind.Data, 4, 4, 4), new(5, MapValueKind.Data, 4, 16, 8),
+        new(14, MapValueKind.Data, 4, 4, 4), new(15, MapValueKind.Data, 4, 4, 4), new(19, MapValueKind.Data, 8, 8, 0),
+    ];
+
+    private static readonly IVerifierPlatform Linux = new LinuxPlatform(LinuxPlatform.Xdp, LinuxMaps);
+
+    private static IVerifierPlatform PlatformNamed(string name) => name == "linux" ? Linux : CataloguePlatforms.Windows;
+
+    /// <summary>The first map of <see cref="LinuxMaps"/> a Linux helper may take (null: the catalogue's choice by name).</summary>
+    private static int? LinuxMapFor(HelperPrototype helper)
+    {
+        int index = Array.FindIndex(LinuxMaps, m => MapHelperCompatibility.Linux.Check(helper, m.PlatformType) is null);
+        return index < 0 ? null : index;
+    }
 
     /// <summary>The helpers of a platform with at least one number-typed argument and only buildable argument kinds.</summary>
     internal static List<HelperPrototype> Candidates(IVerifierPlatform platform)
@@ -47,7 +67,7 @@ public sealed class HelperArgumentLeakTests(ITestOutputHelper output)
     }
 
     /// <summary>A call to <paramref name="helper"/> with valid arguments, or with r<paramref name="leakRegister"/> = <paramref name="leak"/>.</summary>
-    internal static string CallProgram(HelperPrototype helper, int leakRegister = 0, string leak = "")
+    internal static string CallProgram(HelperPrototype helper, int leakRegister = 0, string leak = "", Func<HelperPrototype, int?>? mapFor = null)
     {
         var text = new StringBuilder("r6 = r1\n");
         for (int off = 8; off <= 64; off += 8) text.Append($"*(u64 *)(r10 - {off}) = 0\n");
@@ -69,7 +89,7 @@ public sealed class HelperArgumentLeakTests(ITestOutputHelper output)
                 ConstSize or ConstSizeOrZero or ConstAllocSizeOrZero => $"r{r} = 8\n",
                 PtrToCtx or PtrToCtxOrNull => $"r{r} = r6\n",
                 PtrToMapOfPrograms => $"r{r} = map_by_idx 1\n",
-                PtrToMap or ConstPtrToMap => $"r{r} = map_by_idx {(queue ? 3 : 0)}\n",
+                PtrToMap or ConstPtrToMap => $"r{r} = map_by_idx {MapFor(helper, queue, mapFor)}\n",
                 _ => $"r{r} = r10\nr{r} += -64\n",
             });
         }
@@ -77,24 +97,30 @@ public sealed class HelperArgumentLeakTests(ITestOutputHelper output)
         return text.ToString();
     }
 
+    /// <summary>A map of a type the helper takes (<see cref="CataloguePlatforms"/>): queue, ring buffer, perf event array, else the hash map.</summary>
+    private static int MapFor(HelperPrototype helper, bool queue, Func<HelperPrototype, int?>? mapFor) =>
+        queue ? 3 : mapFor?.Invoke(helper) ?? (helper.Name.Contains("ringbuf", StringComparison.Ordinal) ? 4
+            : helper.Name.Contains("perf_event", StringComparison.Ordinal) ? 5 : 0);
+
     [Theory]
     [MemberData(nameof(Platforms))]
     public void PointersInNumberArgumentsAreRefused(string platformName)
     {
         var platform = PlatformNamed(platformName);
+        Func<HelperPrototype, int?>? mapFor = platformName == "linux" ? LinuxMapFor : null;
         var helpers = Candidates(platform);
         int refused = 0;
         var problems = new List<string>();
         foreach (var helper in helpers)
         {
-            var valid = Verifier.Verify(AssemblyParser.Parse(CallProgram(helper)), platform);
+            var valid = Verifier.Verify(AssemblyParser.Parse(CallProgram(helper, mapFor: mapFor)), platform);
             if (!valid.Passed) problems.Add($"{helper.Name} ({helper.Id}) with valid arguments refused: {valid}");
             for (int i = 0; i < helper.Arguments.Length; i++)
             {
                 if (helper.Arguments[i] != Anything) continue;
                 foreach (var leak in new[] { "r6", "r10" })
                 {
-                    var result = Verifier.Verify(AssemblyParser.Parse(CallProgram(helper, i + 1, leak)), platform);
+                    var result = Verifier.Verify(AssemblyParser.Parse(CallProgram(helper, i + 1, leak, mapFor)), platform);
                     if (result.Errors.Any(e => e.Message.Contains($"Invalid type (r{i + 1}.type == number)", StringComparison.Ordinal))) refused++;
                     else problems.Add($"{helper.Name} ({helper.Id}): {leak} in r{i + 1} not refused as a number argument: {result}");
                 }
