@@ -17,9 +17,20 @@ internal static class CliObjects
         var sections = platformChoice == "linux" ? new SectionRegistry() : CliPlatform.Sections(extensions);
         var numbering = platformChoice == "linux" ? MapTypeNumbering.Linux : MapTypeNumbering.Windows;
         var obj = BpfObject.Open(path, new BpfObjectOpenOptions { Sections = sections, MapTypeNumbering = numbering });
-        if (platformChoice == "auto" && !FitsExtensions(obj, CliPlatform.ProgramInformation(extensions)))
+        var providers = CliPlatform.ProgramInformation(extensions);
+        if (platformChoice == "auto" && !FitsExtensions(obj, providers))
             obj = BpfObject.Open(path, new BpfObjectOpenOptions { Sections = new SectionRegistry(), MapTypeNumbering = MapTypeNumbering.Linux });
+        else if (platformChoice != "linux" && AbiOfClaimed(obj, providers) is { } abi && abi.MapTypes != numbering)
+            obj = BpfObject.Open(path, new BpfObjectOpenOptions { Sections = sections, MapTypeNumbering = abi.MapTypes }); // the Linux extension's types
         return obj;
+    }
+
+    /// <summary>The ABI of the extensions' program types that claim the object's entry programs, when they agree.</summary>
+    private static PlatformAbi? AbiOfClaimed(BpfObject obj, IReadOnlyDictionary<Guid, IProgramInformationProvider> providers)
+    {
+        var abis = obj.Programs.Where(p => p.Kind == BpfProgramKind.Entry && providers.ContainsKey(p.ProgramType))
+            .Select(p => providers[p.ProgramType].Information.Abi).Distinct().ToArray();
+        return abis.Length == 1 ? abis[0] : null;
     }
 
     private static bool FitsExtensions(BpfObject obj, IReadOnlyDictionary<Guid, IProgramInformationProvider> providers)

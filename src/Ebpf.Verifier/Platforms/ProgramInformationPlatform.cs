@@ -27,5 +27,11 @@ public sealed class ProgramInformationPlatform : IVerifierPlatform
     public MapDescriptor? FindMap(int reference, bool byIndex) =>
         reference >= 0 && reference < _maps.Count ? _maps[reference] : null;
 
-    public string? CheckMapHelper(HelperPrototype helper, MapDescriptor map) => MapHelperCompatibility.Windows.Check(helper, map.PlatformType);
+    /// <summary>
+    /// eBPF for Windows' helper/map-type rules. The runtime describes maps in its own (Windows) type numbering, so for
+    /// another ABI's program types (Linux helper ids, stand-in types such as DEVMAP as an array) the pairs would be
+    /// mixed: those are checked by <see cref="LinuxPlatform"/> (<c>ebpf verify</c>), not here.
+    /// </summary>
+    public string? CheckMapHelper(HelperPrototype helper, MapDescriptor map) =>
+        _information.Abi == PlatformAbi.Windows ? MapHelperCompatibility.Windows.Check(helper, map.PlatformType) : null;
 }
