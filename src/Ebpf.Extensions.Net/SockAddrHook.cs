@@ -19,7 +19,8 @@ public sealed class SockAddrHook(string section, Guid attachType)
         e.AllowsRedirectContext = IsConnectRedirectLayer;
         using var ctx = SockAddrContext.FromEvent(e);
         var verdict = SockAddrVerdict.ProceedSoft;
-        int ran = Invoke(ctx.Context, (_, r0) =>
+        string? decidedBy = null;
+        int ran = Invoke(ctx.Context, (link, r0) =>
         {
             verdict = r0 switch
             {
@@ -27,8 +28,9 @@ public sealed class SockAddrHook(string section, Guid attachType)
                 (ulong)SockAddrVerdict.ProceedHard => SockAddrVerdict.ProceedHard,
                 _ => SockAddrVerdict.Reject,
             };
+            if (verdict != SockAddrVerdict.ProceedSoft) decidedBy = link.Program.Name;
             return verdict == SockAddrVerdict.ProceedSoft;
         });
-        return new SockAddrResult(verdict, SockAddrContext.Destination(ctx, e.Family), e.RedirectContext, ran);
+        return new SockAddrResult(verdict, SockAddrContext.Destination(ctx, e.Family), e.RedirectContext, ran) { DecidedBy = decidedBy };
     }
 }
