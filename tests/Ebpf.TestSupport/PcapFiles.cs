@@ -1,12 +1,12 @@
 using System.Buffers.Binary;
 
-namespace Ebpf.Extensions.Net.Tests;
+namespace Ebpf.TestSupport;
 
 /// <summary>
 /// Capture files written by hand from the format specifications (not through libpcap), so the replay's reader and
 /// writer are checked against an independent encoding: classic pcap (microsecond, little-endian) and pcapng.
 /// </summary>
-internal static class PcapFiles
+public static class PcapFiles
 {
     public const uint Ethernet = 1;
     public const uint Snaplen = 262144;

@@ -1,6 +1,6 @@
 using System.Buffers.Binary;
 
-namespace Ebpf.Extensions.Net.Tests;
+namespace Ebpf.TestSupport;
 
 /// <summary>
 /// A seeded mix of frames for samples/packet_filter.c: IPv4/UDP to the echo, discard and other ports (at most 907
@@ -8,7 +8,7 @@ namespace Ebpf.Extensions.Net.Tests;
 /// options), TCP, ARP, truncated frames and IPv4 headers claiming fewer than 20 bytes; plus what the filter must do
 /// with each, computed here from its specification, independently of any engine.
 /// </summary>
-internal static class GeneratedTraffic
+public static class GeneratedTraffic
 {
     public static List<PcapFiles.Packet> Packets(int count, int seed = 15)
     {
