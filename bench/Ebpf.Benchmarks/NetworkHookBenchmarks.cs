@@ -27,6 +27,7 @@ public class NetworkHookBenchmarks
     private HttpClient _plainClient = null!, _policedClient = null!;
     private Uri _uri = null!;
     private SockAddrEvent _event = null!;
+    private SockAddrHook _connect4 = null!;
     private CancellationTokenSource _stop = null!;
 
     [GlobalSetup]
@@ -46,6 +47,7 @@ public class NetworkHookBenchmarks
         _ = Serve(_stop.Token);
         _plainClient = new HttpClient(new SocketsHttpHandler());
         _policedClient = new HttpClient(new SocketsHttpHandler().UseEbpfPolicy(_policy));
+        _connect4 = _net.SockAddr("cgroup/connect4");
         _event = new SockAddrEvent(new IPEndPoint(IPAddress.Any, 0), _endpoint);
     }
 
@@ -83,8 +85,17 @@ public class NetworkHookBenchmarks
         _loaded.Dispose();
     }
 
+    private ProgramContext _context = null!;
+
+    [Benchmark(Description = "the trivial program alone (EbpfProgram.Invoke on a sock_addr context)")]
+    public unsafe ulong ProgramOnly()
+    {
+        _context ??= SockAddrContext.FromEvent(_event);
+        return _loaded.Program("connect_proceed").Invoke(_context.Context).ReturnValue;
+    }
+
     [Benchmark(Description = "connect4 hook: one trivial program")]
-    public SockAddrVerdict HookOnly() => _net.SockAddr("cgroup/connect4").Invoke(_event).Verdict;
+    public SockAddrVerdict HookOnly() => _connect4.Invoke(_event).Verdict;
 
     [Benchmark(Description = "Socket.ConnectAsync, no policy")]
     public async Task RawConnect()

@@ -10,27 +10,49 @@ namespace Ebpf.Extensions.Net;
 public sealed class SockAddrHook(string section, Guid attachType)
     : HookProvider($"Ebpf.Extensions.Net/{section}", attachType, WellKnownProgramTypes.SockAddrGuid)
 {
+    // Each connect or accept runs on a context block of its thread (taken while in use, so a nested invocation
+    // builds its own): allocating and freeing native memory and a GC handle per connection cost more than the program.
+    [ThreadStatic] private static ProgramContext? t_context;
+
     public string Section { get; } = section;
 
-    public bool IsConnectRedirectLayer => Section is "cgroup/connect4" or "cgroup/connect6";
+    public bool IsConnectRedirectLayer { get; } = section is "cgroup/connect4" or "cgroup/connect6";
 
     public unsafe SockAddrResult Invoke(SockAddrEvent e)
     {
         e.AllowsRedirectContext = IsConnectRedirectLayer;
-        using var ctx = SockAddrContext.FromEvent(e);
-        var verdict = SockAddrVerdict.ProceedSoft;
-        string? decidedBy = null;
-        int ran = Invoke(ctx.Context, (link, r0) =>
+        var ctx = t_context ?? NetContexts.Plain(WellKnownProgramTypes.SockAddr.Context);
+        t_context = null;
+        try
         {
-            verdict = r0 switch
+            SockAddrContext.Fill(ctx, e);
+            var rule = new VerdictRule();
+            int ran = Invoke(ctx.Context, ref rule);
+            return new SockAddrResult(rule.Verdict, SockAddrContext.Destination(ctx, e), e.RedirectContext, ran) { DecidedBy = rule.DecidedBy };
+        }
+        finally
+        {
+            ctx.State = null;
+            t_context = ctx;
+        }
+    }
+
+    private struct VerdictRule() : IHookVerdictRule
+    {
+        public SockAddrVerdict Verdict = SockAddrVerdict.ProceedSoft;
+        public string? DecidedBy;
+
+        public bool Continue(Link link, ulong returnValue)
+        {
+            Verdict = returnValue switch
             {
                 (ulong)SockAddrVerdict.ProceedSoft => SockAddrVerdict.ProceedSoft,
                 (ulong)SockAddrVerdict.ProceedHard => SockAddrVerdict.ProceedHard,
                 _ => SockAddrVerdict.Reject,
             };
-            if (verdict != SockAddrVerdict.ProceedSoft) decidedBy = link.Program.Name;
-            return verdict == SockAddrVerdict.ProceedSoft;
-        });
-        return new SockAddrResult(verdict, SockAddrContext.Destination(ctx, e.Family), e.RedirectContext, ran) { DecidedBy = decidedBy };
+            if (Verdict == SockAddrVerdict.ProceedSoft) return true;
+            DecidedBy = link.Program.Name;
+            return false;
+        }
     }
 }

@@ -13,11 +13,22 @@ namespace Ebpf.Extensions.Net.Sockets;
 /// (active and passive) and closed connections, each connection with one flow id. A hook with no attached program
 /// costs one length check. Attach, detach or replace programs at any time: every call reads the current links.
 /// </summary>
-public sealed class SocketPolicy(NetExtension extension)
+public sealed class SocketPolicy
 {
+    private readonly SockAddrHook _connect4, _connect6, _accept4, _accept6;
     private long _lastFlowId;
 
-    public NetExtension Extension { get; } = extension;
+    public SocketPolicy(NetExtension extension)
+    {
+        ArgumentNullException.ThrowIfNull(extension);
+        Extension = extension;
+        _connect4 = extension.SockAddr("cgroup/connect4");
+        _connect6 = extension.SockAddr("cgroup/connect6");
+        _accept4 = extension.SockAddr("cgroup/recv_accept4");
+        _accept6 = extension.SockAddr("cgroup/recv_accept6");
+    }
+
+    public NetExtension Extension { get; }
 
     /// <summary>The application id bind programs see (app_id_start..end): the process image path in UTF-16LE, as upstream's.</summary>
     public byte[] ApplicationId { get; init; } = Encoding.Unicode.GetBytes(Environment.ProcessPath ?? "");
@@ -106,7 +117,7 @@ public sealed class SocketPolicy(NetExtension extension)
     {
         local = Unmapped(local);
         remote = Unmapped(remote);
-        var hook = Extension.SockAddr(remote.AddressFamily == AddressFamily.InterNetworkV6 ? "cgroup/recv_accept6" : "cgroup/recv_accept4");
+        var hook = remote.AddressFamily == AddressFamily.InterNetworkV6 ? _accept6 : _accept4;
         if (hook.AttachedCount == 0) return true;
         var result = hook.Invoke(Event(local, remote));
         if (result.Verdict != SockAddrVerdict.Reject) return true;
@@ -178,7 +189,7 @@ public sealed class SocketPolicy(NetExtension extension)
     private IPEndPoint? AuthorizeConnect(IPEndPoint? local, IPEndPoint remote, out SocketException? rejection)
     {
         rejection = null;
-        var hook = Extension.SockAddr(remote.AddressFamily == AddressFamily.InterNetworkV6 ? "cgroup/connect6" : "cgroup/connect4");
+        var hook = remote.AddressFamily == AddressFamily.InterNetworkV6 ? _connect6 : _connect4;
         if (hook.AttachedCount == 0) return remote;
         local = local is null ? new IPEndPoint(remote.AddressFamily == AddressFamily.InterNetworkV6 ? IPAddress.IPv6Any : IPAddress.Any, 0) : Unmapped(local);
         var result = hook.Invoke(Event(local, remote));
