@@ -77,7 +77,7 @@ public sealed class ConnectionPolicyTests : IDisposable
         using var connection = await socket.ConnectAsync(new IPEndPoint(IPAddress.Loopback, a), _f.Policy);
         using var accepted = await accept;
         Assert.Equal(b, ((IPEndPoint)socket.RemoteEndPoint!).Port);
-        Assert.Equal(a, connection.Remote.Port); // the application's view: where it asked to go
+        Assert.Equal((a, b), (connection.RequestedRemote.Port, connection.Remote.Port));
         Assert.Equal(((IPEndPoint)socket.LocalEndPoint!).Port, ((IPEndPoint)accepted.RemoteEndPoint!).Port);
         socket.Send("ping"u8);
         var buffer = new byte[4];

@@ -12,21 +12,24 @@ public sealed class PolicedConnection : IDisposable
     private readonly SocketPolicy _policy;
     private int _closed;
 
-    internal PolicedConnection(SocketPolicy policy, Socket socket, ulong flowId, IPEndPoint local, IPEndPoint remote, bool passive)
+    internal PolicedConnection(SocketPolicy policy, Socket socket, ulong flowId, IPEndPoint local, IPEndPoint remote, IPEndPoint requested, bool passive)
     {
         _policy = policy;
         Socket = socket;
         FlowId = flowId;
         Local = local;
         Remote = remote;
+        RequestedRemote = requested;
         IsPassive = passive;
     }
 
     public Socket Socket { get; }
     public ulong FlowId { get; }
     public IPEndPoint Local { get; }
-    /// <summary>The peer the application asked for (before any redirect) or, for an accepted connection, the client.</summary>
+    /// <summary>The peer the socket is connected to (after any redirect); for an accepted connection, the client.</summary>
     public IPEndPoint Remote { get; }
+    /// <summary>The peer the application asked for: differs from <see cref="Remote"/> when a connect program redirected it.</summary>
+    public IPEndPoint RequestedRemote { get; }
     public bool IsPassive { get; }
 
     /// <summary>A stream that owns the socket; disposing it closes the connection as <see cref="Dispose"/> does.</summary>

@@ -162,11 +162,12 @@ public sealed class SocketPolicy
         if (Extension.Bind.AttachedCount > 0) Extension.Bind.Invoke(BindRequestFor(socket, bound, BindOperation.Unbind));
     }
 
-    /// <summary>Reports an established connection to the sock_ops programs and gives it a flow id.</summary>
-    public PolicedConnection Established(Socket socket, IPEndPoint remote, SockOpsOperation operation)
+    /// <summary>Reports an established connection (its real endpoints) to the sock_ops programs and gives it a flow id.</summary>
+    /// <param name="requested">The peer the application asked for (a redirect may have connected elsewhere).</param>
+    public PolicedConnection Established(Socket socket, IPEndPoint requested, SockOpsOperation operation)
     {
-        var connection = new PolicedConnection(this, socket, NextFlowId(), Unmapped((IPEndPoint)socket.LocalEndPoint!), Unmapped(remote),
-            operation == SockOpsOperation.PassiveEstablished);
+        var connection = new PolicedConnection(this, socket, NextFlowId(), Unmapped((IPEndPoint)socket.LocalEndPoint!),
+            Unmapped((IPEndPoint)socket.RemoteEndPoint!), Unmapped(requested), operation == SockOpsOperation.PassiveEstablished);
         Notify(operation, connection.Local, connection.Remote, connection.FlowId);
         return connection;
     }
