@@ -80,6 +80,30 @@ EBPF_HELPER(int, bpf_memmove_s, (void* destination, size_t destination_size, con
 #define bpf_memmove_s ((bpf_memmove_s_t)BPF_FUNC_memmove_s)
 #define bpf_memmove bpf_memmove_s
 
+// The C library names a program may use, mapped onto the helpers (there is no libc for the bpf target). The _s
+// forms keep their bounds-checked argument order; the plain forms pass one size for both buffers.
+#ifndef memcpy_s
+#define memcpy_s bpf_memcpy_s
+#endif
+#ifndef memmove_s
+#define memmove_s bpf_memmove_s
+#endif
+#ifndef memcmp_s
+#define memcmp_s bpf_memcmp_s
+#endif
+#ifndef memcpy
+#define memcpy(destination, source, length) bpf_memcpy_s((destination), (length), (source), (length))
+#endif
+#ifndef memmove
+#define memmove(destination, source, length) bpf_memmove_s((destination), (length), (source), (length))
+#endif
+#ifndef memcmp
+#define memcmp(buffer1, buffer2, length) bpf_memcmp_s((buffer1), (length), (buffer2), (length))
+#endif
+#ifndef memset
+#define memset(buffer, value, length) bpf_memset((buffer), (length), (value))
+#endif
+
 EBPF_HELPER(uint64_t, bpf_get_socket_cookie, (void* ctx));
 #define bpf_get_socket_cookie ((bpf_get_socket_cookie_t)BPF_FUNC_get_socket_cookie)
 

@@ -1,10 +1,23 @@
 // Copyright (c) eBPF for .NET contributors. SPDX-License-Identifier: MIT
 // The header eBPF programs include (as eBPF for Windows' include/bpf_helpers.h): section and map-definition
-// macros in libbpf style, and the global helpers with their Windows ids. Unlike libbpf's bpf_helpers.h, nothing
-// here pulls in Linux helper ids.
+// macros in libbpf style, the global helpers with their Windows ids, and (as upstream) the network hooks'
+// contexts and helpers. Unlike libbpf's bpf_helpers.h, nothing here pulls in Linux helper ids.
 #pragma once
 #include "ebpf_structs.h"
 #include "bpf_helper_defs.h"
+
+// The integer names libbpf-style code uses.
+typedef int32_t __s32;
+typedef int64_t __s64;
+typedef uint16_t __u16;
+typedef uint32_t __u32;
+typedef uint64_t __u64;
+typedef uint16_t __be16;
+typedef uint32_t __be32;
+typedef uint32_t __wsum;
+
+// A map argument is a pointer to the map's definition in the object: struct bpf_map is the legacy definition.
+#define bpf_map _ebpf_map_definition_in_file
 
 #define SEC(name) __attribute__((section(name), used))
 
@@ -48,3 +61,9 @@
         const char ___fmt[] = fmt;                                                                 \
         ___ebpf_printk_fn(___ebpf_printk_count(__VA_ARGS__))(___fmt, sizeof(___fmt), ##__VA_ARGS__); \
     })
+
+// bpf_trace_printk(fmt, fmt_size, args...): the form programs written before bpf_printk use; same selection.
+#define bpf_trace_printk(fmt, fmt_size, ...) \
+    ___ebpf_printk_fn(___ebpf_printk_count(__VA_ARGS__))(fmt, fmt_size, ##__VA_ARGS__)
+
+#include "ebpf_nethooks.h"

@@ -1,31 +1,14 @@
 // Copyright (c) eBPF for .NET contributors. SPDX-License-Identifier: MIT
-// Contexts, verdicts and type-specific helpers of the network hooks (eBPF for Windows include/ebpf_nethooks.h and,
-// for xdp_test, netebpfext/net_ebpf_ext_xdp_hooks.h of v0.21.1). Layouts: facts sheet §5 (x64).
+// Contexts, verdicts and type-specific helpers of the network hooks (eBPF for Windows include/ebpf_nethooks.h):
+// bind, cgroup sock_addr and sock_ops. bpf_helpers.h includes it, as upstream's does. XDP contexts live elsewhere
+// (ebpf_xdp_test_hooks.h here; the XDP provider's own header upstream), so a program may declare xdp_md_t itself.
+// Layouts: facts sheet §5 (x64).
 #pragma once
 #include "ebpf_structs.h"
 
-// ---- xdp_test: SEC("xdp_test") ------------------------------------------------------------------------------
-
-typedef struct xdp_md_
-{
-    void* data;               // start of the packet
-    void* data_end;           // end of the packet
-    uint64_t data_meta;       // metadata
-    uint32_t ingress_ifindex; // interface index
-} xdp_md_t;
-
-typedef enum _xdp_action
-{
-    XDP_PASS = 1,
-    XDP_DROP = 2,
-    XDP_TX = 3,
-} xdp_action_t;
-
-typedef int xdp_hook_t(xdp_md_t* context);
-
-/// Moves the start of the packet by delta bytes; 0 or negative. Invalidates packet pointers.
-EBPF_HELPER(int, bpf_xdp_adjust_head, (xdp_md_t * ctx, int delta));
-#define bpf_xdp_adjust_head ((bpf_xdp_adjust_head_t)65536)
+#ifndef EBPF_HELPER
+#define EBPF_HELPER(return_type, name, args) typedef return_type(*const name##_t) args
+#endif
 
 // ---- bind: SEC("bind") ---------------------------------------------------------------------------------------
 
@@ -52,9 +35,9 @@ typedef enum _bind_action
     BIND_PERMIT_SOFT = 0, // allow; lower-priority filters may still decide
     BIND_DENY = 1,
     BIND_REDIRECT = 2,    // the program rewrote socket_address
-    BIND_PERMIT_HARD = 3,
+    BIND_PERMIT_HARD = 3, // allow; lower-priority filters cannot override
+    BIND_PERMIT = BIND_PERMIT_SOFT, // the name older programs use
 } bind_action_t;
-#define BIND_PERMIT BIND_PERMIT_SOFT
 
 typedef bind_action_t bind_hook_t(bind_md_t* context);
 
@@ -80,23 +63,43 @@ typedef struct bpf_sock_addr
     uint64_t interface_luid;
 } bpf_sock_addr_t;
 
-typedef enum _bpf_sock_addr_verdict
+// Any other return value counts as a reject.
+typedef enum _ebpf_sock_addr_verdict
 {
-    BPF_SOCK_ADDR_VERDICT_REJECT = 0,
-    BPF_SOCK_ADDR_VERDICT_PROCEED_SOFT = 1,
-    BPF_SOCK_ADDR_VERDICT_PROCEED_HARD = 2,
-} bpf_sock_addr_verdict_t;
-#define BPF_SOCK_ADDR_VERDICT_PROCEED BPF_SOCK_ADDR_VERDICT_PROCEED_SOFT
+    BPF_SOCK_ADDR_VERDICT_REJECT = 0,       // hard block
+    BPF_SOCK_ADDR_VERDICT_PROCEED_SOFT = 1, // permit; lower-priority filters may still block
+    BPF_SOCK_ADDR_VERDICT_PROCEED_HARD = 2, // permit; lower-priority filters cannot block
+    BPF_SOCK_ADDR_VERDICT_PROCEED = BPF_SOCK_ADDR_VERDICT_PROCEED_SOFT,
+} ebpf_sock_addr_verdict_t;
+typedef ebpf_sock_addr_verdict_t bpf_sock_addr_verdict_t;
 
-typedef int sock_addr_hook_t(bpf_sock_addr_t* context);
+typedef ebpf_sock_addr_verdict_t sock_addr_hook_t(bpf_sock_addr_t* context);
+
+// What bpf_sock_addr_get_network_context copies out (version 1, 32 bytes).
+#define BPF_SOCK_ADDR_NETWORK_CONTEXT_VERSION 1
+typedef struct _bpf_sock_addr_network_context
+{
+    uint32_t version;                 // BPF_SOCK_ADDR_NETWORK_CONTEXT_VERSION
+    uint32_t interface_type;          // IANA interface type (IF_TYPE_*), or UINT32_MAX when unknown
+    uint32_t tunnel_type;             // 0 when the interface is not a tunnel
+    uint64_t next_hop_interface_luid;
+    uint32_t sub_interface_index;
+} bpf_sock_addr_network_context_t;
+
+#define SOCK_ADDR_EXT_HELPER_FN_BASE 0xFFFF
+typedef enum
+{
+    BPF_FUNC_sock_addr_set_redirect_context = SOCK_ADDR_EXT_HELPER_FN_BASE + 2,
+    BPF_FUNC_sock_addr_get_network_context = SOCK_ADDR_EXT_HELPER_FN_BASE + 3,
+} ebpf_sock_addr_helper_id_t;
 
 /// Stores an opaque blob for the user-mode proxy (connect4/6 only). 0 or -1.
 EBPF_HELPER(int, bpf_sock_addr_set_redirect_context, (bpf_sock_addr_t * ctx, void* data, uint32_t data_size));
-#define bpf_sock_addr_set_redirect_context ((bpf_sock_addr_set_redirect_context_t)65537)
+#define bpf_sock_addr_set_redirect_context ((bpf_sock_addr_set_redirect_context_t)BPF_FUNC_sock_addr_set_redirect_context)
 
-/// Copies min(size, 32) bytes of the network context. 0 or -1.
+/// Copies min(size, 32) bytes of the network context (connect_authorization, recv_accept, bind, listen). 0 or -1.
 EBPF_HELPER(int, bpf_sock_addr_get_network_context, (bpf_sock_addr_t * ctx, void* data, uint32_t data_size));
-#define bpf_sock_addr_get_network_context ((bpf_sock_addr_get_network_context_t)65538)
+#define bpf_sock_addr_get_network_context ((bpf_sock_addr_get_network_context_t)BPF_FUNC_sock_addr_get_network_context)
 
 // ---- sock_ops: SEC("sockops") --------------------------------------------------------------------------------
 
@@ -130,12 +133,21 @@ typedef struct _bpf_sock_ops
 
 typedef int sock_ops_hook_t(bpf_sock_ops_t* context);
 
+#define SOCK_OPS_EXT_HELPER_FN_BASE 0xFFFF
+typedef enum
+{
+    BPF_FUNC_sock_ops_get_flow_id = SOCK_OPS_EXT_HELPER_FN_BASE + 1,
+} ebpf_sock_ops_helper_id_t;
+
 /// The WFP flow id of the connection.
 EBPF_HELPER(uint64_t, bpf_sock_ops_get_flow_id, (bpf_sock_ops_t * ctx));
-#define bpf_sock_ops_get_flow_id ((bpf_sock_ops_get_flow_id_t)65536)
+#define bpf_sock_ops_get_flow_id ((bpf_sock_ops_get_flow_id_t)BPF_FUNC_sock_ops_get_flow_id)
 
 // Layouts fixed by the facts sheet (§5); a mismatch here would silently break every program.
-_Static_assert(sizeof(xdp_md_t) == 32 && __builtin_offsetof(xdp_md_t, ingress_ifindex) == 24, "xdp_md_t layout");
+_Static_assert(sizeof(bpf_sock_addr_network_context_t) == 32 &&
+               __builtin_offsetof(bpf_sock_addr_network_context_t, next_hop_interface_luid) == 16 &&
+               __builtin_offsetof(bpf_sock_addr_network_context_t, sub_interface_index) == 24,
+               "bpf_sock_addr_network_context_t layout");
 _Static_assert(sizeof(bind_md_t) == 56 && __builtin_offsetof(bind_md_t, socket_address_length) == 40 &&
                __builtin_offsetof(bind_md_t, operation) == 44 && __builtin_offsetof(bind_md_t, protocol) == 48,
                "bind_md_t layout");

@@ -18,8 +18,10 @@ typedef __UINT64_TYPE__ uint64_t;
 typedef __SIZE_TYPE__ size_t;
 typedef __INTPTR_TYPE__ intptr_t;
 typedef __UINTPTR_TYPE__ uintptr_t;
-#ifndef __cplusplus
+#if !defined(__cplusplus) && !defined(bool)
 typedef _Bool bool;
+#endif
+#ifndef true
 #define true 1
 #define false 0
 #endif
@@ -50,7 +52,11 @@ typedef enum bpf_map_type
     BPF_MAP_TYPE_STACK = 12,
     BPF_MAP_TYPE_RINGBUF = 13,
     BPF_MAP_TYPE_PERF_EVENT_ARRAY = 14,
+    BPF_MAP_TYPE_SAMPLE_HASH_MAP = 15, // custom map of the sample extension (a hash map underneath)
 } ebpf_map_type_t;
+
+// Most tail calls one invocation may make: it runs at most 1 + MAX_TAIL_CALL_CNT programs.
+#define MAX_TAIL_CALL_CNT 33
 
 // Update flags of bpf_map_update_elem / bpf_map_push_elem.
 #define BPF_ANY 0

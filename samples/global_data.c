@@ -1,6 +1,6 @@
 // Global variables in .data, .rodata and .bss: the loader turns each section into a one-entry array map.
 #include "bpf_helpers.h"
-#include "ebpf_nethooks.h"
+#include "ebpf_xdp_test_hooks.h"
 
 uint64_t packets_seen = 0;                          // .bss
 uint32_t verdict_when_blocked = XDP_DROP;           // .data

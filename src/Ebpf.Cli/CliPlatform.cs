@@ -19,6 +19,13 @@ internal static class CliPlatform
         return sections;
     }
 
+    /// <summary>The BTF-resolved functions the extensions export, by name.</summary>
+    public static Func<string, BtfResolvedFunction?> BtfFunctions(IEnumerable<IExtension> extensions)
+    {
+        var byName = extensions.SelectMany(e => e.BtfFunctions).ToDictionary(f => f.Function.Name, f => f.Function, StringComparer.Ordinal);
+        return name => byName.GetValueOrDefault(name);
+    }
+
     /// <summary>The program-information provider of each program type the extensions own.</summary>
     public static IReadOnlyDictionary<Guid, IProgramInformationProvider> ProgramInformation(IEnumerable<IExtension> extensions) =>
         extensions.SelectMany(e => e.ProgramInformationProviders).ToDictionary(p => p.Information.Descriptor.ProgramType);

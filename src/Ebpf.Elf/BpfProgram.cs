@@ -31,6 +31,41 @@ public sealed record BpfProgram
     public required ImmutableArray<MapReference> MapReferences { get; init; }
     /// <summary>Calls to external functions the object does not define; each such call targets slot -1 (invalid).</summary>
     public ImmutableArray<UnresolvedCall> UnresolvedCalls { get; init; } = [];
+    /// <summary>
+    /// The BTF-resolved functions this program calls (after <see cref="WithBtfFunctions"/>): the i-th is called as
+    /// helper <see cref="BtfResolvedFunction.IdOf"/>(i).
+    /// </summary>
+    public ImmutableArray<BtfResolvedFunction> BtfFunctions { get; init; } = [];
+
+    /// <summary>
+    /// Binds the external calls that <paramref name="resolve"/> names as BTF-resolved functions (as eBPF for Windows
+    /// binds an extern function by name to the provider that exports it): each such call becomes a helper call at
+    /// <see cref="BtfResolvedFunction.IdOf"/> of the function's index. Calls it does not know stay unresolved.
+    /// </summary>
+    public BpfProgram WithBtfFunctions(Func<string, BtfResolvedFunction?> resolve)
+    {
+        if (UnresolvedCalls.IsEmpty) return this;
+        var instructions = Instructions.ToBuilder();
+        var functions = BtfFunctions.ToBuilder();
+        var unresolved = ImmutableArray.CreateBuilder<UnresolvedCall>();
+        foreach (var call in UnresolvedCalls)
+        {
+            if (resolve(call.Symbol) is not { } function)
+            {
+                unresolved.Add(call);
+                continue;
+            }
+            int index = functions.IndexOf(function);
+            if (index < 0)
+            {
+                index = functions.Count;
+                functions.Add(function);
+            }
+            instructions[call.InstructionIndex] = instructions[call.InstructionIndex]
+                .WithSrc(PseudoSource.HelperCall).WithImm((int)BtfResolvedFunction.IdOf(index));
+        }
+        return this with { Instructions = instructions.ToImmutable(), BtfFunctions = functions.ToImmutable(), UnresolvedCalls = unresolved.ToImmutable() };
+    }
     /// <summary>C source positions by instruction (BTF.ext line_info), sorted by index; empty without BTF.ext.</summary>
     public required ImmutableArray<SourceLine> SourceLines { get; init; }
 

@@ -44,7 +44,7 @@ public static class MapTypeTranslation
         if (raw == 0) return MapType.Unspecified;
         return numbering switch
         {
-            MapTypeNumbering.Windows => raw <= (uint)MapType.PerfEventArray ? (MapType)raw : null,
+            MapTypeNumbering.Windows => raw <= (uint)MapType.SampleHashMap ? (MapType)raw : null,
             MapTypeNumbering.Linux => raw < (uint)LinuxToWindows.Length && LinuxToWindows[raw] != MapType.Unspecified
                 ? LinuxToWindows[raw] : null,
             _ => null,

@@ -4,8 +4,8 @@ using Ebpf.Runtime.Extensions;
 namespace Ebpf.Extensions.Net;
 
 /// <summary>
-/// The network extension (netebpfext): program types xdp_test, bind, sock_addr (all cgroup/* sections) and
-/// sock_ops, with their hooks and helpers.
+/// The network extension (netebpfext): program types xdp (and the historical xdp_test), bind, sock_addr (all
+/// cgroup/* sections) and sock_ops, with their hooks and helpers.
 /// </summary>
 public sealed class NetExtension : IExtension
 {
@@ -13,6 +13,8 @@ public sealed class NetExtension : IExtension
 
     public NetExtension()
     {
+        XdpProvider = new ProgramInformationProvider($"{ExtensionName}/xdp", WellKnownProgramTypes.Xdp,
+            [(NetHelpers.XdpAdjustHead, NetHelpers.AdjustHead)]);
         XdpTestProvider = new ProgramInformationProvider($"{ExtensionName}/xdp_test", WellKnownProgramTypes.XdpTest,
             [(NetHelpers.XdpAdjustHead, NetHelpers.AdjustHead)]);
         BindProvider = new ProgramInformationProvider($"{ExtensionName}/bind", WellKnownProgramTypes.Bind);
@@ -30,21 +32,23 @@ public sealed class NetExtension : IExtension
         var sockAddrSections = SectionRegistry.DefaultMappings.Where(m => m.Section.StartsWith("cgroup/", StringComparison.Ordinal)).ToArray();
         SockAddrHooks = sockAddrSections.Select(m => new SockAddrHook(m.Section, m.AttachType)).ToArray();
         Sections = SectionRegistry.DefaultMappings
-            .Where(m => m.ProgramType == WellKnownProgramTypes.XdpTestGuid || m.ProgramType == WellKnownProgramTypes.BindGuid ||
+            .Where(m => m.ProgramType == WellKnownProgramTypes.XdpGuid || m.ProgramType == WellKnownProgramTypes.XdpTestGuid || m.ProgramType == WellKnownProgramTypes.BindGuid ||
                         m.ProgramType == WellKnownProgramTypes.SockAddrGuid || m.ProgramType == WellKnownProgramTypes.SockOpsGuid)
             .ToArray();
-        ProgramInformationProviders = [XdpTestProvider, BindProvider, SockAddrProvider, SockOpsProvider];
-        HookProviders = [XdpTest, Bind, SockOps, .. SockAddrHooks];
+        ProgramInformationProviders = [XdpProvider, XdpTestProvider, BindProvider, SockAddrProvider, SockOpsProvider];
+        HookProviders = [Xdp, XdpTest, Bind, SockOps, .. SockAddrHooks];
     }
 
     public string Name => ExtensionName;
 
+    public ProgramInformationProvider XdpProvider { get; }
     public ProgramInformationProvider XdpTestProvider { get; }
     public ProgramInformationProvider BindProvider { get; }
     public ProgramInformationProvider SockAddrProvider { get; }
     public ProgramInformationProvider SockOpsProvider { get; }
 
-    public XdpTestHook XdpTest { get; } = new();
+    public XdpHook Xdp { get; } = new("xdp", WellKnownAttachTypes.Xdp, WellKnownProgramTypes.XdpGuid);
+    public XdpHook XdpTest { get; } = new("xdp_test", WellKnownAttachTypes.XdpTest, WellKnownProgramTypes.XdpTestGuid);
     public BindHook Bind { get; } = new();
     public SockOpsHook SockOps { get; } = new();
     public IReadOnlyList<SockAddrHook> SockAddrHooks { get; }

@@ -28,7 +28,10 @@ public sealed class SockAddrHook(string section, Guid attachType)
             SockAddrContext.Fill(ctx, e);
             var rule = new VerdictRule();
             int ran = Invoke(ctx.Context, ref rule);
-            return new SockAddrResult(rule.Verdict, SockAddrContext.Destination(ctx, e), e.RedirectContext, ran) { DecidedBy = rule.DecidedBy };
+            // Only the connect redirect layer may rewrite the destination; elsewhere (connect_authorization, recv_accept,
+            // bind, listen) it is read-only and a program's writes to it are discarded, as upstream's extension does.
+            var destination = IsConnectRedirectLayer ? SockAddrContext.Destination(ctx, e) : e.Destination;
+            return new SockAddrResult(rule.Verdict, destination, e.RedirectContext, ran) { DecidedBy = rule.DecidedBy };
         }
         finally
         {

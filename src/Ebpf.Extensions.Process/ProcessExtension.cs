@@ -21,7 +21,7 @@ public sealed class ProcessExtension : IExtension
     public ProcessHook Hook { get; } = new();
 
     public IReadOnlyList<SectionMapping> Sections { get; } =
-        [new("process", WellKnownProgramTypes.ProcessGuid, WellKnownAttachTypes.Process, 11)];
+        [.. SectionRegistry.DefaultMappings.Where(m => m.ProgramType == WellKnownProgramTypes.ProcessGuid)];
 
     public IReadOnlyList<IProgramInformationProvider> ProgramInformationProviders { get; }
     public IReadOnlyList<HookProvider> HookProviders { get; }

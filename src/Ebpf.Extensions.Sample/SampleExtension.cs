@@ -21,8 +21,9 @@ public sealed class SampleExtension : IExtension
     public SampleHook Hook { get; } = new();
 
     public IReadOnlyList<SectionMapping> Sections { get; } =
-        [new("sample_ext", WellKnownProgramTypes.SampleGuid, WellKnownAttachTypes.Sample, 8, IsPrefix: true)];
+        [.. SectionRegistry.DefaultMappings.Where(m => m.ProgramType == WellKnownProgramTypes.SampleGuid)];
 
     public IReadOnlyList<IProgramInformationProvider> ProgramInformationProviders { get; }
+    public IReadOnlyList<BtfFunctionImplementation> BtfFunctions { get; } = [SampleHelpers.BtfLookup];
     public IReadOnlyList<HookProvider> HookProviders { get; }
 }

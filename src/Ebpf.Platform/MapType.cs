@@ -18,4 +18,6 @@ public enum MapType : uint
     Stack = 12,
     Ringbuf = 13,
     PerfEventArray = 14,
+    /// <summary>The sample extension's custom map: a hash map underneath (facts sheet §4; upstream's sample provider).</summary>
+    SampleHashMap = 15,
 }

@@ -13,6 +13,12 @@ public sealed class ProgramInformation
     public ProgramInformation(ProgramTypeDescriptor descriptor,
         IEnumerable<HelperPrototype>? typeSpecificHelpers = null,
         IEnumerable<uint>? globalHelperOverrides = null)
+        : this(descriptor, typeSpecificHelpers, globalHelperOverrides, [])
+    {
+    }
+
+    private ProgramInformation(ProgramTypeDescriptor descriptor, IEnumerable<HelperPrototype>? typeSpecificHelpers,
+        IEnumerable<uint>? globalHelperOverrides, ImmutableArray<BtfResolvedFunction> btfFunctions)
     {
         Descriptor = descriptor;
         TypeSpecificHelpers = (typeSpecificHelpers ?? []).OrderBy(h => h.Id).ToImmutableArray();
@@ -23,7 +29,21 @@ public sealed class ProgramInformation
         }
         GlobalHelperOverrides = (globalHelperOverrides ?? []).ToFrozenSet();
         _typeSpecific = TypeSpecificHelpers.ToFrozenDictionary(h => h.Id);
+        BtfFunctions = btfFunctions;
+        _btf = btfFunctions.Select((f, i) => f.ToPrototype(BtfResolvedFunction.IdOf(i))).ToImmutableArray();
     }
+
+    private readonly ImmutableArray<HelperPrototype> _btf;
+
+    /// <summary>The BTF-resolved functions one program calls, in the order of their ids (empty for a type's own information).</summary>
+    public ImmutableArray<BtfResolvedFunction> BtfFunctions { get; }
+
+    /// <summary>
+    /// This type's information as seen by a program that also calls <paramref name="functions"/> (BTF-resolved, at
+    /// <see cref="BtfResolvedFunction.IdOf"/> of their index): what such a program is verified against.
+    /// </summary>
+    public ProgramInformation WithBtfFunctions(ImmutableArray<BtfResolvedFunction> functions) =>
+        functions.IsDefaultOrEmpty ? this : new(Descriptor, TypeSpecificHelpers, GlobalHelperOverrides, functions);
 
     private readonly FrozenDictionary<uint, HelperPrototype> _typeSpecific;
 
@@ -38,6 +58,11 @@ public sealed class ProgramInformation
     /// </summary>
     public HelperPrototype? FindHelper(uint id)
     {
+        if (BtfResolvedFunction.IsBtfFunctionId(id))
+        {
+            uint index = id - BtfResolvedFunction.IdBase;
+            return index < (uint)_btf.Length ? _btf[(int)index] : null;
+        }
         if (id <= GlobalHelpers.MaxGlobalHelperId)
         {
             var proto = GlobalHelpers.Find(id);

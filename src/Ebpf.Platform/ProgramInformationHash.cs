@@ -16,7 +16,8 @@ public static class ProgramInformationHash
 
     /// <summary>
     /// Hashes <paramref name="information"/> as seen by a program calling <paramref name="calledHelperIds"/>
-    /// (duplicates allowed, any order) and <paramref name="btfFunctions"/>.
+    /// (duplicates allowed, any order) and <paramref name="btfFunctions"/> (by default the BTF-resolved functions
+    /// <paramref name="information"/> carries for its program).
     /// </summary>
     /// <exception cref="ProgramInformationException">A called helper is not provided for this program type.</exception>
     public static byte[] Compute(ProgramInformation information, IEnumerable<uint> calledHelperIds,
@@ -41,7 +42,8 @@ public static class ProgramInformationHash
         writer.WriteUInt32(descriptor.BpfProgType);
         writer.WriteByte(descriptor.IsPrivileged ? (byte)1 : (byte)0);
 
-        var ids = calledHelperIds.Distinct().Order().ToArray();
+        // Calls to BTF-resolved functions are hashed in their own part below, not as helpers.
+        var ids = calledHelperIds.Where(id => !BtfResolvedFunction.IsBtfFunctionId(id)).Distinct().Order().ToArray();
         writer.WriteUInt64((ulong)ids.Length);
         foreach (var id in ids)
         {
@@ -55,7 +57,7 @@ public static class ProgramInformationHash
             if (helper.ReallocatePacket) writer.WriteByte(1);
         }
 
-        var functions = (btfFunctions ?? []).OrderBy(f => f.Module).ThenBy(f => f.Name, StringComparer.Ordinal).ToArray();
+        var functions = (btfFunctions ?? information.BtfFunctions).OrderBy(f => f.Module).ThenBy(f => f.Name, StringComparer.Ordinal).ToArray();
         if (functions.Length > 0)
         {
             writer.WriteUInt64((ulong)functions.Length);

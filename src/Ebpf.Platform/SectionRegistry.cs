@@ -4,7 +4,9 @@ namespace Ebpf.Platform;
 
 /// <summary>
 /// Section name -> (program type, attach type), filled by extensions. An exact mapping wins over a prefix, and the
-/// longest prefix wins among prefixes. Thread-safe: readers see an immutable snapshot.
+/// longest prefix wins among prefixes. eBPF for Windows registers every section as a prefix (its store holds
+/// prefixes and the loader takes the longest that starts the name), so "bind/0", "bind_3" and "xdp/foo" resolve as
+/// "bind", "bind" and "xdp". Thread-safe: readers see an immutable snapshot.
 /// </summary>
 public sealed class SectionRegistry
 {
@@ -21,23 +23,27 @@ public sealed class SectionRegistry
 
     public static IReadOnlyList<SectionMapping> DefaultMappings { get; } =
     [
-        new("xdp_test", WellKnownProgramTypes.XdpTestGuid, WellKnownAttachTypes.XdpTest, 9),
-        new("bind", WellKnownProgramTypes.BindGuid, WellKnownAttachTypes.Bind, 2),
-        new("cgroup/connect4", WellKnownProgramTypes.SockAddrGuid, WellKnownAttachTypes.CgroupInet4Connect, 3),
-        new("cgroup/connect6", WellKnownProgramTypes.SockAddrGuid, WellKnownAttachTypes.CgroupInet6Connect, 4),
-        new("cgroup/recv_accept4", WellKnownProgramTypes.SockAddrGuid, WellKnownAttachTypes.CgroupInet4RecvAccept, 5),
-        new("cgroup/recv_accept6", WellKnownProgramTypes.SockAddrGuid, WellKnownAttachTypes.CgroupInet6RecvAccept, 6),
-        new("cgroup/connect_authorization4", WellKnownProgramTypes.SockAddrGuid, WellKnownAttachTypes.CgroupInet4ConnectAuthorization, 12),
-        new("cgroup/connect_authorization6", WellKnownProgramTypes.SockAddrGuid, WellKnownAttachTypes.CgroupInet6ConnectAuthorization, 13),
-        new("cgroup/bind4", WellKnownProgramTypes.SockAddrGuid, WellKnownAttachTypes.CgroupInet4Bind, 14),
-        new("cgroup/bind6", WellKnownProgramTypes.SockAddrGuid, WellKnownAttachTypes.CgroupInet6Bind, 15),
-        new("cgroup/listen4", WellKnownProgramTypes.SockAddrGuid, WellKnownAttachTypes.CgroupInet4Listen, 16),
-        new("cgroup/listen6", WellKnownProgramTypes.SockAddrGuid, WellKnownAttachTypes.CgroupInet6Listen, 17),
-        new("sockops", WellKnownProgramTypes.SockOpsGuid, WellKnownAttachTypes.SockOps, 7),
-        new("process", WellKnownProgramTypes.ProcessGuid, WellKnownAttachTypes.Process, 11),
-        new("netevent_monitor", WellKnownProgramTypes.NetEventGuid, WellKnownAttachTypes.NetEvent, 10),
-        new("sample_ext", WellKnownProgramTypes.SampleGuid, WellKnownAttachTypes.Sample, 8, IsPrefix: true),
+        Prefix("xdp", WellKnownProgramTypes.XdpGuid, WellKnownAttachTypes.Xdp, 1),
+        Prefix("xdp_test", WellKnownProgramTypes.XdpTestGuid, WellKnownAttachTypes.XdpTest, 9),
+        Prefix("bind", WellKnownProgramTypes.BindGuid, WellKnownAttachTypes.Bind, 2),
+        Prefix("cgroup/connect4", WellKnownProgramTypes.SockAddrGuid, WellKnownAttachTypes.CgroupInet4Connect, 3),
+        Prefix("cgroup/connect6", WellKnownProgramTypes.SockAddrGuid, WellKnownAttachTypes.CgroupInet6Connect, 4),
+        Prefix("cgroup/recv_accept4", WellKnownProgramTypes.SockAddrGuid, WellKnownAttachTypes.CgroupInet4RecvAccept, 5),
+        Prefix("cgroup/recv_accept6", WellKnownProgramTypes.SockAddrGuid, WellKnownAttachTypes.CgroupInet6RecvAccept, 6),
+        Prefix("cgroup/connect_authorization4", WellKnownProgramTypes.SockAddrGuid, WellKnownAttachTypes.CgroupInet4ConnectAuthorization, 12),
+        Prefix("cgroup/connect_authorization6", WellKnownProgramTypes.SockAddrGuid, WellKnownAttachTypes.CgroupInet6ConnectAuthorization, 13),
+        Prefix("cgroup/bind4", WellKnownProgramTypes.SockAddrGuid, WellKnownAttachTypes.CgroupInet4Bind, 14),
+        Prefix("cgroup/bind6", WellKnownProgramTypes.SockAddrGuid, WellKnownAttachTypes.CgroupInet6Bind, 15),
+        Prefix("cgroup/listen4", WellKnownProgramTypes.SockAddrGuid, WellKnownAttachTypes.CgroupInet4Listen, 16),
+        Prefix("cgroup/listen6", WellKnownProgramTypes.SockAddrGuid, WellKnownAttachTypes.CgroupInet6Listen, 17),
+        Prefix("sockops", WellKnownProgramTypes.SockOpsGuid, WellKnownAttachTypes.SockOps, 7),
+        Prefix("process", WellKnownProgramTypes.ProcessGuid, WellKnownAttachTypes.Process, 11),
+        Prefix("netevent_monitor", WellKnownProgramTypes.NetEventGuid, WellKnownAttachTypes.NetEvent, 10),
+        Prefix("sample_ext", WellKnownProgramTypes.SampleGuid, WellKnownAttachTypes.Sample, 8),
     ];
+
+    private static SectionMapping Prefix(string section, Guid programType, Guid attachType, uint bpfAttachType) =>
+        new(section, programType, attachType, bpfAttachType, IsPrefix: true);
 
     public IReadOnlyList<SectionMapping> Mappings => _mappings;
 

@@ -3,6 +3,7 @@ namespace Ebpf.Platform;
 /// <summary>The program-type GUIDs and descriptors of eBPF for Windows and ntosebpfext (facts sheet §5).</summary>
 public static class WellKnownProgramTypes
 {
+    public static readonly Guid XdpGuid = new("f1832a85-85d5-45b0-98a0-7069d63013b0");
     public static readonly Guid XdpTestGuid = new("ce8ccef8-4241-4975-984d-bb3921dfa73c");
     public static readonly Guid BindGuid = new("608c517c-6c52-4a26-b677-bb1c34425adf");
     public static readonly Guid SockAddrGuid = new("92ec8e39-aeec-11ec-9a30-18602489beee");
@@ -11,6 +12,7 @@ public static class WellKnownProgramTypes
     public static readonly Guid NetEventGuid = new("fc4adc85-49c3-4f0a-8393-facce89cde91");
     public static readonly Guid SampleGuid = new("f788ef4a-207d-4dc3-85cf-0f2ea107213c");
 
+    public static readonly ProgramTypeDescriptor Xdp = new("xdp", new(32, 0, 8, 16), XdpGuid, 1);
     public static readonly ProgramTypeDescriptor XdpTest = new("xdp_test", new(32, 0, 8, 16), XdpTestGuid, 998);
     public static readonly ProgramTypeDescriptor Bind = new("bind", new(56, 0, 8, -1), BindGuid, 2);
     public static readonly ProgramTypeDescriptor SockAddr = new("sock_addr", new(64, -1, -1, -1), SockAddrGuid, 3);
@@ -19,12 +21,13 @@ public static class WellKnownProgramTypes
     public static readonly ProgramTypeDescriptor NetEvent = new("netevent_monitor", new(24, 8, 16, 0), NetEventGuid, 5);
     public static readonly ProgramTypeDescriptor Sample = new("sample", new(32, 0, 8, -1), SampleGuid, 999);
 
-    public static IReadOnlyList<ProgramTypeDescriptor> All { get; } = [XdpTest, Bind, SockAddr, SockOps, Process, NetEvent, Sample];
+    public static IReadOnlyList<ProgramTypeDescriptor> All { get; } = [Xdp, XdpTest, Bind, SockAddr, SockOps, Process, NetEvent, Sample];
 }
 
 /// <summary>Attach-type GUIDs of eBPF for Windows and ntosebpfext (facts sheet §5).</summary>
 public static class WellKnownAttachTypes
 {
+    public static readonly Guid Xdp = new("85e0d8ef-579e-4931-b072-8ee226bb2e9d");
     public static readonly Guid XdpTest = new("0dccc15d-a5f9-4dc1-ac79-fa25eef215c3");
     public static readonly Guid Bind = new("b9707e04-8127-4c72-833e-05b1fb439496");
     public static readonly Guid CgroupInet4Connect = new("a82e37b1-aee7-11ec-9a30-18602489beee");

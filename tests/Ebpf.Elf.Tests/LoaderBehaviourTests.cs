@@ -12,21 +12,22 @@ public sealed class LoaderBehaviourTests
     [Fact]
     public void UnclaimedSectionsLoadWithUnknownTypeUnlessStrict()
     {
-        var path = Corpus("build/packet_access.o");
+        // A Linux socket filter: no eBPF for Windows extension registers a prefix of "socket_filter".
+        var path = Corpus("build/correlated_branch2.o");
         var obj = BpfObject.Open(path);
-        var program = obj.Programs.Single(p => p.SectionName == "xdp");
+        var program = obj.Programs.Single(p => p.SectionName == "socket_filter");
         Assert.Null(program.SectionMapping);
         Assert.Equal(Guid.Empty, program.ProgramType);
 
         var e = Assert.Throws<BpfObjectException>(() => BpfObject.Open(path, new BpfObjectOpenOptions { Strict = true }));
-        Assert.Equal("xdp", e.Section);
+        Assert.Equal("socket_filter", e.Section);
         Assert.Equal(path, e.FileName);
-        Assert.Contains("xdp", e.Message);
+        Assert.Contains("socket_filter", e.Message);
 
         var registry = SectionRegistry.CreateDefault();
-        registry.Register(new SectionMapping("xdp", WellKnownProgramTypes.XdpTestGuid, WellKnownAttachTypes.XdpTest, 9));
+        registry.Register(new SectionMapping("socket_filter", WellKnownProgramTypes.XdpTestGuid, WellKnownAttachTypes.XdpTest, 9));
         var claimed = BpfObject.Open(path, new BpfObjectOpenOptions { Strict = true, Sections = registry });
-        Assert.Equal(WellKnownProgramTypes.XdpTestGuid, claimed.Programs.Single(p => p.SectionName == "xdp").ProgramType);
+        Assert.Equal(WellKnownProgramTypes.XdpTestGuid, claimed.Programs.Single(p => p.SectionName == "socket_filter").ProgramType);
     }
 
     [Fact]
@@ -63,7 +64,8 @@ public sealed class LoaderBehaviourTests
     [InlineData(13u, MapTypeNumbering.Linux, MapType.HashOfMaps)]
     [InlineData(22u, MapTypeNumbering.Linux, MapType.Queue)]
     [InlineData(27u, MapTypeNumbering.Linux, MapType.Ringbuf)]
-    [InlineData(15u, MapTypeNumbering.Windows, null)]
+    [InlineData(15u, MapTypeNumbering.Windows, MapType.SampleHashMap)]
+    [InlineData(16u, MapTypeNumbering.Windows, null)]
     [InlineData(7u, MapTypeNumbering.Linux, null)]
     public void MapTypeTranslationFollowsTheNumbering(uint raw, MapTypeNumbering numbering, MapType? expected) =>
         Assert.Equal(expected, MapTypeTranslation.Translate(raw, numbering));

@@ -33,4 +33,20 @@ public class SectionRegistryTests
         Assert.True(registry.Unregister("x/y", isPrefix: true));
         Assert.Equal(a, registry.Resolve("x/y/w")!.ProgramType);
     }
+
+    [Theory]
+    [InlineData("bind/0", "bind")]
+    [InlineData("bind_3", "bind")]
+    [InlineData("xdp/decap", "xdp")]
+    [InlineData("xdp_test", "xdp_test")]
+    [InlineData("cgroup/connect4/extra", "cgroup/connect4")]
+    [InlineData("cgroup/connect_authorization4", "cgroup/connect_authorization4")]
+    [InlineData("sample_ext/x", "sample_ext")]
+    // eBPF for Windows' rule: every registered section is a prefix, and the longest one that starts the name wins.
+    public void SectionsResolveByTheLongestRegisteredPrefix(string section, string claimedBy)
+    {
+        var registry = SectionRegistry.CreateDefault();
+        var expected = registry.Mappings.Single(m => m.Section == claimedBy);
+        Assert.Same(expected, registry.Resolve(section));
+    }
 }

@@ -377,8 +377,13 @@ public sealed class VerifierApiTests
         Assert.True(nullPointer.Passed, nullPointer.ToString());
         var pointerForNumber = Verify(program.Replace("r2 = 7", "r2 = r10", StringComparison.Ordinal), options);
         Assert.Contains(pointerForNumber.Errors, e => e.Index == 4 && e.Message == "Invalid type (r2.type == number)");
-        var contextForMemory = Verify(program.Replace("r1 = r10", "r1 = r1", StringComparison.Ordinal).Replace("r1 += -8", "r3 = 0", StringComparison.Ordinal), options);
-        Assert.Contains(contextForMemory.Errors, e => e.Index == 4 && e.Message.StartsWith("Invalid type (r1.type in", StringComparison.Ordinal));
+        // A field of the context is memory (eBPF for Windows' bindmonitor_bpf2bpf passes &ctx->process_id), within its bounds.
+        var contextForMemory = Verify(program.Replace("r1 = r10", "r1 = r1", StringComparison.Ordinal).Replace("r1 += -8", "r1 += 8", StringComparison.Ordinal), options);
+        Assert.True(contextForMemory.Passed, contextForMemory.ToString());
+        var pastTheContext = Verify(program.Replace("r1 = r10", "r1 = r1", StringComparison.Ordinal).Replace("r1 += -8", "r1 += 20", StringComparison.Ordinal), options);
+        Assert.Contains(pastTheContext.Errors, e => e.Index == 4 && e.Message.StartsWith("Upper bound must be at most", StringComparison.Ordinal));
+        var mapForMemory = Verify(program.Replace("r1 = r10", "r1 = 0", StringComparison.Ordinal).Replace("r1 += -8", "r1 = 1", StringComparison.Ordinal), options);
+        Assert.Contains(mapForMemory.Errors, e => e.Index == 4 && e.Message.StartsWith("Invalid type (r1.type in", StringComparison.Ordinal));
         // Without the prototype the same call is analysed only through the callee's body, which ignores its arguments.
         Assert.True(Verify(program.Replace("r2 = 7", "r2 = r10", StringComparison.Ordinal)).Passed);
     }

@@ -32,7 +32,10 @@ public static class ShowCommand
         command.SetAction(parse => CommandErrors.Run(parse, output =>
         {
             var numbering = parse.GetValue(linux) ? MapTypeNumbering.Linux : MapTypeNumbering.Windows;
-            var obj = BpfObject.Open(parse.GetRequiredValue(file).FullName, new BpfObjectOpenOptions { MapTypeNumbering = numbering });
+            // The sections the command line's extensions claim: the table the loader, verify and show hash use.
+            var sections = CliPlatform.Sections(CliPlatform.CreateExtensions());
+            var obj = BpfObject.Open(parse.GetRequiredValue(file).FullName,
+                new BpfObjectOpenOptions { MapTypeNumbering = numbering, Sections = sections });
             write(obj, parse.GetValue(json), output);
             return ExitCodes.Ok;
         }));

@@ -36,8 +36,10 @@ public static class ShowHashCommand
             var providers = CliPlatform.ProgramInformation(extensions);
             var table = new TextTable("section", "function", "type", "provider", "helpers", "hash");
             int failures = 0;
-            foreach (var program in obj.Programs.Where(p => p.Kind == BpfProgramKind.Entry))
+            var btfFunctions = CliPlatform.BtfFunctions(extensions);
+            foreach (var unlinked in obj.Programs.Where(p => p.Kind == BpfProgramKind.Entry))
             {
+                var program = unlinked.WithBtfFunctions(btfFunctions);
                 if (!providers.TryGetValue(program.ProgramType, out var provider))
                 {
                     table.Add(program.SectionName, program.Name, "unknown", "-", "-", "no extension owns this section");
@@ -48,7 +50,7 @@ public static class ShowHashCommand
                 string hash;
                 try
                 {
-                    hash = ProgramInformationHash.ToHex(ProgramInformationHash.Compute(provider.Information, called));
+                    hash = ProgramInformationHash.ToHex(ProgramInformationHash.Compute(provider.Information.WithBtfFunctions(program.BtfFunctions), called));
                 }
                 catch (ProgramInformationException e)
                 {
@@ -56,11 +58,19 @@ public static class ShowHashCommand
                     failures++;
                 }
                 table.Add(program.SectionName, program.Name, provider.Information.Descriptor.Name, provider.Name,
-                    string.Join(",", called), hash);
+                    Called(called, program.BtfFunctions), hash);
             }
             table.WriteTo(output);
             return failures == 0 ? 0 : 1;
         });
         return command;
+    }
+
+    /// <summary>The helper ids a program calls, then the BTF-resolved functions by name; "-" for none.</summary>
+    private static string Called(IEnumerable<uint> helperIds, IEnumerable<BtfResolvedFunction> functions)
+    {
+        var names = helperIds.Where(id => !BtfResolvedFunction.IsBtfFunctionId(id)).Select(id => id.ToString())
+            .Concat(functions.Select(f => f.Name)).ToArray();
+        return names.Length == 0 ? "-" : string.Join(",", names);
     }
 }

@@ -58,12 +58,16 @@ public static class VerifyCommand
         BpfObject obj;
         try
         {
-            // An object verified against Linux reads its map types in Linux numbering: with auto, an object none
-            // of whose programs an extension claims is opened again that way.
+            // An object verified against Linux reads its map types in Linux numbering: with auto, an object that
+            // does not fit the extensions (none of its programs is claimed, or a claimed one calls a helper its type
+            // lacks, as a Linux SEC("xdp") program calling Linux helper ids does) is opened again that way.
             var numbering = platformChoice == "linux" ? MapTypeNumbering.Linux : MapTypeNumbering.Windows;
             obj = BpfObject.Open(file.FullName, new BpfObjectOpenOptions { Sections = sections, MapTypeNumbering = numbering });
-            if (platformChoice == "auto" && obj.Programs.All(p => p.ProgramType == Guid.Empty))
+            if (platformChoice == "auto" && !FitsExtensions(obj, providers))
+            {
+                sections = new SectionRegistry();
                 obj = BpfObject.Open(file.FullName, new BpfObjectOpenOptions { Sections = sections, MapTypeNumbering = MapTypeNumbering.Linux });
+            }
         }
         catch (BpfObjectException e)
         {
@@ -83,8 +87,11 @@ public static class VerifyCommand
         }
 
         int failed = 0;
-        foreach (var program in programs)
+        var btfFunctions = CliPlatform.BtfFunctions(extensions);
+        foreach (var unlinked in programs)
         {
+            // Calls to external functions an extension exports are BTF-resolved, as at load.
+            var program = unlinked.WithBtfFunctions(btfFunctions);
             // A global function is verified as the kernel does: once, in the program type of an entry program that
             // calls it, starting from the arguments its BTF prototype declares.
             var caller = program.Kind == BpfProgramKind.GlobalFunction
@@ -94,7 +101,7 @@ public static class VerifyCommand
             var typed = caller ?? program;
             IVerifierPlatform platform;
             if (providers.TryGetValue(typed.ProgramType, out var provider) && platformChoice != "linux")
-                platform = new ProgramInformationPlatform(provider.Information, obj.Maps.Select(m => MapDescriptor.FromDefinition(m.Definition)).ToArray());
+                platform = new ProgramInformationPlatform(provider.Information.WithBtfFunctions(program.BtfFunctions), obj.Maps.Select(m => MapDescriptor.FromDefinition(m.Definition)).ToArray());
             else if (platformChoice == "windows")
             {
                 error.WriteLine($"error: no extension owns section '{program.SectionName}' ({program.Name}).");
@@ -140,6 +147,14 @@ public static class VerifyCommand
             }
         }
         return failed == 0 ? 0 : 1;
+    }
+
+    private static bool FitsExtensions(BpfObject obj, IReadOnlyDictionary<Guid, Runtime.Extensions.IProgramInformationProvider> providers)
+    {
+        var entries = obj.Programs.Where(p => p.Kind == BpfProgramKind.Entry).ToArray();
+        return entries.Any(p => p.ProgramType != Guid.Empty) && entries.All(p =>
+            p.ProgramType == Guid.Empty || providers.TryGetValue(p.ProgramType, out var provider) &&
+            Runtime.Extensions.ExtensionRegistry.CalledHelperIds(p.Instructions).All(id => provider.Information.FindHelper(id) is not null));
     }
 
     private static void WriteJson(TextWriter output, BpfProgram program, IVerifierPlatform platform, VerificationResult result,

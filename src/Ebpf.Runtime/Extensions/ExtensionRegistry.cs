@@ -25,6 +25,7 @@ public sealed class ExtensionRegistry
     private readonly List<HookProvider> _hooks = [];
     private readonly Dictionary<Guid, List<EbpfProgram>> _programs = [];
     private readonly List<Link> _links = [];
+    private readonly Dictionary<string, BtfFunctionImplementation> _btfFunctions = new(StringComparer.Ordinal);
     private readonly Func<uint, HelperFunction?> _coreHelpers;
 
     public ExtensionRegistry(Func<uint, HelperFunction?> coreHelpers, IProgramVerifier? verifier = null,
@@ -60,11 +61,58 @@ public sealed class ExtensionRegistry
 
     // ---- extensions ----
 
+    /// <summary>The BTF-resolved function a loaded extension exports under <paramref name="name"/>, or null.</summary>
+    public BtfFunctionImplementation? FindBtfFunction(string name)
+    {
+        lock (_gate) return _btfFunctions.GetValueOrDefault(name);
+    }
+
     public void Load(IExtension extension)
     {
+        lock (_gate)
+        {
+            foreach (var f in extension.BtfFunctions)
+            {
+                if (!_btfFunctions.TryAdd(f.Function.Name, f))
+                    throw new EbpfException(EbpfResult.ObjectAlreadyExists,
+                        $"Extension {extension.Name} exports BTF-resolved function '{f.Function.Name}', which another extension already exports.");
+            }
+        }
         foreach (var mapping in extension.Sections) Sections.Register(mapping);
         foreach (var provider in extension.ProgramInformationProviders) Register(provider);
         foreach (var hook in extension.HookProviders) Register(hook);
+        if (extension.BtfFunctions.Count > 0) RebindBtfCallers(extension);
+    }
+
+    /// <summary>
+    /// Programs left unbound when a BTF-resolved function's provider went away bind again when it returns with the
+    /// same prototypes (the hash covers them) and their type's provider is present.
+    /// </summary>
+    private void RebindBtfCallers(IExtension extension)
+    {
+        lock (_gate)
+        {
+            foreach (var program in _programs.Values.SelectMany(p => p))
+            {
+                var needed = program.VerifiedAgainst.BtfFunctions;
+                if (program.IsBound || !needed.Any(f => extension.BtfFunctions.Any(e => e.Function.Name == f.Name))) continue;
+                if (needed.FirstOrDefault(f => _btfFunctions.GetValueOrDefault(f.Name)?.Function != f) is { } changed)
+                {
+                    program.LastBindError = $"BTF-resolved function '{changed.Name}' is missing or its prototype changed; program {program.Name} stays unbound.";
+                    continue;
+                }
+                if (!_providers.TryGetValue(program.ProgramType, out var provider)) continue;
+                try
+                {
+                    program.SetBinding(CreateBinding(program, provider));
+                    program.LastBindError = null;
+                }
+                catch (EbpfException ex)
+                {
+                    program.LastBindError = ex.Message;
+                }
+            }
+        }
     }
 
     public void Unload(IExtension extension)
@@ -72,6 +120,23 @@ public sealed class ExtensionRegistry
         foreach (var hook in extension.HookProviders) Unregister(hook);
         foreach (var provider in extension.ProgramInformationProviders) Unregister(provider);
         foreach (var mapping in extension.Sections) Sections.Unregister(mapping.Section, mapping.IsPrefix);
+        if (extension.BtfFunctions.Count == 0) return;
+        lock (_gate)
+        {
+            // Programs calling a function that leaves stay loaded and unbound (invocations report 23), as upstream's
+            // programs do when their BTF-resolved-function provider detaches.
+            foreach (var f in extension.BtfFunctions)
+            {
+                if (!_btfFunctions.TryGetValue(f.Function.Name, out var current) || !ReferenceEquals(current, f)) continue;
+                _btfFunctions.Remove(f.Function.Name);
+                foreach (var program in _programs.Values.SelectMany(p => p).Where(p => p.VerifiedAgainst.BtfFunctions.Contains(f.Function)))
+                {
+                    program.SetBinding(null);
+                    program.LastBindError = $"The provider of BTF-resolved function '{f.Function.Name}' ({extension.Name}) left.";
+                }
+            }
+        }
+        Epochs.Synchronize();
     }
 
     // ---- program-information providers ----
@@ -90,7 +155,7 @@ public sealed class ExtensionRegistry
                 byte[] hash;
                 try
                 {
-                    hash = ProgramInformationHash.Compute(provider.Information, program.CalledHelperIds);
+                    hash = ProgramInformationHash.Compute(provider.Information.WithBtfFunctions(program.VerifiedAgainst.BtfFunctions), program.CalledHelperIds);
                 }
                 catch (ProgramInformationException ex)
                 {
@@ -178,7 +243,15 @@ public sealed class ExtensionRegistry
             provider = _providers.GetValueOrDefault(request.ProgramType) ?? throw new EbpfException(EbpfResult.ExtensionFailedToLoad,
                 $"Program {request.Name} (section {request.Section}): no program-information provider is registered for program type {request.ProgramType}.");
         }
-        var information = provider.Information;
+        foreach (var f in request.BtfFunctions)
+        {
+            var exported = FindBtfFunction(f.Name);
+            if (exported is null || exported.Function != f)
+                throw new EbpfException(EbpfResult.ExtensionFailedToLoad,
+                    $"Program {request.Name} (section {request.Section}) calls BTF-resolved function '{f.Name}' (module {f.Module}), " +
+                    (exported is null ? "which no loaded extension exports." : "whose exported prototype differs."));
+        }
+        var information = provider.Information.WithBtfFunctions(request.BtfFunctions);
         var called = CalledHelperIds(request.Instructions);
         foreach (var id in called)
         {
@@ -297,6 +370,15 @@ public sealed class ExtensionRegistry
         int index = 0;
         foreach (var id in program.CalledHelperIds)
         {
+            if (BtfResolvedFunction.IsBtfFunctionId(id))
+            {
+                var f = program.VerifiedAgainst.BtfFunctions[(int)(id - BtfResolvedFunction.IdBase)];
+                var exported = _btfFunctions.GetValueOrDefault(f.Name) ?? throw new EbpfException(EbpfResult.ExtensionFailedToLoad,
+                    $"Program {program.Name}: no loaded extension exports BTF-resolved function '{f.Name}'.");
+                table.Add(id, f.Name, exported.Implementation);
+                functions[index++] = exported.Implementation;
+                continue;
+            }
             var prototype = provider.Information.FindHelper(id)!;
             var function = provider.FindImplementation(id)
                 ?? (id <= GlobalHelpers.MaxGlobalHelperId ? _coreHelpers(id) : null)

@@ -66,9 +66,12 @@ public static unsafe class MapHelpers
         return (ulong)(long)target.PeekFromProgram(Value(target, value, MemoryAccess.Write, ref call));
     }
 
-    /// <summary>The map behind a handle argument. Checked runs accept only the handle of a live map.</summary>
+    /// <summary>
+    /// The map behind a handle argument (also for extensions' helpers over maps). Checked runs accept only the
+    /// handle of a live map.
+    /// </summary>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    internal static EbpfMap Resolve(ulong handle, uint helperId, ref HelperCallContext call) =>
+    public static EbpfMap Resolve(ulong handle, uint helperId, ref HelperCallContext call) =>
         call.IsChecked ? ResolveChecked(handle, helperId, ref call) : EbpfMap.FromHandle((nint)handle);
 
     private static EbpfMap ResolveChecked(ulong handle, uint helperId, ref HelperCallContext call)

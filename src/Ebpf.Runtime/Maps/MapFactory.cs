@@ -21,7 +21,7 @@ public static class MapFactory
         Validate(definition, name, innerMapTemplate);
         EbpfMap map = definition.Type switch
         {
-            MapType.Hash or MapType.PercpuHash or MapType.LruHash or MapType.LruPercpuHash => new HashMap(name, definition),
+            MapType.Hash or MapType.PercpuHash or MapType.LruHash or MapType.LruPercpuHash or MapType.SampleHashMap => new HashMap(name, definition),
             MapType.Array or MapType.PercpuArray => new ArrayMap(name, definition),
             MapType.ProgArray => new ProgramArrayMap(name, definition, programResolver),
             MapType.HashOfMaps => new HashOfMapsMap(name, definition, definition.InnerMap ?? innerMapTemplate!.Definition, innerMapTemplate?.Id ?? 0),
@@ -98,7 +98,7 @@ public static class MapFactory
         string what = $"map '{name}' ({definition.Type})";
         if (name.Length > EbpfMap.MaxNameLength)
             Throw(EbpfResult.InvalidArgument, $"{what}: name is {name.Length} characters; the limit is {EbpfMap.MaxNameLength}");
-        if (definition.Type is MapType.Unspecified || (uint)definition.Type > (uint)MapType.PerfEventArray)
+        if (definition.Type is MapType.Unspecified || (uint)definition.Type > (uint)MapType.SampleHashMap)
             Throw(EbpfResult.InvalidArgument, $"{what}: unknown map type {(uint)definition.Type}");
         if (definition.MaxEntries == 0)
             Throw(EbpfResult.InvalidArgument, $"{what}: max_entries must be greater than 0");

@@ -202,14 +202,18 @@ public sealed class EbpfRuntime : IProgramResolver
         var mapping = Sections.Resolve(program.SectionName) ?? program.SectionMapping ?? throw new EbpfException(EbpfResult.InvalidArgument,
             $"{obj.FileName}: program {program.Name} is in section '{program.SectionName}', which no loaded extension claims " +
             $"(known sections: {string.Join(", ", Sections.Mappings.Select(m => m.IsPrefix ? m.Section + "*" : m.Section))})");
+        // An external function a loaded extension exports is BTF-resolved; any other is a load error.
+        program = program.WithBtfFunctions(name => Extensions.FindBtfFunction(name)?.Function);
         if (program.UnresolvedCalls.Length > 0)
         {
             var call = program.UnresolvedCalls[0];
             throw new EbpfException(EbpfResult.ProgramLoadFailed,
-                $"{obj.FileName}: program {program.Name} calls '{call.Symbol}' at instruction {call.InstructionIndex}, which the object does not define");
+                $"{obj.FileName}: program {program.Name} calls '{call.Symbol}' at instruction {call.InstructionIndex}, which the object " +
+                "does not define and no loaded extension exports as a BTF-resolved function");
         }
         var request = new ProgramLoadRequest(program.Name, program.SectionName, mapping.ProgramType, program.Instructions)
         {
+            BtfFunctions = program.BtfFunctions,
             ExpectedAttachType = mapping.AttachType,
             Engine = options.Engine,
             WideImmediates = resolver,

@@ -26,6 +26,8 @@ public sealed record ProgramLoadRequest(string Name, string Section, Guid Progra
     /// verifier checks every call passes compatible arguments, as the kernel's contract for global functions is.
     /// </summary>
     public IReadOnlyDictionary<int, ImmutableArray<Platform.FunctionArgument>>? GlobalFunctions { get; init; }
+    /// <summary>The BTF-resolved functions the program calls, at <see cref="Platform.BtfResolvedFunction.IdOf"/> of their index.</summary>
+    public ImmutableArray<Platform.BtfResolvedFunction> BtfFunctions { get; init; } = [];
     public byte[]? ExpectedHash { get; init; }
     /// <summary>Skip verification. Only for tests that run deliberately unsafe code in checked mode.</summary>
     public bool Unverified { get; init; }

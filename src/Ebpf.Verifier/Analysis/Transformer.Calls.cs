@@ -77,7 +77,10 @@ internal sealed partial class Transformer
                     break;
                 case FunctionArgumentKind.Memory:
                     if (a.Nullable && T(reg) == Number && Constant(reg) == 0) break;
-                    if (!Require(reg, Stack | Packet | Shared)) break;
+                    // A field of the context is memory too (eBPF for Windows' bindmonitor_bpf2bpf passes
+                    // &ctx->process_id): its bounds are the context's, and the body, analysed inline at this call,
+                    // still meets the context's write rules.
+                    if (!Require(reg, Stack | Packet | Shared | Context)) break;
                     if ((T(reg) & Shared) != 0 && UView(reg).Lo < 1 && !a.Nullable)
                         Fail($"Possible null access (r{reg} != 0 for a non-null argument)", reg);
                     if (a.Size <= 0) break;
@@ -170,16 +173,16 @@ internal sealed partial class Transformer
                     else Require(reg, Stack | Packet | Shared);
                     break;
                 case ArgumentType.PtrToReadableMem or ArgumentType.PtrToReadonlyMem:
-                    CheckMemoryArgument(reg, SizeArgument(reg + 1, next), false, false, null);
+                    CheckMemoryArgument(reg, SizeArgument(reg + 1, next), false, false, null, reg + 1);
                     break;
                 case ArgumentType.PtrToReadableMemOrNull or ArgumentType.PtrToReadonlyMemOrNull:
-                    CheckMemoryArgument(reg, SizeArgument(reg + 1, next), false, true, null);
+                    CheckMemoryArgument(reg, SizeArgument(reg + 1, next), false, true, null, reg + 1);
                     break;
                 case ArgumentType.PtrToWritableMem:
-                    CheckMemoryArgument(reg, SizeArgument(reg + 1, next), true, false, null);
+                    CheckMemoryArgument(reg, SizeArgument(reg + 1, next), true, false, null, reg + 1);
                     break;
                 case ArgumentType.PtrToWritableMemOrNull:
-                    CheckMemoryArgument(reg, SizeArgument(reg + 1, next), true, true, null);
+                    CheckMemoryArgument(reg, SizeArgument(reg + 1, next), true, true, null, reg + 1);
                     break;
                 case ArgumentType.PtrToLong:
                     CheckMemoryArgument(reg, Interval.Const(8), true, false, null);
@@ -272,13 +275,23 @@ internal sealed partial class Transformer
         return UView(reg);
     }
 
-    /// <summary>A helper reads or writes <paramref name="size"/> bytes at the pointer in <paramref name="reg"/>.</summary>
-    private void CheckMemoryArgument(int reg, Interval size, bool write, bool orNull, string? what)
+    /// <summary>
+    /// A helper reads or writes <paramref name="size"/> bytes at the pointer in <paramref name="reg"/>; the size is
+    /// the value of <paramref name="sizeRegister"/> when a register holds it.
+    /// </summary>
+    private void CheckMemoryArgument(int reg, Interval size, bool write, bool orNull, string? what, int sizeRegister = -1)
     {
         if (orNull && T(reg) == Number && Constant(reg) == 0) return;
         var allowed = Stack | Packet | Shared;
         if (!Require(reg, allowed)) return;
         if (size.Hi == 0) return;
+        if (T(reg) == Packet && sizeRegister >= 0 && FitsInPacket(reg, sizeRegister))
+        {
+            // The region [ptr, ptr + size) ends within the packet by relation (size = end - start of the context's
+            // data/end pair), whatever the size's numeric bound: only the start still needs checking.
+            CheckAccess(reg, 0, 0, write ? "write" : "read");
+            return;
+        }
         if (size.Hi > 1 << 20)
         {
             Fail($"Invalid size (r{reg + 1}.value <= {1 << 20})", reg + 1);
@@ -313,6 +326,15 @@ internal sealed partial class Transformer
                 ? $"Stack content is not numeric (valid_access(r{reg}.offset, width=r{reg + 1}) for read)"
                 : $"Illegal map update with a non-numerical value [{lo}-{readEnd}) ({what})", reg);
         }
+    }
+
+    /// <summary>offset(ptr) + size &lt;= packet_size, from the zone: the largest offset plus the largest size - packet_size.</summary>
+    private bool FitsInPacket(int pointer, int sizeRegister)
+    {
+        if (T(sizeRegister) != Number) return false;
+        var offset = _s.Zone.Get(Off(pointer));
+        var sizeOverPacket = _s.Zone.Bound(VariableLayout.PacketSize, Sv(sizeRegister));
+        return offset.Hi != Interval.PosInf && sizeOverPacket != Interval.PosInf && offset.Hi + sizeOverPacket <= 0;
     }
 
     /// <summary>Where the packet's metadata may start, relative to its data: up to a page before, when the context has it.</summary>

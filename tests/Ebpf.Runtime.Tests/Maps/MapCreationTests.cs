@@ -19,7 +19,7 @@ public class MapCreationTests
         { MapType.Ringbuf, 0, 0, 4096 * 3 },
         { MapType.Ringbuf, 0, 0, 2048 },
         { MapType.PerfEventArray, 4, 0, 4096 },
-        { (MapType)15, 4, 4, 4 },
+        { (MapType)16, 4, 4, 4 },
     };
 
     [Theory]

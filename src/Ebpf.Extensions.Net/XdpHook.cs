@@ -5,10 +5,12 @@ using Ebpf.Runtime.Extensions;
 namespace Ebpf.Extensions.Net;
 
 /// <summary>
-/// The xdp_test hook: each packet goes through the attached programs in order until one returns a verdict other
-/// than PASS. Context: data @0, data_end @8, data_meta @16, ingress_ifindex @24 (32 bytes).
+/// An XDP hook (the xdp program type, or the historical xdp_test one): each packet goes through the attached
+/// programs in order until one returns a verdict other than PASS. Context: data @0, data_end @8, data_meta @16,
+/// ingress_ifindex @24 (32 bytes).
 /// </summary>
-public sealed class XdpTestHook() : HookProvider("Ebpf.Extensions.Net/xdp_test", WellKnownAttachTypes.XdpTest, WellKnownProgramTypes.XdpTestGuid)
+public sealed class XdpHook(string section, Guid attachType, Guid programType)
+    : HookProvider($"Ebpf.Extensions.Net/{section}", attachType, programType)
 {
     public unsafe XdpResult Process(ReadOnlySpan<byte> packet, uint ingressInterfaceIndex)
     {
