@@ -15,7 +15,7 @@ typedef __u32 uint32_t;
 typedef __u64 uint64_t;
 #else
 #include "bpf_helpers.h"
-#include "ebpf_nethooks.h"
+#include "ebpf_xdp_test_hooks.h"
 #define XDP_SECTION "xdp_test"
 typedef xdp_md_t packet_md;
 #define PACKET_START(ctx) ((ctx)->data)

@@ -1,6 +1,7 @@
 // The trivial programs the network benchmarks measure a hook's own cost with: each proceeds without looking.
 #include "bpf_helpers.h"
 #include "ebpf_nethooks.h"
+#include "ebpf_xdp_test_hooks.h"
 
 SEC("cgroup/connect4")
 int connect_proceed(bpf_sock_addr_t* ctx)

@@ -49,8 +49,8 @@ public class PacketReplayBenchmarks
     }
 
     [Benchmark(Description = "replay 10,000 packets: trivial program")]
-    public long Trivial() => PacketReplay.Run(_input, _output, new XdpTestHookProcessor(_trivialNet.XdpTest)).Written;
+    public long Trivial() => PacketReplay.Run(_input, _output, new XdpHookProcessor(_trivialNet.XdpTest)).Written;
 
     [Benchmark(Description = "replay 10,000 packets: parsing program")]
-    public long Parsing() => PacketReplay.Run(_input, _output, new XdpTestHookProcessor(_parsingNet.XdpTest)).Written;
+    public long Parsing() => PacketReplay.Run(_input, _output, new XdpHookProcessor(_parsingNet.XdpTest)).Written;
 }

@@ -17,7 +17,7 @@ var net = new NetExtension();
 var runtime = new EbpfRuntime(new AbstractInterpretationVerifier()).Use(net);
 using var loaded = runtime.Load(objectPath);
 runtime.Extensions.Attach(loaded.Program("packet_filter"));
-var processor = new XdpTestHookProcessor(net.XdpTest);
+var processor = new XdpHookProcessor(net.XdpTest);
 
 PacketSummary summary;
 if (args[0] == "--interface")

@@ -1,11 +1,13 @@
+using Ebpf.Platform;
 using Ebpf.Runtime.Objects;
 using Ebpf.Runtime.Programs;
 
 namespace Ebpf.Extensions.Net.Packets;
 
 /// <summary>
-/// One loaded XDP program (xdp_test, or Linux <c>xdp</c> where an extension serves it) run through the runtime's
-/// test-run path, the same invocation <c>ebpf test-run</c> and BPF_PROG_TEST_RUN comparisons use.
+/// One loaded XDP program of the network extension (xdp or xdp_test) run through the runtime's test-run path, the
+/// same invocation <c>ebpf test-run</c> uses. Linux XDP objects (whose verdicts are numbered differently, see
+/// <see cref="LinuxXdpAction"/>) are not yet programs of the runtime on this branch.
 /// </summary>
 public sealed class ProgramProcessor : IPacketProcessor
 {
@@ -17,13 +19,10 @@ public sealed class ProgramProcessor : IPacketProcessor
     {
         _runtime = runtime;
         _program = program;
-        _action = program.ProgramTypeName switch
-        {
-            "xdp_test" => XdpTestAction,
-            "xdp" => LinuxXdpAction,
-            var other => throw new ArgumentException(
-                $"program {program.Name} is of type '{other}'; packets are for xdp_test and xdp programs", nameof(program)),
-        };
+        _action = program.ProgramType == WellKnownProgramTypes.XdpGuid || program.ProgramType == WellKnownProgramTypes.XdpTestGuid
+            ? WindowsXdpAction
+            : throw new ArgumentException(
+                $"program {program.Name} is of type '{program.ProgramTypeName}'; packets are for xdp and xdp_test programs", nameof(program));
     }
 
     public string Description => $"program {_program.Name} ({_program.ProgramTypeName})";
@@ -34,8 +33,8 @@ public sealed class ProgramProcessor : IPacketProcessor
         return new PacketVerdict(_action(result.ReturnValue), result.DataOut, result.ReturnValue);
     }
 
-    /// <summary>xdp_test: XDP_PASS 1, XDP_DROP 2, XDP_TX 3.</summary>
-    public static PacketAction XdpTestAction(ulong value) => value switch
+    /// <summary>eBPF for Windows xdp and xdp_test: XDP_PASS 1, XDP_DROP 2, XDP_TX 3.</summary>
+    public static PacketAction WindowsXdpAction(ulong value) => value switch
     {
         1 => PacketAction.Pass,
         2 => PacketAction.Drop,

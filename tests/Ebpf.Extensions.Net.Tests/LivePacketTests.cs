@@ -28,7 +28,7 @@ public sealed class LivePacketTests(ITestOutputHelper output)
         var sent = new Dictionary<int, int> { [5001] = 40, [5002] = 25, [9] = 15, [7] = 10 };
         using var stop = new CancellationTokenSource();
         var source = new LivePacketSource(veth.HostInterface);
-        var observing = Task.Factory.StartNew(() => source.Observe(new XdpTestHookProcessor(net.XdpTest), stop.Token), TaskCreationOptions.LongRunning);
+        var observing = Task.Factory.StartNew(() => source.Observe(new XdpHookProcessor(net.XdpTest), stop.Token), TaskCreationOptions.LongRunning);
         await Task.Delay(500); // the capture is open before the first packet leaves
         string script = string.Join("; ", sent.Select(kv =>
             $"for i in $(seq {kv.Value}); do echo payload > /dev/udp/{veth.HostAddress}/{kv.Key}; done"));

@@ -48,7 +48,7 @@ public sealed class PacketReplayTests(ITestOutputHelper output) : IDisposable
         using (loaded)
         {
             runtime.Extensions.Attach(loaded.Program("packet_filter"));
-            var summary = PacketReplay.Run(input, outFile, new XdpTestHookProcessor(net.XdpTest));
+            var summary = PacketReplay.Run(input, outFile, new XdpHookProcessor(net.XdpTest));
             output.WriteLine(summary.ToString());
 
             Assert.Equal(expectedCapture, File.ReadAllBytes(outFile));
@@ -73,8 +73,8 @@ public sealed class PacketReplayTests(ITestOutputHelper output) : IDisposable
         using (loaded)
         {
             runtime.Extensions.Attach(loaded.Program("packet_filter"));
-            var fromPcap = PacketReplay.Run(pcap, Path.Combine(_dir, "a.pcap"), new XdpTestHookProcessor(net.XdpTest));
-            var fromPcapNg = PacketReplay.Run(pcapng, Path.Combine(_dir, "b.pcap"), new XdpTestHookProcessor(net.XdpTest));
+            var fromPcap = PacketReplay.Run(pcap, Path.Combine(_dir, "a.pcap"), new XdpHookProcessor(net.XdpTest));
+            var fromPcapNg = PacketReplay.Run(pcapng, Path.Combine(_dir, "b.pcap"), new XdpHookProcessor(net.XdpTest));
             var direct = PacketReplay.Run(pcap, Path.Combine(_dir, "c.pcap"), new ProgramProcessor(runtime, loaded.Program("packet_filter")));
             Assert.Equal(File.ReadAllBytes(Path.Combine(_dir, "a.pcap")), File.ReadAllBytes(Path.Combine(_dir, "b.pcap")));
             Assert.Equal(File.ReadAllBytes(Path.Combine(_dir, "a.pcap")), File.ReadAllBytes(Path.Combine(_dir, "c.pcap")));
