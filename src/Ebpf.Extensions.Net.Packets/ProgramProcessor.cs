@@ -1,3 +1,4 @@
+using Ebpf.Extensions.Linux;
 using Ebpf.Platform;
 using Ebpf.Runtime.Objects;
 using Ebpf.Runtime.Programs;
@@ -5,9 +6,9 @@ using Ebpf.Runtime.Programs;
 namespace Ebpf.Extensions.Net.Packets;
 
 /// <summary>
-/// One loaded XDP program of the network extension (xdp or xdp_test) run through the runtime's test-run path, the
-/// same invocation <c>ebpf test-run</c> uses. Linux XDP objects (whose verdicts are numbered differently, see
-/// <see cref="LinuxXdpAction"/>) are not yet programs of the runtime on this branch.
+/// One loaded XDP program run through the runtime's test-run path, the same invocation <c>ebpf test-run</c> uses:
+/// eBPF for Windows xdp and xdp_test programs, and Linux XDP programs (the Linux extension), whose verdicts are
+/// numbered differently.
 /// </summary>
 public sealed class ProgramProcessor : IPacketProcessor
 {
@@ -21,6 +22,7 @@ public sealed class ProgramProcessor : IPacketProcessor
         _program = program;
         _action = program.ProgramType == WellKnownProgramTypes.XdpGuid || program.ProgramType == WellKnownProgramTypes.XdpTestGuid
             ? WindowsXdpAction
+            : program.ProgramType == LinuxProgramTypes.XdpGuid ? LinuxXdpAction
             : throw new ArgumentException(
                 $"program {program.Name} is of type '{program.ProgramTypeName}'; packets are for xdp and xdp_test programs", nameof(program));
     }

@@ -84,6 +84,24 @@ public sealed class PacketReplayTests(ITestOutputHelper output) : IDisposable
     }
 
     [Fact]
+    public void TheLinuxXdpBuildOfTheFilterReplaysToTheSameCapture()
+    {
+        var packets = GeneratedTraffic.Packets(2000, seed: 5);
+        string input = Write("in.pcap", PcapFiles.Pcap(packets));
+        var (runtime, net, loaded) = Load(ExecutionEngine.Jit);
+        var linuxRuntime = new EbpfRuntime(new AbstractInterpretationVerifier()).Use(new Ebpf.Extensions.Linux.LinuxExtension());
+        using (loaded)
+        using (var linux = linuxRuntime.Load(SampleObjects.Path("packet_filter_linux")))
+        {
+            runtime.Extensions.Attach(loaded.Program("packet_filter"));
+            var windows = PacketReplay.Run(input, Path.Combine(_dir, "w.pcap"), new XdpHookProcessor(net.XdpTest));
+            var fromLinux = PacketReplay.Run(input, Path.Combine(_dir, "l.pcap"), new ProgramProcessor(linuxRuntime, linux.Program("packet_filter")));
+            Assert.Equal(File.ReadAllBytes(Path.Combine(_dir, "w.pcap")), File.ReadAllBytes(Path.Combine(_dir, "l.pcap")));
+            foreach (var action in Enum.GetValues<PacketAction>()) Assert.Equal(windows[action], fromLinux[action]);
+        }
+    }
+
+    [Fact]
     public void ActionsMatchBpfProgTestRunPerPacketWhereTheHostKernelAllows()
     {
         if (!KernelBpf.IsAvailable(out string reason))
