@@ -32,15 +32,51 @@ public static class RunCommand
             Description = "Decode records as this struct of the object's BTF (default: a struct whose size matches the record, else hex).",
         };
         var json = new Option<bool>("--json") { Description = "One JSON object per record: map, program, time, fields." };
+        var pcap = new Option<FileInfo?>("--pcap") { Description = "Run the object's xdp/xdp_test programs on the packets of this pcap or pcapng file and print the per-action summary." };
+        var write = new Option<FileInfo?>("--write") { Description = "With --pcap: write the packets the programs pass or transmit (as they left them) to this pcap file." };
+        var interfaceName = new Option<string?>("--interface")
+        {
+            Description = "Run the object's xdp/xdp_test programs on packets arriving on this interface (root), in observe mode: verdicts counted, not enforced.",
+        };
         command.Arguments.Add(file);
         command.Arguments.Add(programs);
         command.Options.Add(duration);
         command.Options.Add(recordType);
         command.Options.Add(json);
-        command.SetAction(parse => CommandErrors.Run(parse, output => Run(
-            parse.GetRequiredValue(file), parse.GetValue(programs) ?? [], parse.GetValue(duration), parse.GetValue(recordType),
-            parse.GetValue(json), output, parse.InvocationConfiguration.Error)));
+        command.Options.Add(pcap);
+        command.Options.Add(write);
+        command.Options.Add(interfaceName);
+        command.SetAction(parse => CommandErrors.Run(parse, output => parse.GetValue(pcap) is not null || parse.GetValue(interfaceName) is not null || parse.GetValue(write) is not null
+            ? RunOnPackets(parse.GetRequiredValue(file), parse.GetValue(programs) ?? [], parse.GetValue(duration), parse.GetValue(pcap),
+                parse.GetValue(write), parse.GetValue(interfaceName), output, parse.InvocationConfiguration.Error)
+            : Run(parse.GetRequiredValue(file), parse.GetValue(programs) ?? [], parse.GetValue(duration), parse.GetValue(recordType),
+                parse.GetValue(json), output, parse.InvocationConfiguration.Error)));
         return command;
+    }
+
+    private static int RunOnPackets(FileInfo file, string[] programs, double? duration, FileInfo? pcap, FileInfo? write, string? interfaceName,
+        TextWriter output, TextWriter error)
+    {
+        if (pcap is not null && interfaceName is not null) throw new CliInputException("--pcap and --interface are exclusive: packets come from one source");
+        if (pcap is null && interfaceName is null) throw new CliInputException("--write needs --pcap (a live interface is observed, nothing is written)");
+        if (interfaceName is not null && write is not null) throw new CliInputException("--write needs --pcap (a live interface is observed, nothing is written)");
+        if (duration is { } d && !(d > 0 && d <= TimeSpan.MaxValue.TotalSeconds))
+            throw new CliInputException($"--duration must be a positive number of seconds, not {d.ToString(CultureInfo.InvariantCulture)}");
+        using var cancellation = duration is { } s ? new CancellationTokenSource(TimeSpan.FromSeconds(s)) : new CancellationTokenSource();
+        ConsoleCancelEventHandler onCancel = (_, e) =>
+        {
+            e.Cancel = true;
+            cancellation.Cancel();
+        };
+        Console.CancelKeyPress += onCancel;
+        try
+        {
+            return PacketRun.Run(file.FullName, programs, pcap?.FullName, write?.FullName, interfaceName, cancellation.Token, output, error);
+        }
+        finally
+        {
+            Console.CancelKeyPress -= onCancel;
+        }
     }
 
     private static int Run(FileInfo file, string[] programs, double? duration, string? recordType, bool json, TextWriter output, TextWriter error)
