@@ -107,8 +107,8 @@ public sealed class LinuxXdpObject : IDisposable
         return RunUnscoped(program, context, 1, _hasPerCpuMaps ? scope.Processor + 1 : 0);
     }
 
-    [SkipLocalsInit]
     /// <param name="leasedSlotPlusOne">The slot the caller's scope leased, plus one; 0 when it leased none.</param>
+    [SkipLocalsInit]
     private unsafe ulong RunUnscoped(LinuxXdpProgram program, ProgramContext context, int runs, int leasedSlotPlusOne)
     {
         var invocation = t_invocation is { Owner: var owner } cached && owner == this ? cached : t_invocation = new LinuxXdpInvocation(this);
