@@ -20,7 +20,9 @@ int authorize_connect4(bpf_sock_addr_t* ctx)
 {
     if (is_loopback(ctx->user_ip4))
         return BPF_SOCK_ADDR_VERDICT_PROCEED_HARD;
-    uint8_t address[16];
+    // Zeroed first: the analysis does not follow which bytes a loop's variable-offset stores wrote, and reading
+    // stack bytes it cannot prove written is refused (they would be stale memory of the host).
+    uint8_t address[16] = {0};
     // clang turns this counted loop into an `== 16` exit test: widening with the loop's constants as thresholds
     // bounds it; sum_bytes keeps a loop with a `<` bound.
 #pragma clang loop unroll(disable)

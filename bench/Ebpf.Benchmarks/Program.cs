@@ -6,7 +6,7 @@ using BenchmarkDotNet.Toolchains.InProcess.Emit;
 namespace Ebpf.Benchmarks;
 
 /// <summary>
-/// `run ...` (see <see cref="ObjectRunner"/>), `compile-samples ...` (see <see cref="SampleCompileTimes"/>), `xdp-samples`
+/// `run ...` (see <see cref="ObjectRunner"/>), `process-events` (see <see cref="ProcessEventBench"/>), `compile-samples ...` (see <see cref="SampleCompileTimes"/>), `xdp-samples`
 /// (see <see cref="SampleXdpComparison"/>), `invoke` (see <see cref="QuickInvokeRun"/>), `--quick` (see <see cref="QuickPrimeRun"/>), or
 /// BenchmarkDotNet arguments (e.g. `--filter '*Invoke*'`). Benchmarks run as a short job, in process: on a busy
 /// two-core machine, building a separate benchmark executable takes longer than BenchmarkDotNet's build timeout.
@@ -19,6 +19,7 @@ public static class Program
         "compile-samples" => SampleCompileTimes.Execute(args[1..]),
         "xdp-samples" => SampleXdpComparison.Execute(args[1..]),
         "invoke" => QuickInvokeRun.Execute(args[1..]),
+        "process-events" => ProcessEventBench.Execute(args[1..]),
         "--quick" => QuickRun(),
         _ => Run(args),
     };

@@ -34,6 +34,7 @@ public static class Program
         root.Subcommands.Add(ShowCommand.Create());
         root.Subcommands.Add(VerifyCommand.Create());
         root.Subcommands.Add(TestRunCommand.Create());
+        root.Subcommands.Add(RunCommand.Create());
         return root;
     }
 }

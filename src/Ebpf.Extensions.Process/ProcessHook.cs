@@ -17,17 +17,23 @@ public sealed class ProcessHook() : HookProvider("Ebpf.Extensions.Process/proces
     public bool IsSubscribed => Volatile.Read(ref _subscribed) != 0;
 
     /// <summary>Runs the attached programs for a process creation; returns the creation status (0 allows it).</summary>
-    public unsafe uint NotifyCreate(ProcessEvent e)
+    public uint NotifyCreate(ProcessEvent e) => Decide(e).Status;
+
+    /// <summary>Runs the attached programs for a process creation; returns the status and the program that set it.</summary>
+    public unsafe ProcessVerdict Decide(ProcessEvent e)
     {
-        if (e.Operation != ProcessOperation.Create) throw new ArgumentException("NotifyCreate needs a Create event.", nameof(e));
+        if (e.Operation != ProcessOperation.Create) throw new ArgumentException("A creation verdict needs a Create event.", nameof(e));
         using var ctx = ProcessContextFactory.FromEvent(e);
         uint status = 0;
-        Invoke(ctx.Context, (_, r0) =>
+        string? decidedBy = null;
+        int ran = Invoke(ctx.Context, (link, r0) =>
         {
             status = (uint)r0;
-            return status == 0;
+            if (status == 0) return true;
+            decidedBy = link.Program.Name;
+            return false;
         });
-        return status;
+        return new ProcessVerdict(status, decidedBy, ran);
     }
 
     /// <summary>Runs the attached programs for a process exit; returns how many ran.</summary>

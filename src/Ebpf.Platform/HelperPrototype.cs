@@ -5,7 +5,8 @@ namespace Ebpf.Platform;
 /// <summary>
 /// What the verifier knows of a helper function: its id, name, return kind and up to five argument kinds.
 /// <see cref="ReallocatePacket"/> says a call invalidates packet pointers; <see cref="ImplicitContext"/> says the
-/// implementation receives the program context as a hidden sixth argument (not hashed, not seen by the verifier).
+/// implementation receives the program context as a hidden sixth argument (not hashed, not seen by the verifier);
+/// <see cref="WritesMapValue"/> says its map value argument is an output.
 /// </summary>
 public sealed record HelperPrototype
 {
@@ -30,6 +31,12 @@ public sealed record HelperPrototype
     public ImmutableArray<ArgumentType> Arguments { get; init; }
     public bool ReallocatePacket { get; init; }
     public bool ImplicitContext { get; init; }
+    /// <summary>
+    /// The helper writes its <see cref="ArgumentType.PtrToMapValue"/> argument and never reads it (bpf_map_pop_elem,
+    /// bpf_map_peek_elem; Linux types it ARG_PTR_TO_UNINIT_MAP_VALUE), on failure too (it clears it): the buffer may
+    /// be uninitialized. Not hashed: eBPF for Windows' prototype types the argument PTR_TO_MAP_VALUE.
+    /// </summary>
+    public bool WritesMapValue { get; init; }
 
     /// <summary>Number of declared (leading, non-DontCare) arguments.</summary>
     public int ArgumentCount
@@ -45,7 +52,7 @@ public sealed record HelperPrototype
     public bool Equals(HelperPrototype? other) =>
         other is not null && Id == other.Id && Name == other.Name && ReturnType == other.ReturnType &&
         Arguments.AsSpan().SequenceEqual(other.Arguments.AsSpan()) && ReallocatePacket == other.ReallocatePacket &&
-        ImplicitContext == other.ImplicitContext;
+        ImplicitContext == other.ImplicitContext && WritesMapValue == other.WritesMapValue;
 
     public override int GetHashCode() => HashCode.Combine(Id, Name, ReturnType, ReallocatePacket, ImplicitContext);
 }

@@ -18,10 +18,12 @@ public sealed record VerifierOptions
     /// <summary>The last instruction must not fall through; false treats falling off the end as an exit.</summary>
     public bool MustHaveExit { get; init; } = true;
     /// <summary>
-    /// A load may read stack bytes never written (an unknown number), as PREVAIL allows; helpers still need
-    /// initialized memory, and bytes of a spilled pointer are never readable as a number.
+    /// A load may read stack bytes never written (an unknown number), as PREVAIL allows. Off by default: in user mode
+    /// those bytes are whatever the host process left there (a callee's frame may even hold a spilled pointer of an
+    /// earlier call), so reading them leaks host memory; the kernel refuses them too for unprivileged programs.
+    /// Helpers always need initialized memory, and bytes of a spilled pointer are never readable as a number.
     /// </summary>
-    public bool AllowUninitializedStackReads { get; init; } = true;
+    public bool AllowUninitializedStackReads { get; init; }
     /// <summary>Multi-byte stack values composed from single bytes use big-endian order.</summary>
     public bool BigEndian { get; init; }
     /// <summary>Keep the abstract state before every instruction in <see cref="VerificationResult.States"/>.</summary>

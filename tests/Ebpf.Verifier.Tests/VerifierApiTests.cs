@@ -270,7 +270,7 @@ public sealed class VerifierApiTests
             if r3 == 16 goto <out>
             goto <loop>
             <out>:
-            r0 = *(u64 *)(r10 - 8)
+            r0 = 0
             exit
             """;
         var bounded = Verify(loop);

@@ -13,6 +13,8 @@ internal static class ElfConstants
     public const byte DataLittleEndian = 1;
     public const ushort TypeRelocatable = 1;
     public const ushort MachineBpf = 247;
+    /// <summary>EM_NONE: what LLVM wrote for BPF objects before EM_BPF existed; libbpf accepts it.</summary>
+    public const ushort MachineNone = 0;
 
     public const uint ShtNull = 0;
     public const uint ShtProgBits = 1;

@@ -94,7 +94,8 @@ internal sealed class ElfImage
         if (bytes[5] != ElfConstants.DataLittleEndian) throw Fail($"ELF data encoding {bytes[5]} is not little-endian", 5);
         ushort type = BinaryPrimitives.ReadUInt16LittleEndian(bytes[16..]);
         ushort machine = BinaryPrimitives.ReadUInt16LittleEndian(bytes[18..]);
-        if (machine != ElfConstants.MachineBpf) throw Fail($"machine {machine} is not EM_BPF (247)", 18);
+        if (machine is not (ElfConstants.MachineBpf or ElfConstants.MachineNone))
+            throw Fail($"machine {machine} is not EM_BPF (247) or EM_NONE (0)", 18);
         if (type != ElfConstants.TypeRelocatable) throw Fail($"ELF type {type} is not a relocatable object (ET_REL)", 16);
         ulong shoff = BinaryPrimitives.ReadUInt64LittleEndian(bytes[40..]);
         ushort shentsize = BinaryPrimitives.ReadUInt16LittleEndian(bytes[58..]);

@@ -52,18 +52,30 @@ public static unsafe class MapHelpers
         return (ulong)(long)target.PushFromProgram(Value(target, value, MemoryAccess.Read, ref call), flags);
     }
 
-    /// <summary>bpf_map_pop_elem (17): copies the value out and removes it; 0 or -7 when empty.</summary>
+    /// <summary>bpf_map_pop_elem (17): copies the value out and removes it; 0 or -7 when empty (the value zeroed).</summary>
     public static ulong Pop(ulong map, ulong value, ulong r3, ulong r4, ulong r5, ref HelperCallContext call)
     {
         var target = Resolve(map, GlobalHelpers.MapPopElem, ref call);
-        return (ulong)(long)target.PopFromProgram(Value(target, value, MemoryAccess.Write, ref call));
+        byte* buffer = Value(target, value, MemoryAccess.Write, ref call);
+        return Output(target, buffer, target.PopFromProgram(buffer));
     }
 
-    /// <summary>bpf_map_peek_elem (18): copies the value out; 0 or -7 when empty.</summary>
+    /// <summary>bpf_map_peek_elem (18): copies the value out; 0 or -7 when empty (the value zeroed).</summary>
     public static ulong Peek(ulong map, ulong value, ulong r3, ulong r4, ulong r5, ref HelperCallContext call)
     {
         var target = Resolve(map, GlobalHelpers.MapPeekElem, ref call);
-        return (ulong)(long)target.PeekFromProgram(Value(target, value, MemoryAccess.Write, ref call));
+        byte* buffer = Value(target, value, MemoryAccess.Write, ref call);
+        return Output(target, buffer, target.PeekFromProgram(buffer));
+    }
+
+    /// <summary>
+    /// The result of a helper whose value argument is an output: the verifier lets the buffer be uninitialized and
+    /// counts it as written afterwards, so a failure clears it (as Linux does) rather than leave stale memory there.
+    /// </summary>
+    private static ulong Output(EbpfMap map, byte* value, int result)
+    {
+        if (result != 0 && map.ValueSize > 0) new Span<byte>(value, map.ValueSize).Clear();
+        return (ulong)(long)result;
     }
 
     /// <summary>

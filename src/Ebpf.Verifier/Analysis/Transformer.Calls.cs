@@ -128,7 +128,8 @@ internal sealed partial class Transformer
                 case ArgumentType.DontCare:
                     break;
                 case ArgumentType.Anything:
-                    Require(reg, Initialized);
+                    // A pointer here would hand its address to the helper (and through it, to the outside).
+                    Require(reg, _platform.IsPrivileged ? Initialized : Number);
                     break;
                 case ArgumentType.ConstSize or ArgumentType.ConstSizeOrZero or ArgumentType.ConstAllocSizeOrZero:
                     if (Require(reg, Number) && args[i] == ArgumentType.ConstSize && UView(reg).Lo < 1)
@@ -145,7 +146,9 @@ internal sealed partial class Transformer
                     RequireContext(reg);
                     break;
                 case ArgumentType.PtrToMap or ArgumentType.ConstPtrToMap:
-                    if (Require(reg, MapFd | MapFdPrograms))
+                    // A program array serves bpf_tail_call only (as the kernel's map/helper compatibility check has
+                    // it): its values are programs, never data a program may read or write.
+                    if (Require(reg, MapFd))
                     {
                         mapKind = K(reg);
                         mapReference = mapKind.MapReference;
@@ -164,12 +167,9 @@ internal sealed partial class Transformer
                     if (map is not null) CheckMemoryArgument(reg, Interval.Const(map.KeySize), false, false, $"within(r{reg}:key_size(r1))");
                     else Require(reg, Stack | Packet | Shared);
                     break;
-                case ArgumentType.PtrToMapValue:
-                    if (map is not null) CheckMemoryArgument(reg, Interval.Const(map.ValueSize), false, false, $"within(r{reg}:value_size(r1))");
-                    else Require(reg, Stack | Packet | Shared);
-                    break;
-                case ArgumentType.PtrToUninitMapValue:
-                    if (map is not null) CheckMemoryArgument(reg, Interval.Const(map.ValueSize), true, false, $"within(r{reg}:value_size(r1))");
+                case ArgumentType.PtrToMapValue or ArgumentType.PtrToUninitMapValue:
+                    bool output = args[i] == ArgumentType.PtrToUninitMapValue || proto.WritesMapValue;
+                    if (map is not null) CheckMemoryArgument(reg, Interval.Const(map.ValueSize), output, false, $"within(r{reg}:value_size(r1))");
                     else Require(reg, Stack | Packet | Shared);
                     break;
                 case ArgumentType.PtrToReadableMem or ArgumentType.PtrToReadonlyMem:

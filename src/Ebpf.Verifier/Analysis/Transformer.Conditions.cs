@@ -13,8 +13,9 @@ internal sealed partial class Transformer
         bool signed = c.Op is ConditionOp.SLt or ConditionOp.SLe or ConditionOp.SGt or ConditionOp.SGe;
         if (!c.Right.IsRegister)
         {
-            // Only an unsigned or equality test of a 64-bit pointer against a constant (a null check) is meaningful.
-            if (!c.Is64 || signed) Require(c.Left, Number);
+            // Only a test of a 64-bit pointer against 0 (a null check) is meaningful; any other constant would reveal
+            // the address bit by bit through the branch taken.
+            if (!c.Is64 || signed || c.Right.Immediate != 0) Require(c.Left, Number);
             else Require(c.Left, comparable | MapFd | MapFdPrograms | Socket);
             return;
         }
@@ -31,7 +32,23 @@ internal sealed partial class Transformer
         if (!leftOk || !rightOk) return;
         var lt = T(c.Left);
         var rt = T(r);
+        bool nullCheck = c.Op is ConditionOp.Eq or ConditionOp.Ne && (Constant(c.Left) == 0 || Constant(r) == 0);
+        if (!nullCheck && ((lt | rt) & Shared) != 0)
+        {
+            // Two map values (or ring buffer records) may be different allocations: comparing them, offsets
+            // included, reveals how far apart they lie in the host's memory.
+            Fail($"Map value pointers may only be tested against 0 (r{c.Left}.type == r{r}.type == number)", c.Left, r);
+            return;
+        }
         if (lt == rt && System.Numerics.BitOperations.PopCount((uint)lt) == 1) return;
+        // A pointer against a number (other than a null check against a zero register) or against another region
+        // reveals the address through the branch taken.
+        // Registers of several kinds may be compared when the type tags say each path compares like with like.
+        if (!nullCheck && !SameKind(c.Left, r))
+        {
+            Fail($"Pointers may be compared only with pointers to the same region (r{c.Left}.type == r{r}.type)", c.Left, r);
+            return;
+        }
         // A pointer compared with a number or another region must be in bounds, so the comparison cannot wrap.
         CheckComparablePointer(c.Left);
         CheckComparablePointer(r);

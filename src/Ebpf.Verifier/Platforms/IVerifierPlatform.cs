@@ -16,6 +16,12 @@ public interface IVerifierPlatform
     /// <summary>Width in bytes of the context's data/data_end/data_meta fields (4 on Linux, 8 on Windows).</summary>
     int ContextPointerWidth { get; }
 
+    /// <summary>
+    /// A privileged program type may pass pointers where a helper takes any value (PREVAIL's <c>is_privileged</c>, the
+    /// kernel's allow_ptr_leaks); an unprivileged one must pass numbers there, or addresses leak to the helper.
+    /// </summary>
+    bool IsPrivileged => false;
+
     /// <summary>The prototype of helper <paramref name="id"/> for this program type, or null when it is unavailable.</summary>
     HelperPrototype? FindHelper(int id);
 

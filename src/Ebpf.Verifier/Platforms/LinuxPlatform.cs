@@ -93,6 +93,7 @@ public sealed class LinuxPlatform : IVerifierPlatform
     public string ProgramTypeName => _type.Name;
     public ContextDescriptor Context => _type.Context;
     public int ContextPointerWidth => 4;
+    public bool IsPrivileged => _type.IsPrivileged;
 
     /// <summary>The helper, unless it only works on another program type's context (e.g. sock_map_update on sock_ops).</summary>
     public HelperPrototype? FindHelper(int id)

@@ -20,6 +20,7 @@ public sealed class ProgramInformationPlatform : IVerifierPlatform
     public string ProgramTypeName => _information.Descriptor.Name;
     public ContextDescriptor Context => _information.Descriptor.Context;
     public int ContextPointerWidth => 8;
+    public bool IsPrivileged => _information.Descriptor.IsPrivileged;
 
     public HelperPrototype? FindHelper(int id) => id < 0 ? null : _information.FindHelper((uint)id);
 

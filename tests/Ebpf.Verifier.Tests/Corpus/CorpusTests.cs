@@ -11,9 +11,13 @@ namespace Ebpf.Verifier.Tests.Corpus;
 public sealed class CorpusTests(ITestOutputHelper output)
 {
     private static readonly bool Long = Environment.GetEnvironmentVariable("EBPF_LONG_TESTS") == "1";
-    /// <summary>"pass" programs accepted at the last measurement: the whole corpus, and without the Cilium directories.</summary>
-    private const int MinimumPassAcceptedAll = 301;
-    private const int MinimumPassAcceptedQuick = 187;
+    /// <summary>
+    /// "pass" programs accepted at the last measurement: the whole corpus, and without the Cilium directories. Since
+    /// uninitialized stack reads are refused, build/twostackvars.o is refused: it reads through a pointer into one of
+    /// two arrays, each initialized on its own branch, and the join keeps neither as initialized.
+    /// </summary>
+    private const int MinimumPassAcceptedAll = 300;
+    private const int MinimumPassAcceptedQuick = 186;
 
     /// <summary>
     /// The "expected_failure" programs (PREVAIL refuses them though the kernel loads them) that we accept, each with

@@ -1,0 +1,144 @@
+using System.CommandLine;
+using System.Globalization;
+using System.Text;
+using System.Text.Encodings.Web;
+using System.Text.Json;
+using System.Text.Json.Nodes;
+using Ebpf.Cli.Running;
+using Ebpf.Elf;
+using Ebpf.Extensions.Process;
+using Ebpf.Runtime.Maps;
+
+namespace Ebpf.Cli.Commands;
+
+/// <summary>
+/// <c>ebpf run &lt;object&gt; [program...] [--duration S] [--record-type T] [--json]</c>: runs an object's programs on
+/// real events (<see cref="LiveRun"/>) and prints every ring-buffer and perf-buffer record as it arrives, until
+/// Ctrl+C or the duration ends. Records go to standard output (one line each, or one JSON object each with --json);
+/// what was attached, what could not be and why, recorded verdicts and the closing counts go to standard error.
+/// </summary>
+public static class RunCommand
+{
+    private static readonly JsonSerializerOptions JsonOptions = new() { Encoder = JavaScriptEncoder.UnsafeRelaxedJsonEscaping };
+
+    public static Command Create()
+    {
+        var command = new Command("run", "Attach an object's programs to real events and stream their ring-buffer and perf-buffer records.");
+        var file = new Argument<FileInfo>("object") { Description = "The ELF object file (clang -target bpf)." };
+        var programs = new Argument<string[]>("program") { Description = "Programs to attach (default: every program).", Arity = ArgumentArity.ZeroOrMore };
+        var duration = new Option<double?>("--duration") { Description = "Stop after this many seconds (default: run until Ctrl+C)." };
+        var recordType = new Option<string?>("--record-type")
+        {
+            Description = "Decode records as this struct of the object's BTF (default: a struct whose size matches the record, else hex).",
+        };
+        var json = new Option<bool>("--json") { Description = "One JSON object per record: map, program, time, fields." };
+        command.Arguments.Add(file);
+        command.Arguments.Add(programs);
+        command.Options.Add(duration);
+        command.Options.Add(recordType);
+        command.Options.Add(json);
+        command.SetAction(parse => CommandErrors.Run(parse, output => Run(
+            parse.GetRequiredValue(file), parse.GetValue(programs) ?? [], parse.GetValue(duration), parse.GetValue(recordType),
+            parse.GetValue(json), output, parse.InvocationConfiguration.Error)));
+        return command;
+    }
+
+    private static int Run(FileInfo file, string[] programs, double? duration, string? recordType, bool json, TextWriter output, TextWriter error)
+    {
+        if (duration is { } d && !(d > 0 && d <= TimeSpan.MaxValue.TotalSeconds))
+            throw new CliInputException($"--duration must be a positive number of seconds, not {d.ToString(CultureInfo.InvariantCulture)}");
+        LiveRun live;
+        try
+        {
+            live = LiveRun.Open(file.FullName, programs, recordType);
+        }
+        catch (EbpfException e)
+        {
+            throw new CliInputException(e.Message);
+        }
+        using (live)
+        {
+            foreach (var (program, reason) in live.Skipped)
+                error.WriteLine($"ebpf run: cannot attach {program.Name} (section {program.Section}): {reason}");
+            if (live.Attachable.Count == 0)
+            {
+                error.WriteLine($"ebpf run: {file.Name}: no program can be attached to real events on this host");
+                return ExitCodes.Failure;
+            }
+            foreach (var program in live.Attachable)
+                error.WriteLine($"ebpf run: attaching {program.Name} (section {program.Section}, {program.ProgramTypeName})");
+            foreach (var source in live.Sources.Where(s => !s.EnforcesVerdicts))
+                error.WriteLine($"ebpf run: events come from the {source.Name}: processes already run when their programs see them, " +
+                    "so a non-zero status is recorded and reported, not enforced");
+            foreach (var stream in live.Streams)
+                error.WriteLine($"ebpf run: streaming {stream.Kind} {stream.Name}" +
+                    (recordType is not null ? $" (records as {recordType})" : " (records as the struct of their size, else hex)"));
+            if (live.Streams.Count == 0) error.WriteLine("ebpf run: the object has no ring buffer or perf buffer: nothing will be printed");
+            error.WriteLine(duration is { } seconds
+                ? string.Create(CultureInfo.InvariantCulture, $"ebpf run: running for {seconds} s")
+                : "ebpf run: running until Ctrl+C");
+
+            using var cancellation = duration is { } s ? new CancellationTokenSource(TimeSpan.FromSeconds(s)) : new CancellationTokenSource();
+            ConsoleCancelEventHandler onCancel = (_, e) =>
+            {
+                e.Cancel = true; // end the run cleanly (detach, drain), not the process
+                cancellation.Cancel();
+            };
+            Console.CancelKeyPress += onCancel;
+            try
+            {
+                live.Run(record => output.WriteLine(json ? Json(record) : Text(record)), (e, verdict) => error.WriteLine(Verdict(e, verdict)),
+                    cancellation.Token);
+            }
+            catch (ProcessEventSourceException e)
+            {
+                error.WriteLine($"ebpf run: {e.Message}");
+                return ExitCodes.Failure;
+            }
+            finally
+            {
+                Console.CancelKeyPress -= onCancel;
+            }
+            output.Flush();
+            foreach (var stream in live.Streams)
+                error.WriteLine($"ebpf run: detached; {stream.Name}: {stream.Records} records read, {stream.Lost} lost");
+            return ExitCodes.Ok;
+        }
+    }
+
+    /// <summary>One JSON object: map, program (null when several write the map), time (UTC), cpu (perf buffers), type, fields or data (hex).</summary>
+    public static string Json(RunRecord record)
+    {
+        var node = new JsonObject
+        {
+            ["map"] = record.Map,
+            ["program"] = record.Program,
+            ["time"] = record.Time.ToString("O", CultureInfo.InvariantCulture),
+        };
+        if (record.Cpu is { } cpu) node["cpu"] = cpu;
+        node["type"] = record.TypeName;
+        node["fields"] = record.Fields?.DeepClone();
+        if (record.Fields is null) node["data"] = Convert.ToHexStringLower(record.Data);
+        return node.ToJsonString(JsonOptions);
+    }
+
+    /// <summary>One line: time, map, program, then name=value fields (strings quoted) or the hex bytes.</summary>
+    public static string Text(RunRecord record)
+    {
+        var line = new StringBuilder();
+        line.Append(record.Time.ToString("HH:mm:ss.ffffff", CultureInfo.InvariantCulture)).Append(' ').Append(record.Map);
+        if (record.Program is not null) line.Append(' ').Append(record.Program);
+        if (record.Cpu is { } cpu) line.Append(CultureInfo.InvariantCulture, $" cpu{cpu}");
+        line.Append(':');
+        if (record.Fields is null)
+        {
+            line.Append(' ').Append(Convert.ToHexStringLower(record.Data));
+            return line.ToString();
+        }
+        foreach (var (name, value) in record.Fields) line.Append(' ').Append(name).Append('=').Append(value?.ToJsonString(JsonOptions) ?? "null");
+        return line.ToString();
+    }
+
+    private static string Verdict(ProcessEvent e, ProcessVerdict verdict) => string.Create(CultureInfo.InvariantCulture,
+        $"ebpf run: verdict recorded, not enforced: {verdict.ProgramName} returned 0x{verdict.Status:X8} for process {e.ProcessId} ({e.ImagePath})");
+}
