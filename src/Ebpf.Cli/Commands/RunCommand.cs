@@ -5,6 +5,7 @@ using System.Text.Encodings.Web;
 using System.Text.Json;
 using System.Text.Json.Nodes;
 using Ebpf.Cli.Running;
+using Ebpf.Cli.Telemetry;
 using Ebpf.Elf;
 using Ebpf.Extensions.Process;
 using Ebpf.Runtime.Maps;
@@ -12,10 +13,11 @@ using Ebpf.Runtime.Maps;
 namespace Ebpf.Cli.Commands;
 
 /// <summary>
-/// <c>ebpf run &lt;object&gt; [program...] [--duration S] [--record-type T] [--json]</c>: runs an object's programs on
+/// <c>ebpf run &lt;object&gt; [program...] [--duration S] [--record-type T] [--json] [--otlp URI]</c>: runs an object's programs on
 /// real events (<see cref="LiveRun"/>) and prints every ring-buffer and perf-buffer record as it arrives, until
 /// Ctrl+C or the duration ends. Records go to standard output (one line each, or one JSON object each with --json);
 /// what was attached, what could not be and why, recorded verdicts and the closing counts go to standard error.
+/// With <c>--otlp</c> or OTEL_EXPORTER_OTLP_ENDPOINT the runtime's metrics and events are exported over OTLP meanwhile.
 /// </summary>
 public static class RunCommand
 {
@@ -36,17 +38,26 @@ public static class RunCommand
         command.Arguments.Add(programs);
         command.Options.Add(duration);
         command.Options.Add(recordType);
+        var otlp = new Option<string?>("--otlp")
+        {
+            Description = $"Export the runtime's metrics and events over OTLP to this endpoint (default: ${TelemetryExport.EndpointVariable} if set).",
+        };
         command.Options.Add(json);
+        command.Options.Add(otlp);
         command.SetAction(parse => CommandErrors.Run(parse, output => Run(
             parse.GetRequiredValue(file), parse.GetValue(programs) ?? [], parse.GetValue(duration), parse.GetValue(recordType),
-            parse.GetValue(json), output, parse.InvocationConfiguration.Error)));
+            parse.GetValue(json), parse.GetValue(otlp), output, parse.InvocationConfiguration.Error)));
         return command;
     }
 
-    private static int Run(FileInfo file, string[] programs, double? duration, string? recordType, bool json, TextWriter output, TextWriter error)
+    private static int Run(FileInfo file, string[] programs, double? duration, string? recordType, bool json, string? otlp, TextWriter output, TextWriter error)
     {
+        var endpoint = TelemetryExport.ResolveEndpoint(otlp, Environment.GetEnvironmentVariable);
         if (duration is { } d && !(d > 0 && d <= TimeSpan.MaxValue.TotalSeconds))
             throw new CliInputException($"--duration must be a positive number of seconds, not {d.ToString(CultureInfo.InvariantCulture)}");
+        // Started before the object loads, so its load and verification events are exported too.
+        using var telemetry = endpoint is null ? null : TelemetryExport.StartOtlp(endpoint, TimeSpan.FromSeconds(1));
+        if (endpoint is not null) error.WriteLine($"ebpf run: exporting metrics and events over OTLP to {endpoint}");
         LiveRun live;
         try
         {
