@@ -15,7 +15,8 @@ namespace Ebpf.Cli.Commands;
 /// <summary>
 /// <c>ebpf run &lt;object&gt; [program...] [--duration S] [--record-type T] [--json] [--otlp URI]</c>: runs an object's programs on
 /// real events (<see cref="LiveRun"/>) and prints every ring-buffer and perf-buffer record as it arrives, until
-/// Ctrl+C or the duration ends. Records go to standard output (one line each, or one JSON object each with --json);
+/// Ctrl+C or the duration ends. On a terminal (without --json) standard output shows a live dashboard
+/// (<see cref="RunDashboard"/>); otherwise records go to standard output (one line each, or one JSON object each with --json);
 /// what was attached, what could not be and why, recorded verdicts and the closing counts go to standard error.
 /// With <c>--otlp</c> or OTEL_EXPORTER_OTLP_ENDPOINT the runtime's metrics and events are exported over OTLP meanwhile.
 /// </summary>
@@ -98,7 +99,8 @@ public static class RunCommand
             Console.CancelKeyPress += onCancel;
             try
             {
-                live.Run(record => output.WriteLine(json ? Json(record) : Text(record)), (e, verdict) => error.WriteLine(Verdict(e, verdict)),
+                if (!json && !Console.IsOutputRedirected) RunWithDashboard(live, cancellation);
+                else live.Run(record => output.WriteLine(json ? Json(record) : Text(record)), (e, verdict) => error.WriteLine(Verdict(e, verdict)),
                     cancellation.Token);
             }
             catch (ProcessEventSourceException e)
@@ -115,6 +117,21 @@ public static class RunCommand
                 error.WriteLine($"ebpf run: detached; {stream.Name}: {stream.Records} records read, {stream.Lost} lost");
             return ExitCodes.Ok;
         }
+    }
+
+    /// <summary>
+    /// The run on a background thread, the dashboard redrawn every second on this one until the run is cancelled or
+    /// fails (a source that cannot start: rethrown here). Verdicts are counted in the view rather than printed.
+    /// </summary>
+    private static void RunWithDashboard(LiveRun live, CancellationTokenSource cancellation)
+    {
+        using var statistics = new RunStatistics();
+        var run = Task.Factory.StartNew(() => live.Run(statistics.OnRecord, (_, verdict) => statistics.OnVerdict(verdict), cancellation.Token),
+            TaskCreationOptions.LongRunning);
+        using var ended = CancellationTokenSource.CreateLinkedTokenSource(cancellation.Token);
+        run.ContinueWith(_ => ended.Cancel(), TaskScheduler.Default);
+        new RunDashboard(live, statistics).Show(Spectre.Console.AnsiConsole.Console, TimeSpan.FromSeconds(1), ended.Token);
+        run.GetAwaiter().GetResult();
     }
 
     /// <summary>One JSON object: map, program (null when several write the map), time (UTC), cpu (perf buffers), type, fields or data (hex).</summary>
