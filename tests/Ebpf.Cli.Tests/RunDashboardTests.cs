@@ -48,7 +48,7 @@ public class RunDashboardTests
         for (int i = 0; i < 5; i++) statistics.OnRecord(Record(i));
 
         var console = new TestConsole().Width(220);
-        console.Write(new RunDashboard(live, statistics).Render(TimeSpan.FromSeconds(3)));
+        console.Write(new RunDashboard(live, statistics).Render(TimeSpan.FromSeconds(3), 220));
         string frame = console.Output;
 
         Assert.Contains("ebpf run process_monitor", frame);
@@ -71,6 +71,14 @@ public class RunDashboardTests
         Assert.DoesNotContain("n=0", frame);
         Assert.DoesNotContain("n=1", frame);
         foreach (int n in (int[])[2, 3, 4]) Assert.Contains($"n={n}", frame);
+
+        // On a narrow console a record keeps to one line, cut with an ellipsis.
+        var narrow = new TestConsole().Width(100);
+        statistics.OnRecord(Record(5) with { Fields = new JsonObject { ["text"] = new string('x', 100) } });
+        narrow.Write(new RunDashboard(live, statistics).Render(TimeSpan.Zero, 100));
+        var cut = Line(narrow.Output, "process_events process_monitor: text=");
+        Assert.EndsWith("…", cut.TrimEnd(' ', '│'));
+        Assert.DoesNotContain(narrow.Output.Split('\n'), l => l.Contains("xxx") && !l.Contains("text="));
     }
 
     [Fact]

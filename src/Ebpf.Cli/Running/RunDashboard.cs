@@ -19,8 +19,11 @@ public sealed class RunDashboard(LiveRun live, RunStatistics statistics)
 
     private readonly Dictionary<RecordStream, (long Records, long Timestamp)> _previous = [];
 
-    /// <summary>One frame. Records per second are over the time since the previous frame (since the start for the first).</summary>
-    public IRenderable Render(TimeSpan elapsed)
+    /// <summary>
+    /// One frame for a console <paramref name="width"/> columns wide. Records per second are over the time since the
+    /// previous frame (since the start for the first).
+    /// </summary>
+    public IRenderable Render(TimeSpan elapsed, int width)
     {
         var programs = Table("Programs", "program", "type", "hook", "runs", "mean ns/run", "verdicts");
         foreach (var program in live.Attachable)
@@ -52,7 +55,10 @@ public sealed class RunDashboard(LiveRun live, RunStatistics statistics)
         }
 
         var latest = Table($"Latest records (last {statistics.LatestCapacity})", "record");
-        foreach (var record in statistics.Latest()) latest.AddRow(Cell(RunCommand.Text(record)));
+        // One line each, cut with an ellipsis: a wrapped record would push the frame off a small terminal.
+        int room = Math.Max(width - 4, 10);
+        foreach (var record in statistics.Latest())
+            latest.AddRow(Cell(RunCommand.Text(record) is var line && line.Length > room ? line[..(room - 1)] + "…" : line));
 
         var header = new Text(string.Create(CultureInfo.InvariantCulture,
             $"ebpf run {live.Object.Name}: {elapsed:hh\\:mm\\:ss} elapsed, Ctrl+C to stop"), new Style(decoration: Decoration.Bold));
@@ -63,14 +69,14 @@ public sealed class RunDashboard(LiveRun live, RunStatistics statistics)
     public void Show(IAnsiConsole console, TimeSpan interval, CancellationToken cancellation)
     {
         var clock = Stopwatch.StartNew();
-        console.Live(Render(clock.Elapsed)).AutoClear(false).Start(context =>
+        console.Live(Render(clock.Elapsed, console.Profile.Width)).AutoClear(false).Start(context =>
         {
             while (!cancellation.WaitHandle.WaitOne(interval))
             {
-                context.UpdateTarget(Render(clock.Elapsed));
+                context.UpdateTarget(Render(clock.Elapsed, console.Profile.Width));
                 context.Refresh();
             }
-            context.UpdateTarget(Render(clock.Elapsed));
+            context.UpdateTarget(Render(clock.Elapsed, console.Profile.Width));
         });
     }
 
