@@ -1,12 +1,11 @@
 using System.Diagnostics;
-using Ebpf.Runtime.Linux;
 using Ebpf.Runtime.Programs;
 
 namespace Ebpf.Benchmarks;
 
 /// <summary>
 /// `run [--repeat N] [--engine jit|interpreter] case...`: what compare.sh runs on this side. For each case prints
-/// "label return-value ns-per-run", timing the test run's repeat loop of N runs (<see cref="LinuxXdpObject.RunRepeated"/>,
+/// "label return-value ns-per-run", timing the test run's repeat loop of N runs (<see cref="Ebpf.Runtime.Programs.EbpfProgram.InvokeRepeated"/>,
 /// as BPF_PROG_TEST_RUN's repeat and <c>ebpf test-run --repeat</c>) after a warm-up, in thread CPU time (see
 /// <see cref="ThreadCpuClock"/>).
 /// </summary>

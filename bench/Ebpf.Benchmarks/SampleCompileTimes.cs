@@ -1,3 +1,4 @@
+using Ebpf.Platform;
 using System.Diagnostics;
 using Ebpf.Elf;
 using Ebpf.Isa;

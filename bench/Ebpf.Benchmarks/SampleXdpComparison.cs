@@ -1,5 +1,6 @@
+using Ebpf.Extensions.Linux;
 using Ebpf.Kernel;
-using Ebpf.Runtime.Linux;
+using Ebpf.Runtime.Interpretation;
 using Ebpf.Runtime.Programs;
 using Ebpf.TestSupport;
 
@@ -29,7 +30,7 @@ public static class SampleXdpComparison
         foreach (var file in LinuxXdpSamples.Objects)
         {
             string path = RepoPaths.SharedPath("ebpf-samples", file);
-            LinuxXdpObject ours;
+            LinuxObjects ours;
             try
             {
                 ours = OpenHere(path, file);
@@ -53,7 +54,7 @@ public static class SampleXdpComparison
             {
                 foreach (var (name, refusal) in kernel?.Refused ?? new Dictionary<string, KernelBpfException>())
                     Console.WriteLine($"{file + " " + name,-58} not in the kernel: {refusal.Summary}");
-                foreach (var program in ours.Programs)
+                foreach (var program in ours.Loaded.ProgramList)
                 {
                     bool inKernel = kernel is not null && kernel.Programs.Contains(program.Name) && kernel.TypeOf(program.Name) == KernelProgramType.Xdp;
                     string agree = "-";
@@ -84,25 +85,17 @@ public static class SampleXdpComparison
     }
 
     /// <summary>A program our verifier refuses but the kernel accepts still runs, unverified and in checked mode (marked).</summary>
-    private static LinuxXdpObject OpenHere(string path, string file)
-    {
-        try
-        {
-            return LinuxXdpObject.Open(path, ExecutionEngine.Jit);
-        }
-        catch (LinuxProgramException e) when (e.Message.Contains("refused by the verifier", StringComparison.Ordinal))
-        {
-            Console.WriteLine($"{file,-58} our verifier refuses it ({e.Message.Split(": ", 2)[^1].Split('\n')[0]}); timed unverified, checked mode");
-            return LinuxXdpObject.Open(path, ExecutionEngine.Jit, Runtime.Interpretation.ExecutionMode.Checked, verify: false);
-        }
-    }
+    private static LinuxObjects OpenHere(string path, string file) =>
+        LinuxObjects.Open(path, ExecutionEngine.Jit, ExecutionMode.Unchecked, ExecutionMode.Checked,
+            reason => Console.WriteLine($"{file,-58} our verifier refuses it ({reason.Split(": ", 2)[^1]}); timed unverified, checked mode"));
 
-    private static double TimeHere(LinuxXdpObject ours, LinuxXdpProgram program, byte[] packet, uint repeat)
+    private static unsafe double TimeHere(LinuxObjects ours, EbpfProgram program, byte[] packet, uint repeat)
     {
         using var context = LinuxXdpContext.Create(packet);
-        ours.RunRepeated(program, context, Math.Max(1000, repeat / 10));
+        var regions = program.Mode == ExecutionMode.Checked ? context.Regions() : [];
+        program.InvokeRepeated(context.Context, regions, (int)Math.Max(1000, repeat / 10));
         double start = ThreadCpuClock.NowNanoseconds();
-        ours.RunRepeated(program, context, repeat); // the test run's loop, as the kernel's side is timed
+        program.InvokeRepeated(context.Context, regions, (int)repeat); // the test run's loop, as the kernel's side is timed
         return (ThreadCpuClock.NowNanoseconds() - start) / repeat;
     }
 

@@ -1,3 +1,4 @@
+using Ebpf.Platform;
 using System.Collections.Immutable;
 using Ebpf.Elf.Btf;
 
@@ -37,25 +38,37 @@ public sealed class BpfObject
     /// <summary>The decoded .BTF section, or null when absent.</summary>
     public BtfTypeTable? Btf { get; }
 
+    /// <summary>How the raw map type numbers were read (<see cref="BpfObjectOpenOptions.MapTypeNumbering"/>).</summary>
+    public MapTypeNumbering MapTypeNumbering { get; init; }
+
     public BpfProgram? FindProgram(string name) => Programs.FirstOrDefault(p => p.Name == name);
     public BpfMap? FindMap(string name) => Maps.FirstOrDefault(m => m.Name == name);
 
     /// <summary>Opens an object file. Every defect of the file is reported as a <see cref="BpfObjectException"/>.</summary>
-    public static BpfObject Open(string path, BpfObjectOpenOptions? options = null)
+    public static BpfObject Open(string path, BpfObjectOpenOptions? options = null) =>
+        new BpfObjectLoader(path, ReadFile(path), options ?? BpfObjectOpenOptions.Default).Load(
+            options?.ObjectName ?? Path.GetFileNameWithoutExtension(path));
+
+    /// <summary>An object file's bytes; a file that cannot be read is a <see cref="BpfObjectException"/> naming it.</summary>
+    public static byte[] ReadFile(string path)
     {
         ArgumentNullException.ThrowIfNull(path);
-        byte[] bytes;
         try
         {
-            bytes = File.ReadAllBytes(path);
+            return File.ReadAllBytes(path);
         }
         catch (Exception e) when (e is IOException or UnauthorizedAccessException or NotSupportedException or ArgumentException)
         {
             throw new BpfObjectException(path, $"cannot read the file: {e.Message}", inner: e);
         }
-        return new BpfObjectLoader(path, bytes, options ?? BpfObjectOpenOptions.Default).Load(
-            options?.ObjectName ?? Path.GetFileNameWithoutExtension(path));
     }
+
+    /// <summary>
+    /// The names of the sections holding program code (not <c>.text</c>), read from the ELF headers alone: what
+    /// decides an object's ABI before it is opened with that ABI's map type numbering.
+    /// </summary>
+    public static IReadOnlyList<string> ProgramSectionNames(ReadOnlyMemory<byte> bytes, string name) =>
+        [.. Format.ElfImage.Parse(name, bytes).Sections.Where(s => s.IsExecutable && s.Size > 0 && s.Name != ".text").Select(s => s.Name)];
 
     /// <summary>Opens an object held in memory (libbpf's bpf_object__open_mem); <paramref name="name"/> names it in errors.</summary>
     public static BpfObject Open(ReadOnlyMemory<byte> bytes, string name, BpfObjectOpenOptions? options = null)

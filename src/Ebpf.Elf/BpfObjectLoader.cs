@@ -72,7 +72,10 @@ internal sealed class BpfObjectLoader
         }
         var sections = _elf.Sections.Select(s => new BpfSection(s.Index, s.Name, kinds[s.Index], s.Type, s.Flags, s.Size, counts[s.Index]))
             .ToImmutableArray();
-        return new BpfObject(objectName, _fileName, programs, [.. _maps], sections, ReadLicense(), ReadVersion(), _btf);
+        return new BpfObject(objectName, _fileName, programs, [.. _maps], sections, ReadLicense(), ReadVersion(), _btf)
+        {
+            MapTypeNumbering = _options.MapTypeNumbering,
+        };
     }
 
     // ---- sections -------------------------------------------------------------------------------------------

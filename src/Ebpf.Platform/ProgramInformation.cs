@@ -6,21 +6,22 @@ namespace Ebpf.Platform;
 /// <summary>
 /// Everything a program of one type is verified against: the type descriptor, the helpers specific to this
 /// type (ids from 65536), and the global helpers (ids below 65536) this type overrides. The global helpers
-/// themselves come from <see cref="GlobalHelpers"/>.
+/// themselves come from the type's <see cref="Abi"/> (<see cref="GlobalHelpers"/> for eBPF for Windows).
 /// </summary>
 public sealed class ProgramInformation
 {
     public ProgramInformation(ProgramTypeDescriptor descriptor,
         IEnumerable<HelperPrototype>? typeSpecificHelpers = null,
-        IEnumerable<uint>? globalHelperOverrides = null)
-        : this(descriptor, typeSpecificHelpers, globalHelperOverrides, [])
+        IEnumerable<uint>? globalHelperOverrides = null, PlatformAbi? abi = null)
+        : this(descriptor, typeSpecificHelpers, globalHelperOverrides, abi ?? PlatformAbi.Windows, [])
     {
     }
 
     private ProgramInformation(ProgramTypeDescriptor descriptor, IEnumerable<HelperPrototype>? typeSpecificHelpers,
-        IEnumerable<uint>? globalHelperOverrides, ImmutableArray<BtfResolvedFunction> btfFunctions)
+        IEnumerable<uint>? globalHelperOverrides, PlatformAbi abi, ImmutableArray<BtfResolvedFunction> btfFunctions)
     {
         Descriptor = descriptor;
+        Abi = abi;
         TypeSpecificHelpers = (typeSpecificHelpers ?? []).OrderBy(h => h.Id).ToImmutableArray();
         foreach (var helper in TypeSpecificHelpers)
         {
@@ -43,11 +44,14 @@ public sealed class ProgramInformation
     /// <see cref="BtfResolvedFunction.IdOf"/> of their index): what such a program is verified against.
     /// </summary>
     public ProgramInformation WithBtfFunctions(ImmutableArray<BtfResolvedFunction> functions) =>
-        functions.IsDefaultOrEmpty ? this : new(Descriptor, TypeSpecificHelpers, GlobalHelperOverrides, functions);
+        functions.IsDefaultOrEmpty ? this : new(Descriptor, TypeSpecificHelpers, GlobalHelperOverrides, Abi, functions);
 
     private readonly FrozenDictionary<uint, HelperPrototype> _typeSpecific;
 
     public ProgramTypeDescriptor Descriptor { get; }
+
+    /// <summary>The ABI programs of this type are compiled against: what their helper ids and map type numbers mean.</summary>
+    public PlatformAbi Abi { get; }
     public ImmutableArray<HelperPrototype> TypeSpecificHelpers { get; }
     public FrozenSet<uint> GlobalHelperOverrides { get; }
 
@@ -65,9 +69,9 @@ public sealed class ProgramInformation
         }
         if (id <= GlobalHelpers.MaxGlobalHelperId)
         {
-            var proto = GlobalHelpers.Find(id);
+            var proto = Abi.FindGlobalHelper(id);
             if (proto is null) return null;
-            return GlobalHelpers.HasCoreImplementation(id) || GlobalHelperOverrides.Contains(id) ? proto : null;
+            return Abi.HasCoreImplementation(id) || GlobalHelperOverrides.Contains(id) ? proto : null;
         }
         return _typeSpecific.GetValueOrDefault(id);
     }

@@ -6,7 +6,9 @@ namespace Ebpf.Platform;
 /// Section name -> (program type, attach type), filled by extensions. An exact mapping wins over a prefix, and the
 /// longest prefix wins among prefixes. eBPF for Windows registers every section as a prefix (its store holds
 /// prefixes and the loader takes the longest that starts the name), so "bind/0", "bind_3" and "xdp/foo" resolve as
-/// "bind", "bind" and "xdp". Thread-safe: readers see an immutable snapshot.
+/// "bind", "bind" and "xdp". Each ABI has its own mappings (<see cref="SectionMapping.Abi"/>): an object's ABI follows
+/// from its sections (<see cref="ChooseAbi"/>), and its sections then resolve among that ABI's mappings.
+/// Thread-safe: readers see an immutable snapshot.
 /// </summary>
 public sealed class SectionRegistry
 {
@@ -47,12 +49,12 @@ public sealed class SectionRegistry
 
     public IReadOnlyList<SectionMapping> Mappings => _mappings;
 
-    /// <summary>Adds a mapping; a mapping for the same section (and prefix kind) is replaced.</summary>
+    /// <summary>Adds a mapping; a mapping for the same section (and prefix kind) of the same ABI is replaced.</summary>
     public void Register(SectionMapping mapping)
     {
         lock (_gate)
         {
-            var existing = _mappings.FirstOrDefault(m => m.Section == mapping.Section && m.IsPrefix == mapping.IsPrefix);
+            var existing = _mappings.FirstOrDefault(m => m.Section == mapping.Section && m.IsPrefix == mapping.IsPrefix && m.Abi == mapping.Abi);
             _mappings = existing is null ? _mappings.Add(mapping) : _mappings.Replace(existing, mapping);
         }
     }
@@ -68,17 +70,79 @@ public sealed class SectionRegistry
         }
     }
 
+    /// <summary>Removes exactly <paramref name="mapping"/> (as an extension that registered it leaves).</summary>
+    public bool Unregister(SectionMapping mapping)
+    {
+        lock (_gate)
+        {
+            if (!_mappings.Contains(mapping)) return false;
+            _mappings = _mappings.Remove(mapping);
+            return true;
+        }
+    }
+
     /// <summary>The mapping for <paramref name="section"/>, or null when no extension claims it.</summary>
-    public SectionMapping? Resolve(string section)
+    public SectionMapping? Resolve(string section) => Resolve(section, abi: null);
+
+    /// <summary>The mapping for <paramref name="section"/> among those of <paramref name="abi"/> (all when null).</summary>
+    public SectionMapping? Resolve(string section, PlatformAbi? abi)
     {
         var snapshot = _mappings;
         SectionMapping? best = null;
         foreach (var m in snapshot)
         {
-            if (!m.Matches(section)) continue;
+            if (!m.Matches(section) || (abi is not null && m.Abi != abi)) continue;
             if (!m.IsPrefix) return m;
             if (best is null || m.Section.Length > best.Section.Length) best = m;
         }
         return best;
+    }
+
+    /// <summary>
+    /// The ABI an object whose programs are in <paramref name="sections"/> is compiled for: each section belongs to
+    /// the ABI whose mapping matches it most closely (<see cref="SectionMapping.Specificity"/>); sections no mapping
+    /// claims say nothing. Null when no section is claimed. <paramref name="problem"/> says why no ABI could be
+    /// chosen: sections of two ABIs, or sections two ABIs claim equally closely (an explicit choice is needed then).
+    /// </summary>
+    public PlatformAbi? ChooseAbi(IEnumerable<string> sections, out string? problem)
+    {
+        problem = null;
+        var snapshot = _mappings;
+        var decided = new Dictionary<PlatformAbi, string>();
+        var ties = new List<(string Section, PlatformAbi[] Abis)>();
+        foreach (string section in sections.Distinct())
+        {
+            var best = snapshot.Where(m => m.Matches(section))
+                .GroupBy(m => m.Abi).Select(g => (Abi: g.Key, Specificity: g.Max(m => m.Specificity)))
+                .OrderByDescending(b => b.Specificity).ToArray();
+            if (best.Length == 0) continue;
+            if (best.Length > 1 && best[1].Specificity == best[0].Specificity)
+                ties.Add((section, best.TakeWhile(b => b.Specificity == best[0].Specificity).Select(b => b.Abi).ToArray()));
+            else
+                decided.TryAdd(best[0].Abi, section);
+        }
+        if (decided.Count > 1)
+        {
+            problem = "its programs are in sections of different ABIs: " +
+                string.Join(", ", decided.Select(d => $"'{d.Value}' ({d.Key.Name})"));
+            return null;
+        }
+        if (decided.Count == 1)
+        {
+            var abi = decided.Keys.First();
+            if (ties.FirstOrDefault(t => !t.Abis.Contains(abi)) is { Section: not null } other)
+            {
+                problem = $"section '{decided[abi]}' is {abi.Name}, section '{other.Section}' is not";
+                return null;
+            }
+            return abi;
+        }
+        if (ties.Count > 0)
+        {
+            problem = $"section '{ties[0].Section}' means a program type of each of " +
+                string.Join(" and ", ties[0].Abis.Select(a => a.Name)) + "; name the platform";
+            return null;
+        }
+        return null;
     }
 }

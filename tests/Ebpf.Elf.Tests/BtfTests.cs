@@ -1,3 +1,4 @@
+using Ebpf.Platform;
 using System.Globalization;
 using System.Text.RegularExpressions;
 using Ebpf.Elf.Btf;

@@ -3,17 +3,20 @@ using System.Globalization;
 using Ebpf.Elf;
 using Ebpf.Kernel;
 using Ebpf.Runtime.Interpretation;
-using Ebpf.Runtime.Linux;
+using Ebpf.Extensions.Linux;
+using Ebpf.Runtime.Extensions;
+using Ebpf.Runtime.Objects;
 using Ebpf.Runtime.Maps;
 using Ebpf.Runtime.Programs;
 
 namespace Ebpf.Cli.Commands;
 
 /// <summary>
-/// <c>ebpf test-run --platform linux</c>: one XDP program of an unmodified Linux object, here (JIT or interpreter,
-/// verified unless --unverified) or in the host kernel, on the packet from --data; the output matches the
-/// extension-platform test run, and data-out is what BPF_PROG_TEST_RUN returns (metadata, then packet). A host kernel that
-/// lacks what the program needs (bpf(2), a helper for its type, a map type) is named in one line, with exit code 1.
+/// <c>ebpf test-run --platform linux</c>: one XDP program of an unmodified Linux object, here (the runtime with the
+/// Linux extension: JIT or interpreter, verified unless --unverified) or in the host kernel, on the packet from
+/// --data; the output matches the extension-platform test run, and data-out is what BPF_PROG_TEST_RUN returns
+/// (metadata, then packet). A host kernel that lacks what the program needs (bpf(2), a helper for its type, a map
+/// type) is named in one line, with exit code 1.
 /// </summary>
 internal static class LinuxTestRun
 {
@@ -48,16 +51,18 @@ internal static class LinuxTestRun
             }
             else
             {
-                var mode = unverified ? ExecutionMode.Checked : ExecutionMode.Unchecked;
-                using var loaded = LinuxXdpObject.Open(file.FullName, here, mode, verify: !unverified);
-                var result = loaded.Run(program, packet);
-                using var ctx = LinuxXdpContext.Create(packet);
+                var runtime = new EbpfRuntime(unverified ? null : new AbstractInterpretationVerifier()).Use(new LinuxExtension());
+                using var loaded = runtime.Load(file.FullName, new ObjectLoadOptions
+                {
+                    Abi = LinuxAbi.Instance, Engine = here, Unverified = unverified,
+                    ProgramTypes = new HashSet<Guid> { LinuxProgramTypes.XdpGuid },
+                });
                 var target = loaded.Program(program);
-                loaded.RunRepeated(target, ctx, Math.Min(runs, 100_000)); // warm the calling code, as the kernel's is
-                long start = Stopwatch.GetTimestamp();
-                loaded.RunRepeated(target, ctx, runs);
-                nanoseconds = Stopwatch.GetElapsedTime(start).Ticks * 100.0 / runs;
-                (returnValue, packetOut) = (result.Action, result.Packet);
+                var result = runtime.TestRun(target, new TestRunOptions { DataIn = packet });
+                // Warm the calling code, as the kernel's is; then time the test run's loop.
+                runtime.TestRun(target, new TestRunOptions { DataIn = packet, Repeat = Math.Min(runs, 100_000) });
+                var timed = runtime.TestRun(target, new TestRunOptions { DataIn = packet, Repeat = runs });
+                (returnValue, packetOut, nanoseconds) = ((uint)result.ReturnValue, result.DataOut, timed.DurationNanoseconds);
                 described = (here == ExecutionEngine.Jit ? "jit" : "interpreter") + (unverified ? ", unverified, checked" : "");
             }
             output.WriteLine(string.Create(CultureInfo.InvariantCulture, $"retval: {returnValue}"));
@@ -75,7 +80,7 @@ internal static class LinuxTestRun
             error.WriteLine($"ebpf test-run: {e.Summary}"); // one line: what the host kernel lacks, in its own words
             return ExitCodes.Failure;
         }
-        catch (Exception e) when (e is LinuxProgramException or KernelBpfException or BpfObjectException or EbpfMapException
+        catch (Exception e) when (e is EbpfException or KernelBpfException or BpfObjectException or EbpfMapException
             or ProgramExecutionException or ProgramLoadException or ArgumentException or IOException or UnauthorizedAccessException)
         {
             error.WriteLine($"ebpf test-run: {e.Message}");

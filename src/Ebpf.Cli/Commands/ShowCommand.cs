@@ -1,3 +1,4 @@
+using Ebpf.Platform;
 using System.CommandLine;
 using System.Text.Encodings.Web;
 using System.Text.Json;

@@ -1,4 +1,4 @@
-using Ebpf.Runtime.Linux;
+using Ebpf.Extensions.Linux;
 using System.CommandLine;
 using System.Diagnostics;
 using System.Text.Encodings.Web;

@@ -119,7 +119,7 @@ public sealed class ExtensionRegistry
     {
         foreach (var hook in extension.HookProviders) Unregister(hook);
         foreach (var provider in extension.ProgramInformationProviders) Unregister(provider);
-        foreach (var mapping in extension.Sections) Sections.Unregister(mapping.Section, mapping.IsPrefix);
+        foreach (var mapping in extension.Sections) Sections.Unregister(mapping);
         if (extension.BtfFunctions.Count == 0) return;
         lock (_gate)
         {
@@ -257,7 +257,7 @@ public sealed class ExtensionRegistry
         {
             if (information.FindHelper(id) is null)
                 throw new EbpfException(EbpfResult.InvalidArgument,
-                    $"Program {request.Name} (section {request.Section}) calls helper {HelperName(id)} which program type '{information.Descriptor.Name}' does not provide.");
+                    $"Program {request.Name} (section {request.Section}) calls helper {HelperName(information.Abi, id)} which program type '{information.Descriptor.Name}' does not provide.");
         }
 
         if (!request.Unverified)
@@ -282,7 +282,12 @@ public sealed class ExtensionRegistry
                 $"(provider {provider.Name}): expected {expectedHex}, computed {actualHex}.");
         }
 
-        var program = new EbpfProgram(request, information, provider.Name, called, hash, Epochs);
+        // Verified as the program reads its context; run against the context the runtime builds.
+        var executable = provider.ContextFields is { } fields
+            ? ContextAccessRewriter.Rewrite(request.Instructions.AsSpan(), fields, request.Name).ToImmutableArray()
+            : request.Instructions;
+        var program = new EbpfProgram(request, executable, information, provider.Name, called, hash, Epochs,
+            id => ImplementationOf(provider, id));
         lock (_gate)
         {
             // The provider may have left while we verified; then the program waits for its return.
@@ -380,9 +385,7 @@ public sealed class ExtensionRegistry
                 continue;
             }
             var prototype = provider.Information.FindHelper(id)!;
-            var function = provider.FindImplementation(id)
-                ?? (id <= GlobalHelpers.MaxGlobalHelperId ? _coreHelpers(id) : null)
-                ?? throw new EbpfException(EbpfResult.InvalidArgument,
+            var function = ImplementationOf(provider, id) ?? throw new EbpfException(EbpfResult.InvalidArgument,
                     $"Program {program.Name}: helper {prototype.Name} ({id}) has no implementation in provider {provider.Name} or the core.");
             table.Add(id, prototype.Name, function);
             functions[index++] = function;
@@ -398,12 +401,17 @@ public sealed class ExtensionRegistry
         return new ProgramBinding(provider, executor);
     }
 
+    /// <summary>The provider's implementation of helper <paramref name="id"/>, else the core's when its ABI has one.</summary>
+    private HelperFunction? ImplementationOf(IProgramInformationProvider provider, uint id) =>
+        provider.FindImplementation(id) ??
+        (id <= GlobalHelpers.MaxGlobalHelperId && provider.Information.Abi.HasCoreImplementation(id) ? _coreHelpers(id) : null);
+
     /// <summary>The JIT for <see cref="ExecutionEngine.Jit"/> programs, the interpreter for the others.</summary>
     public static IProgramExecutor DefaultExecutor(EbpfProgram program, HelperTable helpers) => program.Engine switch
     {
-        ExecutionEngine.Jit => JitCompiler.Compile(program.Instructions.AsSpan(), helpers,
+        ExecutionEngine.Jit => JitCompiler.Compile(program.ExecutableInstructions.AsSpan(), helpers,
             new JitOptions { ResolveWideImmediate = program.WideImmediates, Mode = program.Mode, InstructionBudget = program.InstructionBudget }),
-        _ => new InterpreterExecutor(new Interpreter(program.Instructions.AsSpan(), helpers,
+        _ => new InterpreterExecutor(new Interpreter(program.ExecutableInstructions.AsSpan(), helpers,
             new InterpreterOptions { ResolveWideImmediate = program.WideImmediates, Mode = program.Mode, InstructionBudget = program.InstructionBudget })),
     };
 
@@ -411,7 +419,7 @@ public sealed class ExtensionRegistry
         $"Program information hash mismatch for program {program.Name} (type '{program.ProgramTypeName}', provider {provider.Name}): " +
         $"expected {expected}, got {actual}.";
 
-    private static string HelperName(uint id) => GlobalHelpers.Find(id) is { } p ? $"{p.Name} ({id})" : id.ToString();
+    private static string HelperName(PlatformAbi abi, uint id) => abi.FindGlobalHelper(id) is { } p ? $"{p.Name} ({id})" : id.ToString();
 
     /// <summary>Distinct ids of the helpers a program calls (call with src 0), ascending.</summary>
     public static ImmutableArray<uint> CalledHelperIds(ImmutableArray<Instruction> instructions)

@@ -5,4 +5,7 @@ public interface IProgramContextFactory
 {
     /// <summary>Builds a context; throws <see cref="ArgumentException"/> naming the argument that does not fit.</summary>
     ProgramContext Create(ReadOnlySpan<byte> contextIn, ReadOnlySpan<byte> dataIn);
+
+    /// <summary>What a test run returns as <c>data_out</c>: the packet (for XDP on Linux, the metadata in front of it too).</summary>
+    ReadOnlySpan<byte> DataOut(ProgramContext context) => context.Data;
 }

@@ -23,4 +23,12 @@ public interface IProgramInformationProvider
 
     /// <summary>Builds contexts for test-run; null when the type cannot be test-run.</summary>
     IProgramContextFactory? ContextFactory { get; }
+
+    /// <summary>
+    /// Where the context programs read (the one the verifier checks them against) differs from the one the runtime
+    /// builds: program field offset to (offset, load size) in the real context, as the kernel's convert_ctx_access
+    /// rewrites (Linux's <c>xdp_md</c> has 32-bit packet pointers, the real context 64-bit ones). Loads are rewritten
+    /// after verification (<see cref="Programs.ContextAccessRewriter"/>). Null: programs read the real context.
+    /// </summary>
+    IReadOnlyDictionary<int, (int Offset, int Size)>? ContextFields => null;
 }

@@ -16,17 +16,21 @@ public sealed class ProgramInformationProvider : IProgramInformationProvider
         ProgramTypeDescriptor descriptor,
         IEnumerable<(HelperPrototype Prototype, HelperFunction Function)>? helpers = null,
         IEnumerable<(uint Id, HelperFunction Function)>? globalOverrides = null,
-        IProgramContextFactory? contextFactory = null)
+        IProgramContextFactory? contextFactory = null,
+        PlatformAbi? abi = null,
+        IReadOnlyDictionary<int, (int Offset, int Size)>? contextFields = null)
     {
         Name = name;
+        abi ??= PlatformAbi.Windows;
+        ContextFields = contextFields;
         _helpers = (helpers ?? []).ToArray();
         _overrides = (globalOverrides ?? []).ToArray();
         foreach (var (id, _) in _overrides)
         {
-            if (GlobalHelpers.Find(id) is null)
-                throw new ArgumentException($"Provider {name} overrides helper {id}, which is not a global helper (1-35).", nameof(globalOverrides));
+            if (abi.FindGlobalHelper(id) is null)
+                throw new ArgumentException($"Provider {name} overrides helper {id}, which is not a global helper of the {abi.Name} ABI.", nameof(globalOverrides));
         }
-        Information = new ProgramInformation(descriptor, _helpers.Select(h => h.Prototype), _overrides.Select(o => o.Id));
+        Information = new ProgramInformation(descriptor, _helpers.Select(h => h.Prototype), _overrides.Select(o => o.Id), abi);
         var implementations = new Dictionary<uint, HelperFunction>();
         foreach (var (proto, function) in _helpers)
         {
@@ -41,6 +45,7 @@ public sealed class ProgramInformationProvider : IProgramInformationProvider
     public string Name { get; }
     public ProgramInformation Information { get; }
     public IProgramContextFactory? ContextFactory { get; }
+    public IReadOnlyDictionary<int, (int Offset, int Size)>? ContextFields { get; }
 
     public HelperFunction? FindImplementation(uint helperId) => _implementations.GetValueOrDefault(helperId);
 
@@ -48,5 +53,5 @@ public sealed class ProgramInformationProvider : IProgramInformationProvider
     public ProgramInformationProvider WithPrototype(uint id, Func<HelperPrototype, HelperPrototype> change) =>
         new(Name, Information.Descriptor,
             _helpers.Select(h => h.Prototype.Id == id ? (change(h.Prototype), h.Function) : h),
-            _overrides, ContextFactory);
+            _overrides, ContextFactory, Information.Abi, ContextFields);
 }

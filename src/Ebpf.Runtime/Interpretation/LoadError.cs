@@ -11,4 +11,6 @@ public enum LoadError
     UnsupportedCall,
     /// <summary>The last instruction is neither exit nor an unconditional jump, so execution could run off the end.</summary>
     FallsOffEnd,
+    /// <summary>A context access the runtime cannot map onto the real context (a store, or a field it does not know).</summary>
+    UnsupportedContextAccess,
 }

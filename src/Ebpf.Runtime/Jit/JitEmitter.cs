@@ -647,11 +647,13 @@ internal sealed class JitEmitter
     /// <summary>Tail-call helpers whose JIT-compiled targets compiled code may enter, with the method that finds the target's entry.</summary>
     private static readonly Dictionary<MethodInfo, MethodInfo> DirectTailCallEntries = new()
     {
-        [typeof(Linux.LinuxHelpers).GetMethod(nameof(Linux.LinuxHelpers.TailCall))!] =
-            typeof(Linux.LinuxHelpers).GetMethod(nameof(Linux.LinuxHelpers.DirectTailCallEntry), BindingFlags.NonPublic | BindingFlags.Static)!,
-        [typeof(Helpers.TailCallHelper).GetMethod(nameof(Helpers.TailCallHelper.TailCall))!] =
-            typeof(Helpers.TailCallHelper).GetMethod(nameof(Helpers.TailCallHelper.DirectTailCallEntry), BindingFlags.NonPublic | BindingFlags.Static)!,
+        [typeof(Helpers.TailCallHelper).GetMethod(nameof(Helpers.TailCallHelper.TailCall))!] = DirectTailCallEntry,
+        [typeof(Helpers.TailCallHelper).GetMethod(nameof(Helpers.TailCallHelper.TailCallErrno))!] = DirectTailCallEntry,
     };
+
+    /// <summary>The fast path of both ABIs' tail calls: it only succeeds, so failure codes stay with the helper.</summary>
+    private static MethodInfo DirectTailCallEntry =>
+        typeof(Helpers.TailCallHelper).GetMethod(nameof(Helpers.TailCallHelper.DirectTailCallEntry), BindingFlags.NonPublic | BindingFlags.Static)!;
 
     private static readonly MethodInfo InvokeEntry = typeof(JitEntry).GetMethod(nameof(JitEntry.Invoke))!;
     private static readonly MethodInfo InvokeHelper = typeof(HelperFunction).GetMethod(nameof(HelperFunction.Invoke))!;
@@ -663,7 +665,8 @@ internal sealed class JitEmitter
         var il = _il;
         var helper = _callTargets[pc]!;
         var method = helper.Method;
-        _callsTailCall |= _helpers.NameOf((uint)_code[pc].Imm) == "bpf_tail_call";
+        // Every ABI's tail call (ids and names differ: Linux's prototype is "tail_call"), and any other so named.
+        _callsTailCall |= DirectTailCallEntries.ContainsKey(method) || _helpers.NameOf((uint)_code[pc].Imm) == "bpf_tail_call";
         int ordinal = _delegates.Count;
         _delegates.Add(helper);
         _targets.Add(helper.Target);
@@ -743,11 +746,10 @@ internal sealed class JitEmitter
         il.MarkLabel(viaHelper);
     }
 
-    /// <summary>bpf_map_lookup_elem implementations (the runtime's and the Linux one) that array lookups may replace.</summary>
+    /// <summary>The bpf_map_lookup_elem implementation (every ABI's) that array lookups may replace.</summary>
     private static readonly HashSet<MethodInfo> MapLookups =
     [
         typeof(Helpers.MapHelpers).GetMethod(nameof(Helpers.MapHelpers.Lookup))!,
-        typeof(Linux.LinuxHelpers).GetMethod(nameof(Linux.LinuxHelpers.MapLookupElem))!,
     ];
 
     private static readonly MethodInfo ProcessorSlot = typeof(JitRuntime).GetMethod(nameof(JitRuntime.ProcessorSlot))!;

@@ -14,6 +14,10 @@ namespace Ebpf.Runtime.Maps;
 public sealed class ProgramArrayMap : EbpfMap
 {
     private readonly IProgramReference?[] _programs;
+    // Per slot, the compiled code its program is bound to, for the tail-call fast path: one read on a hop instead of
+    // program, binding, executor. Valid while _directGeneration is the programs' binding generation (see DirectTarget).
+    private readonly Jit.JitExecutor?[] _directTargets;
+    private int _directGeneration = -1;
     private readonly IProgramResolver? _resolver;
     private readonly Lock _typeLock = new();
     private Guid _programType;
@@ -22,6 +26,7 @@ public sealed class ProgramArrayMap : EbpfMap
     internal ProgramArrayMap(string name, MapDefinition definition, IProgramResolver? resolver) : base(name, definition)
     {
         _programs = new IProgramReference?[MaxEntries];
+        _directTargets = new Jit.JitExecutor?[MaxEntries];
         _resolver = resolver;
     }
 
@@ -29,8 +34,33 @@ public sealed class ProgramArrayMap : EbpfMap
     public Guid? ProgramType { get { lock (_typeLock) return _typeFixed ? _programType : null; } }
 
     /// <summary>The program in slot <paramref name="index"/>, or null (empty or out of range). Lock-free.</summary>
+    /// <remarks>
+    /// A plain element read: a reference read is atomic and its dependent reads ordered, and <c>ref</c> to an element
+    /// of an interface-typed array would cost a covariance check on every tail call.
+    /// </remarks>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    public IProgramReference? GetProgram(uint index) => index < (uint)_programs.Length ? Volatile.Read(ref _programs[index]) : null;
+    public IProgramReference? GetProgram(uint index) => index < (uint)_programs.Length ? _programs[index] : null;
+
+    /// <summary>
+    /// The compiled code slot <paramref name="index"/>'s program is bound to now, or null (empty, out of range, not
+    /// compiled, unbound). After any binding changed, the slots are read again first.
+    /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    internal Jit.JitExecutor? DirectTarget(uint index)
+    {
+        if (_directGeneration != Programs.EbpfProgram.BindingGeneration) RefreshDirectTargets();
+        var targets = _directTargets;
+        return index < (uint)targets.Length ? targets[index] : null;
+    }
+
+    [MethodImpl(MethodImplOptions.NoInlining)]
+    private void RefreshDirectTargets()
+    {
+        // Read the generation first: a binding that changes while the slots are read leaves the cache stale, not wrong.
+        int generation = Programs.EbpfProgram.BindingGeneration;
+        for (int i = 0; i < _programs.Length; i++) _directTargets[i] = (_programs[i] as Programs.EbpfProgram)?.Binding?.Jit;
+        Volatile.Write(ref _directGeneration, generation);
+    }
 
     /// <summary>Fixes the program type if not yet fixed; <see cref="EbpfResult.InvalidFd"/> if it is fixed to another type.</summary>
     public EbpfResult TryBindProgramType(Guid programType)
@@ -58,6 +88,7 @@ public sealed class ProgramArrayMap : EbpfMap
             if (bound != EbpfResult.Success) return bound;
         }
         Volatile.Write(ref _programs[index], program);
+        _directTargets[index] = (program as Programs.EbpfProgram)?.Binding?.Jit;
         return EbpfResult.Success;
     }
 
@@ -93,13 +124,18 @@ public sealed class ProgramArrayMap : EbpfMap
         uint index = MemoryMarshal.Read<uint>(key);
         if (index >= MaxEntries) return EbpfResult.InvalidArgument;
         Volatile.Write(ref _programs[index], null);
+        _directTargets[index] = null;
         return EbpfResult.Success;
     }
 
     protected override EbpfResult GetNextKeyCore(ReadOnlySpan<byte> previousKey, Span<byte> nextKey) =>
         IndexedKeys.Next(previousKey, nextKey, MaxEntries);
 
-    protected override void OnLastReferenceReleased() => Array.Clear(_programs);
+    protected override void OnLastReferenceReleased()
+    {
+        Array.Clear(_programs);
+        Array.Clear(_directTargets);
+    }
 
     protected override void FreeNativeResources() { }
 }

@@ -45,9 +45,25 @@ public sealed class EbpfRuntime : IProgramResolver
         return this;
     }
 
-    /// <summary>Opens an object file with this runtime's sections and loads it.</summary>
-    public LoadedObject Load(string path, ObjectLoadOptions? options = null) =>
-        Load(BpfObject.Open(path, new BpfObjectOpenOptions { Sections = Sections }), options);
+    /// <summary>
+    /// Opens an object file with this runtime's sections, in the map type numbering of its ABI (the one
+    /// <see cref="ObjectLoadOptions.Abi"/> names, else the one its program sections belong to), and loads it.
+    /// </summary>
+    public LoadedObject Load(string path, ObjectLoadOptions? options = null)
+    {
+        byte[] bytes = BpfObject.ReadFile(path);
+        var abi = options?.Abi ?? AbiOf(path, BpfObject.ProgramSectionNames(bytes, path));
+        var obj = BpfObject.Open(bytes, path, new BpfObjectOpenOptions
+        {
+            Sections = Sections, MapTypeNumbering = abi.MapTypes, ObjectName = Path.GetFileNameWithoutExtension(path),
+        });
+        return Load(obj, (options ?? ObjectLoadOptions.Default) with { Abi = abi });
+    }
+
+    /// <summary>The ABI programs in <paramref name="sections"/> are compiled for; eBPF for Windows' when no section says.</summary>
+    private PlatformAbi AbiOf(string fileName, IEnumerable<string> sections) =>
+        Sections.ChooseAbi(sections, out string? problem) ?? (problem is null ? PlatformAbi.Windows
+            : throw new EbpfException(EbpfResult.InvalidArgument, $"{fileName}: cannot tell which platform the object is for: {problem}"));
 
     /// <summary>
     /// Creates the object's maps (global data sections become one-entry arrays holding their initial bytes;
@@ -59,24 +75,37 @@ public sealed class EbpfRuntime : IProgramResolver
     {
         ArgumentNullException.ThrowIfNull(obj);
         options ??= ObjectLoadOptions.Default;
+        var abi = options.Abi ?? AbiOf(obj.FileName, obj.Programs.Where(p => p.Kind == BpfProgramKind.Entry).Select(p => p.SectionName));
+        if (obj.MapTypeNumbering != abi.MapTypes)
+            throw new EbpfException(EbpfResult.InvalidArgument,
+                $"{obj.FileName}: opened with {obj.MapTypeNumbering} map type numbers, but loaded as a {abi.Name} object (which numbers them as {abi.MapTypes})");
         var maps = new List<EbpfMap>(obj.Maps.Length);
         var programs = new List<EbpfProgram>();
+        var skipped = new Dictionary<string, string>(StringComparer.Ordinal);
         var reused = new HashSet<string>(StringComparer.Ordinal);
         try
         {
-            foreach (var declared in obj.Maps) maps.Add(CreateMap(obj, declared, reused));
+            foreach (var declared in obj.Maps) maps.Add(CreateMap(obj, declared, abi, reused));
             var addresses = new ObjectMapAddresses(maps);
-            var definitions = obj.Maps.Select(m => m.Definition).ToArray();
+            var definitions = obj.Maps.Select(m => DefinitionOf(obj, m, abi)).ToArray();
             foreach (var program in obj.Programs)
             {
                 if (program.Kind != BpfProgramKind.Entry) continue;
-                var loaded = LoadProgram(obj, program, addresses.TryResolve, definitions, options);
+                var mapping = Sections.Resolve(program.SectionName, abi);
+                if (options.ProgramTypes is { } wanted && (mapping is null || !wanted.Contains(mapping.ProgramType)))
+                {
+                    skipped[program.Name] = mapping is null
+                        ? $"section '{program.SectionName}' names no {abi.Name} program type here"
+                        : $"section '{program.SectionName}' is a {Extensions.FindProgramInformation(mapping.ProgramType)?.Information.Descriptor.Name ?? mapping.ProgramType.ToString()} program, not one of the types asked for";
+                    continue;
+                }
+                var loaded = LoadProgram(obj, program, mapping, addresses.TryResolve, definitions, options);
                 programs.Add(loaded);
                 _programs[loaded.Id] = loaded;
             }
             var globalData = GlobalDataRegions(obj, maps);
             foreach (var program in programs) _globalData[program] = globalData;
-            var loadedObject = new LoadedObject(obj, Extensions, maps, programs, reused, Forget);
+            var loadedObject = new LoadedObject(obj, Extensions, maps, programs, reused, Forget, abi, skipped);
             for (int i = 0; i < obj.Maps.Length; i++)
             {
                 if (!reused.Contains(obj.Maps[i].Name)) FillInitialSlots(obj, obj.Maps[i], maps[i], loadedObject);
@@ -159,24 +188,28 @@ public sealed class EbpfRuntime : IProgramResolver
             ulong r0 = result.ReturnValue;
             var contextOut = context.ContextBytes.ToArray();
             // The data pointers are addresses in this process: meaningless to the caller, so they are cleared.
-            var layout = program.VerifiedAgainst.Descriptor.Context;
-            foreach (int offset in (ReadOnlySpan<int>)[layout.Data, layout.End, layout.Meta])
+            foreach (int offset in (ReadOnlySpan<int>)[context.DataOffset, context.EndOffset, context.MetaOffset])
             {
                 if (offset >= 0 && offset + 8 <= contextOut.Length) contextOut.AsSpan(offset, 8).Clear();
             }
-            return new TestRunResult(r0, context.Data.ToArray(), contextOut, (ulong)(elapsed / repeat), repeat);
+            return new TestRunResult(r0, factory.DataOut(context).ToArray(), contextOut, (ulong)(elapsed / repeat), repeat);
         }
     }
 
-    private EbpfMap CreateMap(BpfObject obj, BpfMap declared, HashSet<string> reused)
+    /// <summary>The map a declaration makes here: its own type, or the ABI's stand-in for a type this runtime lacks.</summary>
+    private static MapDefinition DefinitionOf(BpfObject obj, BpfMap declared, PlatformAbi abi) =>
+        declared.PlatformType is not null ? declared.Definition
+        : abi.StandInFor(declared.RawType) is { } standIn ? declared.Definition with { Type = standIn }
+        : throw new EbpfException(EbpfResult.InvalidArgument,
+            $"{obj.FileName}: map '{declared.Name}' has type {declared.RawType}, which this platform does not know");
+
+    private EbpfMap CreateMap(BpfObject obj, BpfMap declared, PlatformAbi abi, HashSet<string> reused)
     {
-        if (declared.PlatformType is null)
-            throw new EbpfException(EbpfResult.InvalidArgument,
-                $"{obj.FileName}: map '{declared.Name}' has type {declared.RawType}, which this platform does not know");
+        var definition = DefinitionOf(obj, declared, abi);
         EbpfMap map;
         try
         {
-            map = MapFactory.CreateOrReusePinned(declared.Definition, declared.Name, Pins, out bool wasPinned, programResolver: this);
+            map = MapFactory.CreateOrReusePinned(definition, declared.Name, Pins, out bool wasPinned, programResolver: this);
             if (wasPinned) reused.Add(declared.Name);
         }
         catch (EbpfMapException e)
@@ -196,10 +229,10 @@ public sealed class EbpfRuntime : IProgramResolver
         return map;
     }
 
-    private EbpfProgram LoadProgram(BpfObject obj, BpfProgram program, WideImmediateResolver resolver,
+    private EbpfProgram LoadProgram(BpfObject obj, BpfProgram program, SectionMapping? resolved, WideImmediateResolver resolver,
         IReadOnlyList<MapDefinition> maps, ObjectLoadOptions options)
     {
-        var mapping = Sections.Resolve(program.SectionName) ?? program.SectionMapping ?? throw new EbpfException(EbpfResult.InvalidArgument,
+        var mapping = resolved ?? program.SectionMapping ?? throw new EbpfException(EbpfResult.InvalidArgument,
             $"{obj.FileName}: program {program.Name} is in section '{program.SectionName}', which no loaded extension claims " +
             $"(known sections: {string.Join(", ", Sections.Mappings.Select(m => m.IsPrefix ? m.Section + "*" : m.Section))})");
         // An external function a loaded extension exports is BTF-resolved; any other is a load error.

@@ -19,8 +19,11 @@ public sealed class LoadedObject : IDisposable
     private int _disposed;
 
     internal LoadedObject(BpfObject source, ExtensionRegistry registry, IReadOnlyList<EbpfMap> mapsByIndex,
-        IReadOnlyList<EbpfProgram> programs, IReadOnlySet<string> reusedPins, Action<EbpfProgram> forget)
+        IReadOnlyList<EbpfProgram> programs, IReadOnlySet<string> reusedPins, Action<EbpfProgram> forget,
+        Ebpf.Platform.PlatformAbi abi, IReadOnlyDictionary<string, string> skipped)
     {
+        Abi = abi;
+        Skipped = skipped;
         _forget = forget;
         Source = source;
         _registry = registry;
@@ -35,6 +38,12 @@ public sealed class LoadedObject : IDisposable
     public BpfObject Source { get; }
 
     public string Name => Source.Name;
+
+    /// <summary>The ABI the object was loaded as (its helper ids and map type numbers).</summary>
+    public Ebpf.Platform.PlatformAbi Abi { get; }
+
+    /// <summary>Entry programs left out (<see cref="ObjectLoadOptions.ProgramTypes"/>), by name, with the reason.</summary>
+    public IReadOnlyDictionary<string, string> Skipped { get; }
 
     /// <summary>Loaded entry programs by function name.</summary>
     public IReadOnlyDictionary<string, EbpfProgram> Programs { get; }

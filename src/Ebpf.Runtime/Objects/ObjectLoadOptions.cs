@@ -21,5 +21,18 @@ public sealed record ObjectLoadOptions
     /// <summary>Instructions one run may execute (0: unlimited); guards unverified programs against endless loops.</summary>
     public long InstructionBudget { get; init; }
 
+    /// <summary>
+    /// The ABI the object is compiled for (its helper ids, map type numbers, section names). Null: the one its
+    /// sections belong to (<see cref="Ebpf.Platform.SectionRegistry.ChooseAbi"/>), eBPF for Windows' when none says;
+    /// needed where the sections are claimed by program types of two ABIs alike (as <c>--platform</c>).
+    /// </summary>
+    public Ebpf.Platform.PlatformAbi? Abi { get; init; }
+
+    /// <summary>
+    /// Load only the entry programs of these program types (libbpf's per-program autoload); the others are left out
+    /// and <see cref="LoadedObject.Skipped"/> says why. Null loads every entry program.
+    /// </summary>
+    public IReadOnlySet<Guid>? ProgramTypes { get; init; }
+
     public static ObjectLoadOptions Default { get; } = new();
 }

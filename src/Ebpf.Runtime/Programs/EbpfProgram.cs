@@ -21,8 +21,12 @@ public sealed class EbpfProgram : IProgramReference
     private static uint s_nextId;
     private volatile ProgramBinding? _binding;
 
-    internal EbpfProgram(ProgramLoadRequest request, ProgramInformation verifiedAgainst, string providerName,
-        ImmutableArray<uint> calledHelperIds, byte[] hash, EpochManager epochs)
+    /// <param name="executable">The code the executor runs: <paramref name="request"/>'s, with context loads
+    /// rewritten where the provider's real context differs from the verified one.</param>
+    /// <param name="implementationOf">The implementation a helper id binds to at load.</param>
+    internal EbpfProgram(ProgramLoadRequest request, ImmutableArray<Instruction> executable, ProgramInformation verifiedAgainst,
+        string providerName, ImmutableArray<uint> calledHelperIds, byte[] hash, EpochManager epochs,
+        Func<uint, HelperFunction?> implementationOf)
     {
         Id = Interlocked.Increment(ref s_nextId);
         Name = request.Name;
@@ -30,6 +34,7 @@ public sealed class EbpfProgram : IProgramReference
         ProgramType = request.ProgramType;
         ExpectedAttachType = request.ExpectedAttachType;
         Instructions = request.Instructions;
+        ExecutableInstructions = executable;
         Engine = request.Engine;
         Mode = request.Mode;
         InstructionBudget = request.InstructionBudget;
@@ -39,8 +44,8 @@ public sealed class EbpfProgram : IProgramReference
         CalledHelperIds = calledHelperIds;
         ProgramInformationHash = hash;
         Epochs = epochs;
-        RequiresProcessorSlot = ProcessorSlotRequirement.IsRequired(request, calledHelperIds);
-        MayTailCall = calledHelperIds.Contains(GlobalHelpers.TailCall) || request.Instructions.Any(insn => insn.Opcode == OpCodes.CallX);
+        RequiresProcessorSlot = ProcessorSlotRequirement.IsRequired(request, calledHelperIds, verifiedAgainst.Abi, implementationOf);
+        MayTailCall = calledHelperIds.Contains(verifiedAgainst.Abi.TailCallHelperId) || request.Instructions.Any(insn => insn.Opcode == OpCodes.CallX);
     }
 
     public uint Id { get; }
@@ -48,7 +53,11 @@ public sealed class EbpfProgram : IProgramReference
     public string Section { get; }
     public Guid ProgramType { get; }
     public Guid? ExpectedAttachType { get; }
+    /// <summary>The program as loaded and verified (and hashed).</summary>
     public ImmutableArray<Instruction> Instructions { get; }
+
+    /// <summary>What the executor runs: <see cref="Instructions"/>, context loads mapped onto the real context where they differ.</summary>
+    public ImmutableArray<Instruction> ExecutableInstructions { get; }
     public ExecutionEngine Engine { get; }
 
     /// <summary>Checked runs validate every memory access against the invocation's regions.</summary>
@@ -92,7 +101,16 @@ public sealed class EbpfProgram : IProgramReference
 
     internal ProgramBinding? Binding => _binding;
 
-    internal void SetBinding(ProgramBinding? binding) => _binding = binding;
+    internal void SetBinding(ProgramBinding? binding)
+    {
+        _binding = binding;
+        Interlocked.Increment(ref s_bindingGeneration);
+    }
+
+    private static int s_bindingGeneration;
+
+    /// <summary>Changes whenever any program's binding does: caches of bound executors (program arrays') compare it.</summary>
+    internal static int BindingGeneration => Volatile.Read(ref s_bindingGeneration);
 
     /// <summary>The last executor built for this program and what it was built from (reused on identical re-binds).</summary>
     internal CachedExecutor? CachedExecutor { get; set; }
@@ -109,7 +127,7 @@ public sealed class EbpfProgram : IProgramReference
             var binding = _binding;
             if (binding is null) return Unavailable();
             long start = RuntimeMetrics.Enabled ? Stopwatch.GetTimestamp() : 0;
-            if (!ReferenceEquals(state.Program, this)) state.Program = this; // skips the GC write barrier on repeats
+            state.Program = this;
             var request = new ExecutionRequest { R1 = (ulong)context, R2 = r2, Regions = regions, HelperState = state, LeasedSlotPlusOne = state.LeasedProcessor + 1 };
             ulong r0 = binding.Jit is { } jit ? jit.Run(request) : binding.Executor.Run(request);
             if (state.PendingTailCall is not null)
@@ -185,6 +203,7 @@ public sealed class EbpfProgram : IProgramReference
     /// <summary>Runs per invocation scope in <see cref="InvokeRepeated"/>.</summary>
     private const int RepeatBatch = 4096;
 
+    [SkipLocalsInit]
     private unsafe InvocationResult InvokeBatch(void* context, ReadOnlySpan<MemoryRegion> regions, int runs)
     {
         var state = EnterInvocation(out var participant);
@@ -198,13 +217,17 @@ public sealed class EbpfProgram : IProgramReference
                 state.Program = this;
                 return new InvocationResult(EbpfResult.Success, binding.Executor.RunRepeated(request, runs));
             }
+            // Compiled code that tail-calls gets its stack once for all runs (it enters its targets on that stack).
+            var jit = binding.Jit is { RunsOnCallerStack: true } compiled ? compiled : null;
+            byte* stack = stackalloc byte[jit?.StackBytes ?? 1];
+            ulong top = jit is null ? 0 : (ulong)(stack + jit.StackBytes);
             ulong r0 = 0;
             for (int run = 0; run < runs; run++)
             {
-                if (!ReferenceEquals(state.Program, this)) state.Program = this;
+                state.Program = this;
                 state.PendingTailCall = null;
                 state.TailCallCount = 0;
-                r0 = binding.Executor.Run(request);
+                r0 = jit is not null ? jit.RunFollowingTailCalls(request, top) : binding.Executor.Run(request);
                 if (state.PendingTailCall is null) continue;
                 var followed = RunTailCalls(state, request, ref r0);
                 if (followed != EbpfResult.Success) return new InvocationResult(followed, 0);

@@ -18,7 +18,28 @@ public sealed class InvocationState : Interpretation.ITailCallInvocation
     [ThreadStatic] private static nint t_handle;
     [ThreadStatic] private static HandleOwner? t_owner;
 
-    public EbpfProgram Program { get; internal set; } = null!;
+    private EbpfProgram _program = null!;
+    // The slot of _programArray the last tail call entered directly (compiled code into compiled code), or -1 when
+    // _program is the one running: a hop records an int, not a reference, so it costs no GC write barrier.
+    private int _enteredSlot = -1;
+
+    /// <summary>
+    /// The running program: the invoked one, or the target of the last tail call (a direct hop is read back from the
+    /// program array's slot, which a concurrent update may have changed since: only trace lines name it).
+    /// </summary>
+    public EbpfProgram Program
+    {
+        get => _enteredSlot >= 0 && _programArray?.GetProgram((uint)_enteredSlot) is EbpfProgram entered ? entered : _program;
+        internal set
+        {
+            if (!ReferenceEquals(_program, value)) _program = value; // skips the GC write barrier on repeats
+            _enteredSlot = -1;
+        }
+    }
+
+    /// <summary>Compiled code entered slot <paramref name="slot"/> of the array <see cref="ProgramArray"/> returned last.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    internal void EnteredDirectly(uint slot) => _enteredSlot = (int)slot;
 
     /// <summary>
     /// The tail call the last run ended with (<c>bpf_tail_call</c>), which the invoker runs next. A JIT run enters
@@ -45,6 +66,28 @@ public sealed class InvocationState : Interpretation.ITailCallInvocation
     internal Memory.EpochParticipant? Participant;
 
     void Interpretation.ITailCallInvocation.SetPendingTailCall(object program) => PendingTailCall = (EbpfProgram)program;
+
+    // The program array the last tail call went through, by handle: a chain hops through one array, so the compiled
+    // fast path finds it with one compare. Valid within an invocation (its epoch keeps the handle's block alive),
+    // so it is forgotten when the invocation ends.
+    private ulong _programArrayHandle;
+    private Maps.ProgramArrayMap? _programArray;
+
+    /// <summary>The program array behind a map handle a tail call passes, or null when the handle names another kind of map.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    internal Maps.ProgramArrayMap? ProgramArray(ulong handle)
+    {
+        return handle == _programArrayHandle ? _programArray : FindProgramArray(handle);
+    }
+
+    [MethodImpl(MethodImplOptions.NoInlining)]
+    private Maps.ProgramArrayMap? FindProgramArray(ulong handle)
+    {
+        var array = Maps.EbpfMap.FromHandle((nint)handle) as Maps.ProgramArrayMap;
+        _programArrayHandle = handle;
+        _programArray = array;
+        return array;
+    }
 
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     internal static InvocationState Rent()
@@ -80,6 +123,12 @@ public sealed class InvocationState : Interpretation.ITailCallInvocation
         state.PendingTailCall = null;
         state.TailCallCount = 0;
         state.LeasedProcessor = NoProcessor;
+        state._enteredSlot = -1;
+        if (state._programArrayHandle != 0)
+        {
+            state._programArrayHandle = 0;
+            state._programArray = null;
+        }
     }
 
     /// <summary>This thread's participant in <paramref name="epochs"/>.</summary>

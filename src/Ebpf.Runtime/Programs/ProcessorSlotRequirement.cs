@@ -33,13 +33,29 @@ internal static class ProcessorSlotRequirement
         GlobalHelpers.MapPushElem, GlobalHelpers.MapPopElem, GlobalHelpers.MapPeekElem,
     ];
 
-    public static bool IsRequired(ProgramLoadRequest request, ImmutableArray<uint> calledHelperIds)
+    /// <summary>The core implementations of <see cref="SlotFreeHelpers"/> and <see cref="MapHelpers"/>: how another ABI's ids are judged.</summary>
+    private static readonly ImmutableHashSet<System.Reflection.MethodInfo> SlotFreeImplementations =
+        [.. SlotFreeHelpers.Select(Helpers.CoreHelpers.Find).OfType<HelperFunction>().Select(f => f.Method)];
+    private static readonly ImmutableHashSet<System.Reflection.MethodInfo> MapImplementations =
+        [.. MapHelpers.Select(Helpers.CoreHelpers.Find).OfType<HelperFunction>().Select(f => f.Method)];
+
+    /// <param name="implementationOf">What each called id binds to: for an ABI other than eBPF for Windows' the ids
+    /// mean other helpers, so they are judged by implementation.</param>
+    public static bool IsRequired(ProgramLoadRequest request, ImmutableArray<uint> calledHelperIds, PlatformAbi abi,
+        Func<uint, HelperFunction?> implementationOf)
     {
         bool callsMapHelper = false;
         foreach (uint id in calledHelperIds)
         {
-            if (!SlotFreeHelpers.Contains(id)) return true;
-            callsMapHelper |= MapHelpers.Contains(id);
+            if (abi == PlatformAbi.Windows)
+            {
+                if (!SlotFreeHelpers.Contains(id)) return true;
+                callsMapHelper |= MapHelpers.Contains(id);
+                continue;
+            }
+            var method = implementationOf(id)?.Method;
+            if (method is null || !SlotFreeImplementations.Contains(method)) return true;
+            callsMapHelper |= MapImplementations.Contains(method);
         }
         if (!callsMapHelper) return false;
         if (request.Unverified) return true;

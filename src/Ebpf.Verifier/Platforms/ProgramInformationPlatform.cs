@@ -3,7 +3,7 @@ using Ebpf.Platform;
 namespace Ebpf.Verifier.Platforms;
 
 /// <summary>
-/// The eBPF for Windows view: a <see cref="ProgramInformation"/> (context descriptor, global and type-specific
+/// The runtime's view: a <see cref="ProgramInformation"/> (context descriptor, its ABI's global and type-specific
 /// helpers) and the object's maps, referred to by index (after relocation, fd and index coincide).
 /// </summary>
 public sealed class ProgramInformationPlatform : IVerifierPlatform
@@ -19,7 +19,7 @@ public sealed class ProgramInformationPlatform : IVerifierPlatform
 
     public string ProgramTypeName => _information.Descriptor.Name;
     public ContextDescriptor Context => _information.Descriptor.Context;
-    public int ContextPointerWidth => 8;
+    public int ContextPointerWidth => _information.Abi.ContextPointerWidth;
     public bool IsPrivileged => _information.Descriptor.IsPrivileged;
 
     public HelperPrototype? FindHelper(int id) => id < 0 ? null : _information.FindHelper((uint)id);

@@ -3,11 +3,12 @@ using Ebpf.Platform;
 using Ebpf.Runtime.Extensions;
 using Ebpf.Runtime.Interpretation;
 using Ebpf.Runtime.Jit;
-using Ebpf.Runtime.Linux;
+using Ebpf.Extensions.Linux;
 using Ebpf.Runtime.Maps;
 using Ebpf.Runtime.Programs;
 using Ebpf.Runtime.Tests.Helpers;
 using Ebpf.Runtime.Tests.Jit;
+using Ebpf.Runtime.Tests.Linux;
 using Ebpf.Runtime.Tests.Maps;
 using Ebpf.TestSupport;
 using static Ebpf.Runtime.Tests.Helpers.HelperHarness;
@@ -15,7 +16,7 @@ using static Ebpf.Runtime.Tests.Helpers.HelperHarness;
 namespace Ebpf.Runtime.Tests.Invocation;
 
 /// <summary>
-/// A test run's repeat loop (<see cref="EbpfProgram.InvokeRepeated"/>, <see cref="LinuxXdpObject.RunRepeated"/>,
+/// A test run's repeat loop (<see cref="EbpfProgram.InvokeRepeated"/>, for every ABI,
 /// <see cref="IProgramExecutor.RunRepeated"/>) does what as many single runs would: every run happens, each starts
 /// afresh (no stop request or tail-call count carried over), and the last run's r0 is returned.
 /// </summary>
@@ -171,18 +172,18 @@ public unsafe class RepeatedRunTests
     [InlineData(ExecutionEngine.Interpreter)]
     public void LinuxRepeatedRunsCountEveryRunAndTailCallChain(ExecutionEngine engine)
     {
-        using var loaded = LinuxXdpObject.Open(LinuxObject.Value, engine);
-        loaded.ProgramArray("chain")[0] = loaded.Program("tail_self");
+        using var loaded = LinuxXdp.Runtime().LoadXdp(LinuxObject.Value, engine);
+        loaded.ProgramArray("chain").SetProgram(0, loaded.Program("tail_self"));
         using var context = LinuxXdpContext.Create(new byte[64]);
 
-        Assert.Equal((ulong)XdpAction.Tx, loaded.RunRepeated(loaded.Program("counted"), context, 5000));
+        Assert.Equal((ulong)XdpAction.Tx, loaded.Program("counted").InvokeRepeated(context.Context, context.Regions(), 5000).ReturnValue);
         ulong total = 0;
         var perCpu = loaded.Map("runs").Lookup(Bytes.Of(0u));
         for (int cpu = 0; cpu < perCpu.Length / 8; cpu++) total += BitConverter.ToUInt64(perCpu, cpu * 8);
         Assert.Equal(5000ul, total);
 
         // Each run: 1 + 33 programs, the last one's tail call fails and it returns XDP_DROP.
-        Assert.Equal((ulong)XdpAction.Drop, loaded.RunRepeated(loaded.Program("tail_self"), context, 3));
+        Assert.Equal((ulong)XdpAction.Drop, loaded.Program("tail_self").InvokeRepeated(context.Context, context.Regions(), 3).ReturnValue);
         Assert.Equal(3ul * 34, BitConverter.ToUInt64(loaded.Map("tails").Lookup(Bytes.Of(0u))));
     }
 
@@ -192,9 +193,9 @@ public unsafe class RepeatedRunTests
     [InlineData(ExecutionEngine.Interpreter)]
     public void LinuxPerCpuLookupsUseTheRunsProcessorSlot(ExecutionEngine engine)
     {
-        using var loaded = LinuxXdpObject.Open(LinuxObject.Value, engine);
+        using var loaded = LinuxXdp.Runtime().LoadXdp(LinuxObject.Value, engine);
         using var context = LinuxXdpContext.Create(new byte[64]);
-        int cpu = (int)loaded.RunRepeated(loaded.Program("counted_on_cpu"), context, 100);
+        int cpu = (int)loaded.Program("counted_on_cpu").InvokeRepeated(context.Context, context.Regions(), 100).ReturnValue;
         var perCpu = loaded.Map("runs").Lookup(Bytes.Of(0u));
         for (int slot = 0; slot < perCpu.Length / 8; slot++)
             Assert.Equal(slot == cpu ? 100ul : 0ul, BitConverter.ToUInt64(perCpu, slot * 8));

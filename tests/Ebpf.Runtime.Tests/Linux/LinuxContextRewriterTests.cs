@@ -1,5 +1,7 @@
+using Ebpf.Extensions.Linux;
 using Ebpf.Isa;
-using Ebpf.Runtime.Linux;
+using Ebpf.Runtime.Interpretation;
+using Ebpf.Runtime.Programs;
 
 namespace Ebpf.Runtime.Tests.Linux;
 
@@ -19,7 +21,7 @@ public class LinuxContextRewriterTests
             mov %r0, 2
             exit
             """);
-        var rewritten = LinuxContextRewriter.Rewrite(program, LinuxXdpContext.FieldMap);
+        var rewritten = ContextAccessRewriter.Rewrite(program, LinuxXdpContext.FieldMap);
         Assert.Equal((0x79, 0), (rewritten[2].Opcode, (int)rewritten[2].Offset));   // data: 64-bit pointer at 0
         Assert.Equal((0x79, 8), (rewritten[3].Opcode, (int)rewritten[3].Offset));   // data_end
         Assert.Equal((0x61, 24), (rewritten[5].Opcode, (int)rewritten[5].Offset));  // ingress_ifindex stays 32-bit
@@ -40,7 +42,7 @@ public class LinuxContextRewriterTests
             ldxw %r0, [%r6]
             exit
             """);
-        var rewritten = LinuxContextRewriter.Rewrite(program, LinuxXdpContext.FieldMap);
+        var rewritten = ContextAccessRewriter.Rewrite(program, LinuxXdpContext.FieldMap);
         Assert.Equal(program, rewritten);
     }
 
@@ -55,7 +57,7 @@ public class LinuxContextRewriterTests
             ldxw %r0, [%r1+4]
             exit
             """);
-        var rewritten = LinuxContextRewriter.Rewrite(program, LinuxXdpContext.FieldMap);
+        var rewritten = ContextAccessRewriter.Rewrite(program, LinuxXdpContext.FieldMap);
         Assert.Equal(program[1], rewritten[1]);                                   // r1 is clobbered by the call
         Assert.Equal((0x79, 8), (rewritten[3].Opcode, (int)rewritten[3].Offset)); // r1 is the ctx in the callee
     }
@@ -66,8 +68,8 @@ public class LinuxContextRewriterTests
     [InlineData("stw [%r1+12], 0\nmov %r0, 0\nexit", "writes to the context")]
     public void RefusesUnsupportedContextAccessesNamingTheInstruction(string asm, string message)
     {
-        var error = Assert.Throws<LinuxProgramException>(() => LinuxContextRewriter.Rewrite(Assembler.Assemble(asm), LinuxXdpContext.FieldMap, "p"));
+        var error = Assert.Throws<ProgramLoadException>(() => ContextAccessRewriter.Rewrite(Assembler.Assemble(asm), LinuxXdpContext.FieldMap, "p"));
         Assert.Contains(message, error.Message);
-        Assert.Equal(0, error.InstructionIndex);
+        Assert.Equal(0, error.Index);
     }
 }

@@ -1,5 +1,3 @@
-using Ebpf.Runtime.Interpretation;
-using Ebpf.Runtime.Linux;
 using Ebpf.Runtime.Programs;
 using Ebpf.TestSupport;
 
@@ -45,13 +43,14 @@ public class LinuxTailCallTests
     [InlineData(ExecutionEngine.Interpreter)]
     public void TheThirtyFourthTailCallFailsWithENoentAndTheLastProgramGoesOn(ExecutionEngine engine)
     {
-        using var obj = LinuxXdpObject.Open(Object.Value, engine);
-        obj.ProgramArray("jumps")[0] = obj.Program("again");
-        var result = obj.Run("again", new byte[64]);
+        var runtime = LinuxXdp.Runtime();
+        using var obj = runtime.LoadXdp(Object.Value, engine);
+        obj.ProgramArray("jumps").SetProgram(0, obj.Program("again"));
+        var result = runtime.Run(obj, "again", new byte[64]);
         Assert.Equal(102u, result.Action); // 100 - (-ENOENT)
         Assert.Equal(34, result.Packet[0]);
         // The count is per run.
-        Assert.Equal(102u, obj.Run("again", new byte[64]).Action);
+        Assert.Equal(102u, runtime.Run(obj, "again", new byte[64]).Action);
     }
 
     [Theory]
@@ -59,31 +58,33 @@ public class LinuxTailCallTests
     [InlineData(ExecutionEngine.Interpreter)]
     public void EachRunReadsTheSlotAsItIsThen(ExecutionEngine engine)
     {
-        using var obj = LinuxXdpObject.Open(Object.Value, engine);
+        var runtime = LinuxXdp.Runtime();
+        using var obj = runtime.LoadXdp(Object.Value, engine);
         var jumps = obj.ProgramArray("jumps");
-        Assert.Equal(102u, obj.Run("second", new byte[64]).Action); // empty slot: -ENOENT
-        jumps[2] = obj.Program("third");
-        var chained = obj.Run("second", new byte[64]);
+        Assert.Equal(102u, runtime.Run(obj, "second", new byte[64]).Action); // empty slot: -ENOENT
+        jumps.SetProgram(2, obj.Program("third"));
+        var chained = runtime.Run(obj, "second", new byte[64]);
         Assert.Equal(3u, chained.Action);
         Assert.Equal(23, chained.Packet[0]);
-        jumps[2] = obj.Program("again");
-        jumps[0] = obj.Program("third");
-        var replaced = obj.Run("second", new byte[64]);
+        jumps.SetProgram(2, obj.Program("again"));
+        jumps.SetProgram(0, obj.Program("third"));
+        var replaced = runtime.Run(obj, "second", new byte[64]);
         Assert.Equal(3u, replaced.Action);
         Assert.Equal(33, replaced.Packet[0]); // second marks 2, again adds 1, third marks 3
-        jumps[2] = null;
-        Assert.Equal(102u, obj.Run("second", new byte[64]).Action);
+        jumps.SetProgram(2, null);
+        Assert.Equal(102u, runtime.Run(obj, "second", new byte[64]).Action);
     }
 
     [Fact]
     public void AChainWithAnInterpretedMiddleProgramRunsEveryProgramInOrder()
     {
-        using var jit = LinuxXdpObject.Open(Object.Value, ExecutionEngine.Jit);
-        using var interpreted = LinuxXdpObject.Open(Object.Value, ExecutionEngine.Interpreter);
-        var jumps = jit.ProgramArray("jumps");
-        jumps[1] = interpreted.Program("second");
-        jumps[2] = jit.Program("third");
-        var result = jit.Run("first", new byte[64]);
+        var runtime = LinuxXdp.Runtime();
+        using var jit = runtime.LoadXdp(Object.Value, ExecutionEngine.Jit);
+        using var interpreted = runtime.LoadXdp(Object.Value, ExecutionEngine.Interpreter);
+        // Each program tail-calls through its own object's array, as in the kernel.
+        jit.ProgramArray("jumps").SetProgram(1, interpreted.Program("second"));
+        interpreted.ProgramArray("jumps").SetProgram(2, jit.Program("third"));
+        var result = runtime.Run(jit, "first", new byte[64]);
         Assert.Equal(3u, result.Action);
         Assert.Equal(123, result.Packet[0]);
     }

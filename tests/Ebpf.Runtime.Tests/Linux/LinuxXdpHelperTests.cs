@@ -1,5 +1,4 @@
 using Ebpf.Kernel;
-using Ebpf.Runtime.Linux;
 using Ebpf.TestSupport;
 using Xunit.Abstractions;
 
@@ -91,8 +90,9 @@ public class LinuxXdpHelperTests(ITestOutputHelper output)
     {
         var packet = new byte[64];
         for (int i = 0; i < packet.Length; i++) packet[i] = (byte)(0xa0 + i);
-        using var ours = LinuxXdpObject.Open(Object.Value);
-        var result = ours.Run(program, packet);
+        var runtime = LinuxXdp.Runtime();
+        using var ours = runtime.LoadXdp(Object.Value);
+        var result = runtime.Run(ours, program, packet);
         Assert.Equal(expected, result.Action);
         Assert.Equal(packet.Length + growth, result.Packet.Length);
         if (program == "meta_grow")

@@ -1,7 +1,8 @@
 using Ebpf.Elf;
 using Ebpf.Kernel;
 using Ebpf.Runtime.Interpretation;
-using Ebpf.Runtime.Linux;
+using Ebpf.Runtime.Maps;
+using Ebpf.Runtime.Objects;
 using Ebpf.Runtime.Programs;
 using Ebpf.TestSupport;
 using Xunit.Abstractions;
@@ -28,12 +29,13 @@ public class LinuxXdpKernelTests(ITestOutputHelper output)
         foreach (var file in LinuxXdpSamples.Objects)
         {
             string path = RepoPaths.SharedPath("ebpf-samples", file);
-            LinuxXdpObject ours;
+            EbpfRuntime runtime;
+            LoadedObject ours;
             try
             {
-                ours = LinuxSampleLoader.Open(path, ExecutionEngine.Jit, line => output.WriteLine($"{file}: {line}"));
+                (runtime, ours) = LinuxXdp.OpenSample(path, ExecutionEngine.Jit, line => output.WriteLine($"{file}: {line}"));
             }
-            catch (Exception e) when (e is ProgramLoadException or LinuxProgramException or BpfObjectException or Runtime.Maps.EbpfMapException)
+            catch (Exception e) when (e is ProgramLoadException or EbpfException or BpfObjectException or EbpfMapException)
             {
                 output.WriteLine($"{file}: not runnable here: {e.Message}");
                 continue;
@@ -54,7 +56,7 @@ public class LinuxXdpKernelTests(ITestOutputHelper output)
                     foreach (var (packetName, packet) in LinuxXdpSamples.Packets())
                     {
                         var expected = kernel.Run(program, packet);
-                        var actual = ours.Run(program, packet);
+                        var actual = runtime.Run(ours, program, packet);
                         compared++;
                         if (expected.ReturnValue != actual.Action || !expected.Packet.AsSpan().SequenceEqual(actual.Packet))
                             mismatches.Add($"{file} {program} on {packetName}: kernel {expected.ReturnValue} ({expected.Packet.Length} bytes), " +

@@ -1,6 +1,7 @@
 using Ebpf.Elf;
 using Ebpf.Runtime.Interpretation;
-using Ebpf.Runtime.Linux;
+using Ebpf.Runtime.Maps;
+using Ebpf.Runtime.Objects;
 using Ebpf.Runtime.Programs;
 using Ebpf.TestSupport;
 using Xunit.Abstractions;
@@ -17,13 +18,15 @@ public class LinuxXdpSampleTests(ITestOutputHelper output)
     public void OpenVerifiesAndRefusesAnUnsafeProgramNamingIt()
     {
         string path = ClangObjects.Compile("unchecked_packet", ClangObjects.UncheckedPacketRead);
-        var e = Assert.Throws<LinuxProgramException>(() => LinuxXdpObject.Open(path).Dispose());
+        var e = Assert.Throws<EbpfException>(() => LinuxXdp.Runtime().LoadXdp(path).Dispose());
         output.WriteLine(e.Message);
-        Assert.Contains("xdp/unchecked_read refused by the verifier", e.Message);
+        Assert.Equal(EbpfResult.VerificationFailed, e.Result);
+        Assert.Contains("unchecked_read (section xdp) failed verification", e.Message);
         Assert.Contains("packet", e.Message);
         // Asked for explicitly, the unverified checked run stops the stray read instead of faulting.
-        using var unverified = LinuxXdpObject.Open(path, ExecutionEngine.Interpreter, ExecutionMode.Checked, verify: false);
-        Assert.ThrowsAny<ProgramExecutionException>(() => unverified.Run("unchecked_read", new byte[64]));
+        var runtime = LinuxXdp.Runtime(verify: false);
+        using var unverified = runtime.LoadXdp(path, ExecutionEngine.Interpreter, verify: false);
+        Assert.ThrowsAny<ProgramExecutionException>(() => runtime.Run(unverified, "unchecked_read", new byte[64]));
     }
 
     [Fact]
@@ -33,31 +36,33 @@ public class LinuxXdpSampleTests(ITestOutputHelper output)
         foreach (var file in LinuxXdpSamples.Objects)
         {
             string path = TestSupport.RepoPaths.SharedPath("ebpf-samples", file);
-            LinuxXdpObject jit, interpreter;
+            (EbpfRuntime Runtime, LoadedObject Object) jitRun, interpreterRun;
             try
             {
-                jit = LinuxSampleLoader.Open(path, ExecutionEngine.Jit, line => output.WriteLine($"{file}: {line}"));
-                interpreter = LinuxSampleLoader.Open(path, ExecutionEngine.Interpreter, _ => { });
+                jitRun = LinuxXdp.OpenSample(path, ExecutionEngine.Jit, line => output.WriteLine($"{file}: {line}"));
+                interpreterRun = LinuxXdp.OpenSample(path, ExecutionEngine.Interpreter, _ => { });
             }
-            catch (Exception e) when (e is ProgramLoadException or LinuxProgramException or BpfObjectException or Runtime.Maps.EbpfMapException)
+            catch (Exception e) when (e is ProgramLoadException or EbpfException or BpfObjectException or EbpfMapException)
             {
                 output.WriteLine($"{file}: not runnable here: {e.Message}");
                 continue;
             }
+            var (jitRuntime, jit) = jitRun;
+            var (interpreterRuntime, interpreter) = interpreterRun;
             using (jit)
             using (interpreter)
             {
-                foreach (var program in jit.Programs)
+                foreach (var program in jit.ProgramList)
                 {
                     foreach (var (name, packet) in LinuxXdpSamples.Packets())
                     {
-                        var expected = interpreter.Run(program.Name, packet);
-                        var actual = jit.Run(program.Name, packet);
+                        var expected = interpreterRuntime.Run(interpreter, program.Name, packet);
+                        var actual = jitRuntime.Run(jit, program.Name, packet);
                         Assert.True(expected.Action == actual.Action && expected.Packet.AsSpan().SequenceEqual(actual.Packet),
                             $"{file} {program.Name} on {name}: interpreter {expected.Action} ({expected.Packet.Length} bytes), JIT {actual.Action} ({actual.Packet.Length} bytes)");
                         compared++;
                     }
-                    output.WriteLine($"{file} {program.Name}: {LinuxXdpSamples.Packets().Count()} packets agree (last action {jit.Run(program.Name, LinuxXdpSamples.Packets().Last().Packet).Action})");
+                    output.WriteLine($"{file} {program.Name}: {LinuxXdpSamples.Packets().Count()} packets agree (last action {jitRuntime.Run(jit, program.Name, LinuxXdpSamples.Packets().Last().Packet).Action})");
                 }
             }
         }

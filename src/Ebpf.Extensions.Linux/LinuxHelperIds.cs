@@ -1,6 +1,6 @@
-namespace Ebpf.Runtime.Linux;
+namespace Ebpf.Extensions.Linux;
 
-/// <summary>Linux helper ids (include/uapi/linux/bpf.h) that <see cref="LinuxHelpers"/> implements.</summary>
+/// <summary>Linux helper ids (<c>include/uapi/linux/bpf.h</c>, <c>enum bpf_func_id</c>) the Linux program types implement.</summary>
 public static class LinuxHelperIds
 {
     public const uint MapLookupElem = 1;

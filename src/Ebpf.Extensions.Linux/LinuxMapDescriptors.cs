@@ -1,7 +1,7 @@
 using Ebpf.Elf;
 using Ebpf.Verifier.Platforms;
 
-namespace Ebpf.Runtime.Linux;
+namespace Ebpf.Extensions.Linux;
 
 /// <summary>What the verifier's Linux platform needs to know about a map an object declares (Linux type numbers).</summary>
 public static class LinuxMapDescriptors

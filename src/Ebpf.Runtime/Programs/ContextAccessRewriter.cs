@@ -1,14 +1,17 @@
 using Ebpf.Isa;
+using Ebpf.Runtime.Interpretation;
 
-namespace Ebpf.Runtime.Linux;
+namespace Ebpf.Runtime.Programs;
 
 /// <summary>
-/// Rewrites a Linux program's context loads as the kernel's convert_ctx_access does: a data-flow pass finds the
+/// Rewrites a program's context loads as the kernel's convert_ctx_access does, for program types whose context as
+/// programs see it differs from the one the runtime builds (Linux's 32-bit packet pointers in <c>xdp_md</c>, see
+/// <see cref="Extensions.IProgramInformationProvider.ContextFields"/>): a data-flow pass finds the
 /// loads whose base register holds the context pointer on every path (tracking copies through registers and
 /// 8-byte stack spills, into local calls as arguments), and each is replaced by a load of the corresponding field
 /// of the real context layout. Context stores, and loads of fields the map lacks, are refused.
 /// </summary>
-public static class LinuxContextRewriter
+public static class ContextAccessRewriter
 {
     private const int StackSlots = Registers.StackSize / 8;
 
@@ -20,7 +23,7 @@ public static class LinuxContextRewriter
             this with { Registers = (ushort)(isContext ? Registers | (1 << register) : Registers & ~(1 << register)) };
     }
 
-    /// <summary>Returns the rewritten program; <paramref name="fields"/> maps Linux field offsets to (offset, size) here.</summary>
+    /// <summary>Returns the rewritten program; <paramref name="fields"/> maps program field offsets to (offset, size) here.</summary>
     public static Instruction[] Rewrite(ReadOnlySpan<Instruction> program, IReadOnlyDictionary<int, (int Offset, int Size)> fields,
         string programName = "program")
     {
@@ -36,14 +39,14 @@ public static class LinuxContextRewriter
                 case OpClass.Ldx when state.Has(insn.Src):
                 {
                     if (insn.Mode != AccessMode.Mem || insn.AccessSize != AccessSize.Word || !fields.TryGetValue(insn.Offset, out var field))
-                        throw new LinuxProgramException(
-                            $"{programName}: context load of {insn.AccessSize.Bytes()} bytes at offset {insn.Offset} is not a 32-bit load of a known field", pc);
+                        throw new ProgramLoadException(pc, LoadError.UnsupportedContextAccess,
+                            $"{programName}: context load of {insn.AccessSize.Bytes()} bytes at offset {insn.Offset} is not a 32-bit load of a known field");
                     byte sizeBits = field.Size == 8 ? (byte)AccessSize.Double : (byte)AccessSize.Word;
                     code[pc] = new Instruction((byte)((byte)OpClass.Ldx | (byte)AccessMode.Mem | sizeBits), insn.Dst, insn.Src, (short)field.Offset, 0);
                     break;
                 }
                 case OpClass.St or OpClass.Stx when state.Has(insn.Dst):
-                    throw new LinuxProgramException($"{programName}: writes to the context are not allowed", pc);
+                    throw new ProgramLoadException(pc, LoadError.UnsupportedContextAccess, $"{programName}: writes to the context are not allowed");
             }
         }
         return code;

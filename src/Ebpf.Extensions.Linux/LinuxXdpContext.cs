@@ -1,11 +1,11 @@
 using Ebpf.Runtime.Extensions;
 
-namespace Ebpf.Runtime.Linux;
+namespace Ebpf.Extensions.Linux;
 
 /// <summary>
 /// The real context behind a Linux <c>struct xdp_md</c>. Linux programs see 32-bit fields (data at 0, data_end 4,
 /// data_meta 8, ingress_ifindex 12, rx_queue_index 16, egress_ifindex 20); as in the kernel, loads of them are
-/// rewritten (<see cref="LinuxContextRewriter"/>) to loads from this layout, which holds 64-bit pointers.
+/// rewritten (<see cref="FieldMap"/>) to loads from this layout, which holds 64-bit pointers.
 /// </summary>
 public static class LinuxXdpContext
 {

@@ -1,4 +1,4 @@
-namespace Ebpf.Elf;
+namespace Ebpf.Platform;
 
 /// <summary>Which numbering the raw map type numbers of an object follow.</summary>
 public enum MapTypeNumbering
