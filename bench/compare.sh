@@ -1,8 +1,10 @@
 #!/usr/bin/env bash
-# Runs the same bench/programs objects (a) here, on the JIT and the interpreter (bench/Ebpf.Benchmarks `run`),
+# Runs the same bench/programs objects and the large generated programs (bench/make_large.py) (a) here, on the JIT and the interpreter (bench/Ebpf.Benchmarks `run`),
 # (b) in the Linux kernel (bpftool prog loadall + prog run ... repeat N, i.e. BPF_PROG_TEST_RUN), when allowed,
 # (c) as native C (clang -O2, same source through bench.h's NATIVE shim) where the family has no map/tail call,
-# and prints one table of ns per run with the ratios. Cases run back to back per row to share the machine's noise.
+# and prints one table of ns per run with the ratios, the IL bytes of each JIT-compiled program and how the .NET JIT
+# compiled it ("optimized", "optimized/N" for N more methods: functions or regions; "MINOPTS:k/n" if not).
+# Cases run back to back per row to share the machine's noise.
 # Then (unless SAMPLES=0) the Linux XDP objects of the sample corpus, unmodified, here and in the kernel: agreement of
 # action and output packet on every test packet, and ns per run (Ebpf.Benchmarks `xdp-samples`).
 # Environment: REPEAT (default 20000; the interpreter runs REPEAT/20), CASES (default: all), SAMPLES (default 1),
@@ -13,8 +15,8 @@ build="$here/build"
 repeat="${REPEAT:-20000}"
 interp_repeat=$(( repeat / 20 > 10 ? repeat / 20 : 10 ))
 rounds="${ROUNDS:-1}"
-cases="${CASES:-prime memcpy strcmp_full strcmp_early switch log2 checksum parse hashmap calls tailcall}"
-pins=/sys/fs/bpf/ebpf_bench
+cases="${CASES:-prime memcpy strcmp_full strcmp_early switch log2 checksum parse hashmap calls tailcall large_straight large_branchy large_calls large_loop large_switch}"
+pins=/sys/fs/bpf/ebpf_bench_$$ # per run: two runs at once must not remove each other's pins
 
 "$here/build.sh" >/dev/null 2>&1 || { echo "bench/build.sh failed" >&2; exit 1; }
 dotnet build "$here/Ebpf.Benchmarks/Ebpf.Benchmarks.csproj" -c Release -v q -nologo >/dev/null || { echo "dotnet build failed" >&2; exit 1; }
@@ -64,11 +66,11 @@ native_run() {
     [ -x "$build/$obj.native" ] || { echo "- -"; return; }
     "$build/$obj.native" "$build/$(packet_of "$c").bin" "$repeat"
 }
-here_run() { # engine case repeat
-    "${runner[@]}" --engine "$1" --repeat "$3" "$2" | awk '{print $2, $3}'
+here_run() { # engine case repeat -> "ret ns IL-bytes how-compiled" (the last two "-" on the interpreter)
+    "${runner[@]}" --engine "$1" --repeat "$3" "$2" | awk '{print $2, $3, $4, $5}'
 }
 
-printf '%-13s %10s %10s %10s %12s | %9s %9s %10s | %s\n' case kernel native jit interpreter jit/kern jit/native interp/jit "return values (kernel native jit interp)"
+printf '%-15s %10s %10s %10s %12s | %9s %9s %10s | %8s %-14s | %s\n' case kernel native jit interpreter jit/kern jit/native interp/jit "IL bytes" "jit compiled" "return values (kernel native jit interp)"
 rows=()
 # The smaller of two timings ("-" loses): with ROUNDS > 1 each side keeps its best round.
 least() { awk -v a="$1" -v b="$2" 'BEGIN { if (a == "" || a == "-") print b; else if (b == "" || b == "-" || a + 0 <= b + 0) print a; else print b }'; }
@@ -77,20 +79,24 @@ for c in $cases; do
     for round in $(seq "$rounds"); do # sides interleaved, so a slow spell of the machine hits all of them
         read -r kret k <<<"$( [ "$kernel" = 1 ] && kernel_run "$c" || echo "- -")"
         read -r nret n <<<"$(native_run "$c")"
-        read -r jret j <<<"$(here_run jit "$c" "$repeat")"
+        read -r jret j il compiled <<<"$(here_run jit "$c" "$repeat")"
         kns=$(least "$kns" "$k"); nns=$(least "$nns" "$n"); jns=$(least "$jns" "$j")
     done
-    read -r iret ins <<<"$(here_run interpreter "$c" "$interp_repeat")"
+    read -r iret ins _ _ <<<"$(here_run interpreter "$c" "$interp_repeat")"
     ratio() { awk -v a="$1" -v b="$2" 'BEGIN { if (a == "-" || b == "-" || a == "" || b == "" || b + 0 == 0) print "-"; else printf "%.2f", a / b }'; }
     jk=$(ratio "$jns" "$kns"); jn=$(ratio "$jns" "$nns"); ij=$(ratio "$ins" "$jns")
     agree="ok"; for r in "$kret" "$nret" "$iret"; do [ "$r" != "-" ] && [ -n "$r" ] && [ "$r" != "$jret" ] && agree="MISMATCH"; done
-    printf '%-13s %10s %10s %10s %12s | %9s %9s %10s | %s %s %s %s %s\n' "$c" "${kns:--}" "${nns:--}" "$jns" "$ins" "$jk" "$jn" "$ij" "$kret" "$nret" "$jret" "$iret" "$agree"
-    rows+=("$jk $jn $ij")
+    printf '%-15s %10s %10s %10s %12s | %9s %9s %10s | %8s %-14s | %s %s %s %s %s\n' "$c" "${kns:--}" "${nns:--}" "$jns" "$ins" "$jk" "$jn" "$ij" "$il" "$compiled" "$kret" "$nret" "$jret" "$iret" "$agree"
+    rows+=("$c $jk $jn $ij")
 done
 printf '%s\n' "${rows[@]}" | awk '
     function g(sum, n) { return n ? sprintf("%.2f", exp(sum / n)) : "-" }
-    { for (i = 1; i <= 3; i++) if ($i != "-") { s[i] += log($i); n[i]++; if ($i > m[i]) m[i] = $i } }
-    END { printf "geometric mean: jit/kernel %s (max %s), jit/native %s (max %s), interpreter/jit %s\n", g(s[1], n[1]), m[1] ? m[1] : "-", g(s[2], n[2]), m[2] ? m[2] : "-", g(s[3], n[3]) }'
+    # bench/programs and the large generated programs (large_*) summed apart
+    { k = ($1 ~ /^large_/) ? 3 : 0; for (i = 1; i <= 3; i++) if ($(i + 1) != "-") { j = i + k; s[j] += log($(i + 1)); n[j]++; if ($(i + 1) > m[j]) m[j] = $(i + 1) } }
+    END {
+        printf "geometric mean, bench/programs: jit/kernel %s (max %s), jit/native %s (max %s), interpreter/jit %s\n", g(s[1], n[1]), m[1] ? m[1] : "-", g(s[2], n[2]), m[2] ? m[2] : "-", g(s[3], n[3])
+        if (n[4] + n[5]) printf "geometric mean, large generated: jit/kernel %s (max %s), jit/native %s (max %s), interpreter/jit %s\n", g(s[4], n[4]), m[4] ? m[4] : "-", g(s[5], n[5]), m[5] ? m[5] : "-", g(s[6], n[6])
+    }'
 [ "$kernel" = 1 ] || echo "kernel: kernel column skipped, this host lacks $kernel_lacks"
 rm -rf "$pins"
 if [ "${SAMPLES:-1}" != 0 ]; then

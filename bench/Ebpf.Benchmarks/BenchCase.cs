@@ -3,7 +3,10 @@ namespace Ebpf.Benchmarks;
 /// <summary>One row of the comparison: an object of bench/build, its entry program and its input packet.</summary>
 public sealed record BenchCase(string Label, string Object, string Program, string Packet)
 {
-    /// <summary>The families of bench/programs, in table order.</summary>
+    /// <summary>The large generated programs (bench/make_large.py), 2,000-10,000 instructions each.</summary>
+    public static IReadOnlyList<string> Large { get; } = ["large_straight", "large_branchy", "large_calls", "large_loop", "large_switch"];
+
+    /// <summary>The families of bench/programs and the large generated programs, in table order.</summary>
     public static IReadOnlyList<BenchCase> All { get; } =
     [
         new("prime", "prime", "bench_prime", "default"),
@@ -17,7 +20,9 @@ public sealed record BenchCase(string Label, string Object, string Program, stri
         new("hashmap", "hashmap", "bench_hashmap", "default"),
         new("calls", "calls", "bench_calls", "default"),
         new("tailcall", "tailcall", "bench_tailcall", "default"),
+        .. Large.Select(name => new BenchCase(name, name, $"bench_{name}", "default")),
     ];
+
 
     public static BenchCase Find(string label) => All.FirstOrDefault(c => c.Label == label)
         ?? throw new ArgumentException($"no benchmark case '{label}' (have: {string.Join(", ", All.Select(c => c.Label))})");

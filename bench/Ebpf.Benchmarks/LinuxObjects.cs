@@ -32,6 +32,10 @@ public sealed class LinuxObjects(EbpfRuntime runtime, LoadedObject loaded) : IDi
         }
     }
 
+    /// <summary>Verified with <paramref name="options"/>; a refusal throws.</summary>
+    public static LinuxObjects OpenVerified(string path, ExecutionEngine engine, ExecutionMode mode, VerifierOptions? options = null) =>
+        Load(path, engine, mode, new AbstractInterpretationVerifier(options));
+
     private static LinuxObjects Load(string path, ExecutionEngine engine, ExecutionMode mode, IProgramVerifier? verifier)
     {
         var runtime = new EbpfRuntime(verifier).Use(new LinuxExtension());

@@ -1,4 +1,5 @@
 using System.Diagnostics;
+using Ebpf.Runtime.Jit;
 using Ebpf.Runtime.Programs;
 
 namespace Ebpf.Benchmarks;
@@ -7,7 +8,8 @@ namespace Ebpf.Benchmarks;
 /// `run [--repeat N] [--engine jit|interpreter] case...`: what compare.sh runs on this side. For each case prints
 /// "label return-value ns-per-run", timing the test run's repeat loop of N runs (<see cref="Ebpf.Runtime.Programs.EbpfProgram.InvokeRepeated"/>,
 /// as BPF_PROG_TEST_RUN's repeat and <c>ebpf test-run --repeat</c>) after a warm-up, in thread CPU time (see
-/// <see cref="ThreadCpuClock"/>).
+/// <see cref="ThreadCpuClock"/>), then on the JIT the IL bytes of the entry program and how the .NET JIT compiled it
+/// (<see cref="JitCodeObserver.Describe"/>: "optimized", "optimized/N" for N regions, or "MINOPTS:...").
 /// </summary>
 public static class ObjectRunner
 {
@@ -26,6 +28,7 @@ public static class ObjectRunner
             }
         }
         if (cases.Count == 0) cases.AddRange(BenchCase.All);
+        using var observer = new JitCodeObserver(); // before compiling: the runtime reports each method as it compiles it
         foreach (var benchCase in cases)
         {
             using var harness = new BenchHarness(benchCase, engine);
@@ -36,7 +39,9 @@ public static class ObjectRunner
             double start = ThreadCpuClock.NowNanoseconds();
             result = harness.RunRepeated(repeat);
             double ns = (ThreadCpuClock.NowNanoseconds() - start) / repeat;
-            Console.WriteLine($"{benchCase.Label} {(uint)result} {ns:F2}");
+            string compiled = harness.Program.Executor is JitExecutor jit
+                ? $" {jit.IlSize} {observer.Describe(jit, TimeSpan.FromSeconds(10))}" : " - -";
+            Console.WriteLine($"{benchCase.Label} {(uint)result} {ns:F2}{compiled}");
         }
         return 0;
     }

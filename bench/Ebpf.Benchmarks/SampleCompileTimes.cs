@@ -10,7 +10,8 @@ namespace Ebpf.Benchmarks;
 /// <summary>
 /// `compile-samples [dir] [count]`: JIT compile time of the largest programs of the sample corpus (map references
 /// resolved to dummy handles, helpers to a stub), median of three compilations (translation to IL and the .NET JIT's
-/// native compilation, which <see cref="JitCompiler"/> forces at compile time).
+/// native compilation, which <see cref="JitCompiler"/> forces at compile time), with how the .NET JIT compiled each
+/// (<see cref="JitCodeObserver.Describe"/>: "optimized", "optimized/N" with N more methods, or "MINOPTS:k/n").
 /// </summary>
 public static class SampleCompileTimes
 {
@@ -26,7 +27,8 @@ public static class SampleCompileTimes
             catch (BpfObjectException) { continue; }
             foreach (var program in obj.Programs) programs.Add((Path.GetRelativePath(dir, path), program));
         }
-        Console.WriteLine($"{"object",-45} {"program",-32} {"insns",6} {"IL bytes",9} {"compile ms",11}");
+        using var observer = new JitCodeObserver();
+        Console.WriteLine($"{"object",-45} {"program",-32} {"insns",6} {"IL bytes",9} {"compile ms",11}  compiled");
         foreach (var (file, program) in programs.OrderByDescending(p => p.Program.Instructions.Length).Take(count))
         {
             var code = program.Instructions.AsSpan().ToArray();
@@ -40,12 +42,13 @@ public static class SampleCompileTimes
             }
             var unresolved = code.Any(i => i.Opcode == OpCodes.Call && i.Src == PseudoSource.LocalCall && i.Imm == -1);
             var times = new List<(double Compile, int Il)>();
+            JitExecutor? last = null;
             try
             {
                 for (int i = 0; i < 3; i++)
                 {
                     long start = Stopwatch.GetTimestamp();
-                    var jit = JitCompiler.Compile(code, helpers, new JitOptions { ResolveWideImmediate = Resolve });
+                    var jit = last = JitCompiler.Compile(code, helpers, new JitOptions { ResolveWideImmediate = Resolve });
                     times.Add((Stopwatch.GetElapsedTime(start).TotalMilliseconds, jit.IlSize));
                 }
             }
@@ -55,7 +58,7 @@ public static class SampleCompileTimes
                 continue;
             }
             var median = times.OrderBy(t => t.Compile).ElementAt(1);
-            Console.WriteLine($"{file,-45} {program.Name,-32} {code.Length,6} {median.Il,9} {median.Compile,11:F1}");
+            Console.WriteLine($"{file,-45} {program.Name,-32} {code.Length,6} {median.Il,9} {median.Compile,11:F1}  {observer.Describe(last!, TimeSpan.FromSeconds(10))}");
         }
         return 0;
     }

@@ -37,6 +37,10 @@ public class VerifyAndHashCommandTests
         var entries = BpfObject.Open(path).Programs.Where(p => p.Kind == BpfProgramKind.Entry).Select(p => p.Name).ToArray();
         Assert.Equal(entries, records.Select(r => r.GetProperty("function").GetString()));
         Assert.All(records, r => Assert.True(r.GetProperty("passed").GetBoolean(), r.ToString()));
+        // Which pass proved it, and how far the path pass went (0 when the fixpoint sufficed).
+        Assert.All(records, r => Assert.Contains(r.GetProperty("pass").GetString(), new[] { "fixpoint", "path_exploration" }));
+        Assert.All(records, r => Assert.Equal(r.GetProperty("pass").GetString() == "fixpoint",
+            r.GetProperty("explored_instructions").GetInt64() == 0));
         Assert.Equal((0, ""), (run.ExitCode, run.Error));
     }
 

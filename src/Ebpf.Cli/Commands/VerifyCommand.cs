@@ -136,6 +136,7 @@ public static class VerifyCommand
                 output.WriteLine("  " + d.ToString().Replace("\n", "\n  "));
             if (verbose)
             {
+                output.WriteLine("  " + DescribePass(result));
                 for (int i = 0; i < program.Instructions.Length; i++)
                 {
                     if (result.States.TryGetValue(i, out var state)) output.WriteLine($"  {{{state}}}");
@@ -148,6 +149,15 @@ public static class VerifyCommand
         }
         return failed == 0 ? 0 : 1;
     }
+
+    /// <summary>Which pass proved the program, or why the path pass could not after the fixpoint failed.</summary>
+    private static string DescribePass(VerificationResult result) => result.Pass switch
+    {
+        VerifierPass.Fixpoint => "proved by the fixpoint (first pass)",
+        VerifierPass.PathExploration => $"proved by path exploration (second pass, {result.ExploredInstructions} instructions explored)",
+        _ when result.PathExplorationFailure is { } why => $"path exploration (second pass) failed too: {why} ({result.ExploredInstructions} instructions explored)",
+        _ => "refused by the fixpoint (no path exploration)",
+    };
 
     private static bool FitsExtensions(BpfObject obj, IReadOnlyDictionary<Guid, Runtime.Extensions.IProgramInformationProvider> providers)
     {
@@ -168,6 +178,10 @@ public static class VerifyCommand
             w.WriteString("function", program.Name);
             w.WriteString("program_type", platform.ProgramTypeName);
             w.WriteBoolean("passed", result.Passed);
+            if (result.Pass is { } pass) w.WriteString("pass", pass == VerifierPass.Fixpoint ? "fixpoint" : "path_exploration");
+            else w.WriteNull("pass");
+            w.WriteNumber("explored_instructions", result.ExploredInstructions);
+            if (result.PathExplorationFailure is { } why) w.WriteString("path_exploration_failure", why);
             if (first is null)
             {
                 w.WriteNull("error");

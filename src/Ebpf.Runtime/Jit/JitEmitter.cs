@@ -14,29 +14,59 @@ namespace Ebpf.Runtime.Jit;
 /// when they can be. Local calls are inline frames: r6-r9 and a return-site number are saved in a small frame area,
 /// r10 moves down 512 bytes, and exit pops a frame and dispatches to the return site (or returns at depth 0), which
 /// is exactly the interpreter's call model, recursion included.
+/// <para>
+/// A program whose one method would exceed the .NET JIT's optimizer limits (<see cref="JitMethodLimits"/>; above them
+/// the JIT gives up optimizing) is emitted as regions instead: contiguous ranges of instructions, each its own method
+/// (<see cref="EmitRegions"/>), which keep the registers in locals and hand them over in a <see cref="JitState"/> when
+/// control leaves the region. An entry method dispatches between regions by entry number.
+/// </para>
+/// The emitter writes into methods the caller's <see cref="JitMethodFactory"/> defines (dynamic methods today).
 /// </summary>
 internal sealed class JitEmitter
 {
     private const int FrameSaveBytes = 40; // r6-r9 and the return-site number
-    private static readonly Type[] Parameters = [typeof(JitClosure), typeof(ExecutionRequest).MakeByRefType(), typeof(ulong), typeof(HelperCallContext).MakeByRefType()];
-    private const short ArgClosure = 0, ArgRequest = 1, ArgFrameTop = 2, ArgContext = 3;
+    internal static readonly Type[] Parameters = [typeof(JitClosure), typeof(ExecutionRequest).MakeByRefType(), typeof(ulong), typeof(HelperCallContext).MakeByRefType()];
+    internal static readonly Type[] RegionParameters = [.. Parameters, typeof(JitState).MakeByRefType(), typeof(int)];
+    // Arguments: 0 closure, 1 request, 2 frame top (r10), 3 context (every method); regions: 4 state, 5 entry number;
+    // called functions: from 4 the registers of r1-r5 the function reads, in order, then the call depth.
+    private const byte ArgState = 4, ArgEntry = 5, ArgFirstRegister = 4;
+
+    /// <summary>What a region returns besides the number of the entry to continue at.</summary>
+    private const int ProgramReturned = -1, Stopped = -2;
 
     private readonly Instruction[] _code;
     private readonly ulong[] _wideValues;
     private readonly HelperFunction?[] _callTargets;
     private readonly HelperTable _helpers;
     private readonly JitOptions _options;
+    private readonly JitMethodFactory _define;
     private readonly bool _checked;
     private readonly long _budget;
     private readonly List<HelperFunction> _delegates = [];
     private readonly List<object?> _targets = [];
+    // Return sites (pc after each local call) in pc order, and each call's number among them.
     private readonly List<int> _returnSites = [];
+    private readonly Dictionary<int, int> _returnSiteOfCall = [];
     // Per subprogram entry pc: the return-site indexes of the local calls to it, and the label its exits branch to.
     private readonly SortedDictionary<int, List<int>> _callSitesByCallee = [];
     private readonly Dictionary<int, Label> _calleeExits = [];
     private bool[] _starts = [], _branchedTo = [];
 
-    private ILGenerator _il = null!;
+    // Functions: with real calls every bpf-to-bpf function [Start, End) is its own method; else one "function", the
+    // whole program, whose local calls are inline frames.
+    private readonly List<(int Start, int End)> _functions = [];
+    private readonly bool _realCalls;
+    private MethodInfo[] _functionMethods = [];
+    private int _function, _functionStart, _functionEnd;
+    // Per called function (by entry pc): the registers of r1-r5 it reads (its arguments), whether it may stop the
+    // program (calls a helper, directly or through its callees), and whether calls need a depth check (recursion, or
+    // chains deeper than the frames).
+    private readonly Dictionary<int, ushort> _calleeReads = [];
+    private readonly Dictionary<int, bool> _mayStop = [];
+    private bool _checkCallDepth = true;
+
+    // The method being written: a whole function, or one region [_regionStart, _regionEnd) of it.
+    private CountingIlGenerator _il = null!;
     private LocalBuilder[] _r = null!;
     private Label[] _labels = null!;
     private LocalBuilder _depth = null!, _saves = null!, _executed = null!, _packet = null!, _packetLength = null!;
@@ -45,15 +75,29 @@ internal sealed class JitEmitter
     private Label _returnZero, _sharedExit, _stop, _anySite;
     private bool _hasLocalCalls, _hasLegacyLoads, _usesStack, _callsTailCall;
 
-    public JitEmitter(Instruction[] code, ulong[] wideValues, HelperFunction?[] callTargets, HelperTable helpers, JitOptions options)
+    // Regions only: entry numbers by pc (ascending with pc, so one region's entries are consecutive), the stubs that
+    // leave the region for a pc outside it, and the blocks every exit ends in.
+    private bool _inRegion;
+    private int _regionStart, _regionEnd;
+    private readonly SortedDictionary<int, int> _entries = [];
+    private readonly List<(int Pc, Label Stub)> _leaving = [];
+    private readonly Dictionary<int, Label> _leaveStubs = [];
+    private Label _programReturn, _leave;
+    private LocalBuilder _next = null!;
+
+    public JitEmitter(Instruction[] code, ulong[] wideValues, HelperFunction?[] callTargets, HelperTable helpers, JitOptions options,
+        JitMethodFactory define)
     {
         _code = code;
         _wideValues = wideValues;
         _callTargets = callTargets;
         _helpers = helpers;
         _options = options;
+        _define = define;
         _checked = options.Mode == ExecutionMode.Checked;
         _budget = options.InstructionBudget;
+        Scan();
+        _realCalls = FindFunctions();
     }
 
     public bool HasLocalCalls => _hasLocalCalls;
@@ -64,53 +108,118 @@ internal sealed class JitEmitter
     /// <summary>False when nothing reads r10 and nothing calls locally: such a program needs no stack at all.</summary>
     public bool UsesStack => _usesStack || _hasLocalCalls;
 
-    public JitEntry Emit(out int ilSize)
+    /// <summary>Instruction starts (the second slot of an lddw is not one).</summary>
+    public bool[] Starts => _starts;
+
+    /// <summary>The functions emitted as methods of their own (one, the whole program, unless local calls are real calls).</summary>
+    public IReadOnlyList<(int Start, int End)> Functions => _functions;
+
+    /// <summary>
+    /// The program: function f as one method where <paramref name="regionPlans"/>[f] is null, else as the regions
+    /// starting at those pcs (ascending, the first the function's start), each a method
+    /// <c>int region(closure, in request, frameTop, ref context, ref JitState, int entry)</c> run by an entry method
+    /// with the function's signature: a region returns the entry to continue at, or that the function returned or
+    /// stopped. Records what each instruction cost in one-method functions (<see cref="JitEmission.CostBefore"/>), from
+    /// which <see cref="JitRegionPlanner"/> cuts regions for a function too large for one method.
+    /// </summary>
+    public JitEmission Emit(string name, IReadOnlyList<int>?[] regionPlans)
     {
-        var method = new DynamicMethod("ebpf_program", typeof(ulong), Parameters, typeof(JitEmitter).Module, skipVisibility: true)
+        var entryIl = new ILGenerator[_functions.Count];
+        _functionMethods = new MethodInfo[_functions.Count];
+        for (int f = 0; f < _functions.Count; f++)
+            _functionMethods[f] = _define(f == 0 ? name : $"{name}_fn{f}", typeof(ulong), f == 0 ? Parameters : FunctionParameters(_functions[f].Start), out entryIl[f]);
+        var methods = new List<MethodInfo>(_functionMethods);
+        var costs = new IlCounts[_functions.Count][];
+        var largest = new IlCounts[_functions.Count];
+        int ilSize = 0;
+        for (int f = 0; f < _functions.Count; f++)
         {
-            InitLocals = false, // the frame-save area needs no clearing; registers are cleared explicitly
-        };
-        _il = method.GetILGenerator(_code.Length * 16 + 64);
-        Scan();
-        DeclareLocals();
-        EmitPrologue();
-        for (int pc = 0; pc < _code.Length; pc += ProgramDecoder.SlotCount(_code[pc]))
-        {
-            _il.MarkLabel(_labels[pc]);
-            if (_budget != 0) EmitBudgetStep(pc);
-            EmitInstruction(pc, _code[pc]);
+            _function = f;
+            (_functionStart, _functionEnd) = _functions[f];
+            _il = new CountingIlGenerator(entryIl[f]);
+            if (regionPlans[f] is { } plan)
+            {
+                EmitRegions(_functionMethods[f].Name, plan, methods, ref ilSize, ref largest[f]);
+                continue;
+            }
+            _inRegion = false;
+            _regionStart = _functionStart;
+            _regionEnd = _functionEnd;
+            DeclareLocals();
+            EmitPrologue();
+            var cost = costs[f] = new IlCounts[_functionEnd - _functionStart + 1];
+            for (int pc = _functionStart; pc < _functionEnd; pc += ProgramDecoder.SlotCount(_code[pc]))
+            {
+                cost[pc - _functionStart] = _il.Counts;
+                EmitSlot(pc);
+            }
+            cost[^1] = _il.Counts;
+            EmitEpilogues();
+            ilSize += _il.ILOffset;
+            largest[f] = _il.Counts;
         }
-        EmitEpilogues();
-        ilSize = _il.ILOffset;
-        var closure = new JitClosure([.. _delegates], [.. _targets], _helpers);
-        var entry = (JitEntry)method.CreateDelegate(typeof(JitEntry), closure);
-        // Compile to native code now (as a kernel JIT does at load), not on the first invocation.
-        System.Runtime.CompilerServices.RuntimeHelpers.PrepareDelegate(entry);
-        return entry;
+        return new JitEmission(methods[0], methods, Closure(), ilSize, largest, costs);
+    }
+
+    private void EmitRegions(string name, IReadOnlyList<int> regionStarts, List<MethodInfo> methods, ref int ilSize, ref IlCounts largest)
+    {
+        var entryIl = _il;
+        _inRegion = true;
+        FindEntries(regionStarts);
+        var regions = new List<MethodInfo>();
+        var regionOfEntry = new List<int>();
+        for (int k = 0; k < regionStarts.Count; k++)
+        {
+            _regionStart = regionStarts[k];
+            _regionEnd = k + 1 < regionStarts.Count ? regionStarts[k + 1] : _functionEnd;
+            var method = _define($"{name}_region{k}", typeof(int), RegionParameters, out var il);
+            _il = new CountingIlGenerator(il);
+            EmitRegion();
+            regions.Add(method);
+            ilSize += _il.ILOffset;
+            largest = IlCounts.Max(largest, _il.Counts);
+            foreach (int pc in _entries.Keys)
+                if (pc >= _regionStart && pc < _regionEnd) regionOfEntry.Add(k);
+        }
+        _il = entryIl;
+        EmitRegionDispatch(regions, regionOfEntry);
+        ilSize += _il.ILOffset;
+        largest = IlCounts.Max(largest, _il.Counts);
+        methods.AddRange(regions);
+    }
+
+    private JitClosure Closure() => new([.. _delegates], [.. _targets], _helpers);
+
+    private void EmitSlot(int pc)
+    {
+        _il.MarkLabel(_labels[pc]);
+        if (_budget != 0) EmitBudgetStep(pc);
+        EmitInstruction(pc, _code[pc]);
     }
 
     private void Scan()
     {
         _starts = new bool[_code.Length];
         _branchedTo = new bool[_code.Length + 1];
-        int localCalls = 0;
         for (int pc = 0; pc < _code.Length; pc += ProgramDecoder.SlotCount(_code[pc]))
         {
             var insn = _code[pc];
             _starts[pc] = true;
             if (insn.Class is OpClass.Jmp or OpClass.Jmp32 && (JmpOp)insn.Operation is not (JmpOp.Exit or JmpOp.Call))
             {
-                int target = pc + 1 + ((JmpOp)insn.Operation == JmpOp.Ja && insn.Class == OpClass.Jmp32 ? insn.Imm : insn.Offset);
+                int target = JumpTarget(pc, insn);
                 if ((uint)target < (uint)_branchedTo.Length) _branchedTo[target] = true;
             }
-            if (insn.Opcode == OpCodes.Call && insn.Src == PseudoSource.LocalCall)
+            if (IsLocalCall(insn))
             {
                 _hasLocalCalls = true;
                 int callee = pc + 1 + insn.Imm;
                 if ((uint)callee < (uint)_branchedTo.Length) _branchedTo[callee] = true;
                 _branchedTo[pc + 1] = true; // the return site
                 if (!_callSitesByCallee.TryGetValue(callee, out var sites)) _callSitesByCallee[callee] = sites = [];
-                sites.Add(localCalls++);
+                sites.Add(_returnSites.Count);
+                _returnSiteOfCall[pc] = _returnSites.Count;
+                _returnSites.Add(pc + 1);
             }
             if (insn.Class == OpClass.Ld && insn.Mode is AccessMode.Abs or AccessMode.Ind) _hasLegacyLoads = true;
             // r10 appears as a source or as the base of a store (it is never a destination).
@@ -119,24 +228,187 @@ internal sealed class JitEmitter
         }
     }
 
+    private static bool IsLocalCall(Instruction insn) => insn.Opcode == OpCodes.Call && insn.Src == PseudoSource.LocalCall;
+
+    private static int JumpTarget(int pc, Instruction insn) =>
+        pc + 1 + ((JmpOp)insn.Operation == JmpOp.Ja && insn.Class == OpClass.Jmp32 ? insn.Imm : insn.Offset);
+
+    /// <summary>
+    /// Splits the program into its bpf-to-bpf functions (from each call target to the next) and says whether local
+    /// calls may be real method calls: every jump stays in its function and no function runs into the next; no
+    /// function reads r0 or r6-r9 before writing them (a method receives only r1-r5) and no caller reads r1-r5 after a
+    /// call before writing them (a method returns only r0) — what a verified program never does, an unverified one
+    /// might; no instruction budget and no legacy packet loads (both end or count the whole run, not one function).
+    /// Else the whole program is one function with inline frames, exactly the interpreter's model either way.
+    /// </summary>
+    private bool FindFunctions()
+    {
+        var entries = new SortedSet<int> { 0 };
+        foreach (int callee in _callSitesByCallee.Keys) entries.Add(callee);
+        bool feasible = _hasLocalCalls && _budget == 0 && !_hasLegacyLoads && entries.All(e => e >= 0 && e < _code.Length && _starts[e]);
+        if (feasible)
+        {
+            var bounds = entries.Append(_code.Length).ToArray();
+            // Which arguments each function reads, narrowed from all five until nothing changes (a sound answer
+            // for recursion too: every round only drops registers a call cannot read).
+            var calleeReads = entries.Skip(1).ToDictionary(e => e, _ => (ushort)0b11_1110);
+            for (bool changed = true; changed;)
+            {
+                changed = false;
+                for (int f = 1; f + 1 < bounds.Length; f++)
+                {
+                    ushort reads = (ushort)(JitLiveness.LiveIn(_code, _starts, bounds[f], bounds[f + 1], calleeReads)[0] & 0b11_1110);
+                    if (reads != calleeReads[bounds[f]]) { calleeReads[bounds[f]] = reads; changed = true; }
+                }
+            }
+            for (int f = 0; f + 1 < bounds.Length && feasible; f++)
+                feasible = FunctionIsSelfContained(bounds[f], bounds[f + 1], f == 0, calleeReads);
+            if (feasible)
+            {
+                for (int f = 0; f + 1 < bounds.Length; f++) _functions.Add((bounds[f], bounds[f + 1]));
+                foreach (var (entry, reads) in calleeReads) _calleeReads[entry] = reads;
+                AnalyseCallGraph();
+                return true;
+            }
+        }
+        _functions.Add((0, _code.Length));
+        return false;
+    }
+
+    /// <summary>Which functions may stop the program, and whether the call graph needs run-time depth checks.</summary>
+    private void AnalyseCallGraph()
+    {
+        var callees = _functions.Select(f => Enumerable.Range(f.Start, f.End - f.Start)
+            .Where(pc => _starts[pc] && IsLocalCall(_code[pc])).Select(pc => pc + 1 + _code[pc].Imm).Distinct().ToList()).ToList();
+        int IndexOf(int entry) => _functions.FindIndex(f => f.Start == entry);
+        var stops = _functions.Select(f => Enumerable.Range(f.Start, f.End - f.Start)
+            .Any(pc => _starts[pc] && _code[pc].Opcode is OpCodes.Call or OpCodes.CallX && !IsLocalCall(_code[pc]))).ToArray();
+        for (bool changed = true; changed;)
+        {
+            changed = false;
+            for (int f = 0; f < stops.Length; f++)
+                if (!stops[f] && callees[f].Any(c => stops[IndexOf(c)])) { stops[f] = changed = true; }
+        }
+        for (int f = 1; f < _functions.Count; f++) _mayStop[_functions[f].Start] = stops[f];
+        // Frames of the deepest chain from the program (null: a cycle). Within MaxCallDepth no call can fail.
+        var frames = new int?[_functions.Count];
+        var visiting = new bool[_functions.Count];
+        int? Frames(int f)
+        {
+            if (visiting[f]) return null;
+            if (frames[f] is { } known) return known;
+            visiting[f] = true;
+            int deepest = 0;
+            foreach (int c in callees[f])
+            {
+                if (Frames(IndexOf(c)) is not { } below) { visiting[f] = false; return null; }
+                deepest = Math.Max(deepest, below);
+            }
+            visiting[f] = false;
+            return frames[f] = 1 + deepest;
+        }
+        _checkCallDepth = Frames(0) is not { } depth || depth > _options.MaxCallDepth;
+    }
+
+    private Type[] FunctionParameters(int entry) =>
+        [.. Parameters, .. Enumerable.Range(1, 5).Where(r => (_calleeReads[entry] & (1 << r)) != 0).Select(_ => typeof(ulong)), typeof(int)];
+
+    private bool FunctionIsSelfContained(int start, int end, bool main, IReadOnlyDictionary<int, ushort> calleeReads)
+    {
+        int last = start;
+        for (int pc = start; pc < end; pc += ProgramDecoder.SlotCount(_code[pc]))
+        {
+            last = pc;
+            var insn = _code[pc];
+            if (insn.Class is OpClass.Jmp or OpClass.Jmp32 && (JmpOp)insn.Operation is not (JmpOp.Exit or JmpOp.Call) &&
+                JumpTarget(pc, insn) is var target && (target < start || target >= end))
+                return false;
+        }
+        if (FallsThrough(_code[last], realCalls: true)) return false;
+        var live = JitLiveness.LiveIn(_code, _starts, start, end, calleeReads);
+        const ushort calleeSaved = 0b11_1100_0001; // r0, r6-r9
+        const ushort arguments = 0b11_1110; // r1-r5
+        if (!main && (live[0] & calleeSaved) != 0) return false;
+        for (int pc = start; pc < end; pc += ProgramDecoder.SlotCount(_code[pc]))
+            if (IsLocalCall(_code[pc]) && pc + 1 < end && (live[pc + 1 - start] & arguments) != 0) return false;
+        return true;
+    }
+
+    /// <summary>Where control may go after the instruction at <paramref name="pc"/> within its function (inline frames: exits go to every return site).</summary>
+    private IEnumerable<int> Successors(int pc)
+    {
+        var insn = _code[pc];
+        int next = pc + ProgramDecoder.SlotCount(insn);
+        if (insn.Class is not (OpClass.Jmp or OpClass.Jmp32))
+        {
+            yield return next;
+            yield break;
+        }
+        switch ((JmpOp)insn.Operation)
+        {
+            case JmpOp.Exit:
+                if (_realCalls) break;
+                foreach (int site in _returnSites) yield return site;
+                break;
+            case JmpOp.Call:
+                yield return IsLocalCall(insn) && !_realCalls ? pc + 1 + insn.Imm : next;
+                break;
+            case JmpOp.Ja:
+                yield return JumpTarget(pc, insn);
+                break;
+            default:
+                yield return JumpTarget(pc, insn);
+                yield return next;
+                break;
+        }
+    }
+
+    private static bool FallsThrough(Instruction insn, bool realCalls) =>
+        insn.Class is not (OpClass.Jmp or OpClass.Jmp32) ||
+        (JmpOp)insn.Operation switch
+        {
+            JmpOp.Ja or JmpOp.Exit => false,
+            JmpOp.Call => !IsLocalCall(insn) || realCalls,
+            _ => true,
+        };
+
+    /// <summary>Numbers every pc control may reach from another region of the function, and every region's start.</summary>
+    private void FindEntries(IReadOnlyList<int> regionStarts)
+    {
+        _entries.Clear();
+        var regionOf = new int[_code.Length];
+        for (int k = 0, pc = _functionStart; pc < _functionEnd; pc++)
+        {
+            while (k + 1 < regionStarts.Count && regionStarts[k + 1] <= pc) k++;
+            regionOf[pc] = k;
+        }
+        var entries = new SortedSet<int>(regionStarts); // every region has an entry, even one nothing reaches
+        for (int pc = _functionStart; pc < _functionEnd; pc += ProgramDecoder.SlotCount(_code[pc]))
+            foreach (int next in Successors(pc))
+                if (next >= _functionStart && next < _functionEnd && regionOf[next] != regionOf[pc]) entries.Add(next);
+        foreach (int pc in entries) _entries[pc] = _entries.Count;
+    }
+
+    /// <summary>The frame-save area of inline frames (none with real calls: a method keeps its caller's r6-r9).</summary>
+    private bool InlineFrames => _hasLocalCalls && !_realCalls;
+
     private void DeclareLocals()
     {
         _r = new LocalBuilder[11];
         for (int i = 0; i < _r.Length; i++) _r[i] = _il.DeclareLocal(typeof(ulong));
         _labels = new Label[_code.Length];
-        for (int i = 0; i < _labels.Length; i++) _labels[i] = _il.DefineLabel();
+        for (int i = _regionStart; i < _regionEnd; i++) _labels[i] = _il.DefineLabel();
         _address = _il.DeclareLocal(typeof(ulong));
         _u32a = _il.DeclareLocal(typeof(int));
         _u32b = _il.DeclareLocal(typeof(int));
+        _tailCallEntry = null;
+        _calleeExits.Clear();
         _returnZero = _il.DefineLabel();
         _sharedExit = _il.DefineLabel();
         _anySite = _il.DefineLabel();
         _stop = _il.DefineLabel();
-        if (_hasLocalCalls)
-        {
-            _depth = _il.DeclareLocal(typeof(int));
-            _saves = _il.DeclareLocal(typeof(nint));
-        }
+        if (_hasLocalCalls) _depth = _il.DeclareLocal(typeof(int));
+        if (InlineFrames) _saves = _il.DeclareLocal(typeof(nint));
         if (_budget != 0) _executed = _il.DeclareLocal(typeof(long));
         if (_hasLegacyLoads)
         {
@@ -145,31 +417,56 @@ internal sealed class JitEmitter
         }
     }
 
+    /// <summary>
+    /// The registers a function starts with: the program's r1 and r2 from the request (r0 and r3-r9 zero, as in the
+    /// interpreter), a called function's r1-r5 from its arguments; r10 is the frame top it was given.
+    /// </summary>
+    private IEnumerable<(int Register, Action Load)> InitialRegisters()
+    {
+        var il = _il;
+        for (int i = 0; i < 10; i++)
+        {
+            int register = i;
+            if (_function == 0 && register is 1 or 2)
+                yield return (register, () =>
+                {
+                    il.Emit(OpCodes_.Ldarg_1);
+                    il.Emit(OpCodes_.Call, Getter(typeof(ExecutionRequest), register == 1 ? nameof(ExecutionRequest.R1) : nameof(ExecutionRequest.R2)));
+                });
+            else if (_function != 0 && register is >= 1 and <= 5 && (_calleeReads[_functionStart] & (1 << register)) != 0)
+                yield return (register, () => il.Emit(OpCodes_.Ldarg_S, (byte)(ArgFirstRegister + ArgumentIndex(_functionStart, register))));
+            else
+                yield return (register, () => il.Emit(OpCodes_.Ldc_I8, 0L));
+        }
+        yield return (10, () => il.Emit(OpCodes_.Ldarg_2));
+    }
+
+    /// <summary>Position of <paramref name="register"/> among the called function's register arguments (6: the depth after them).</summary>
+    private int ArgumentIndex(int entry, int register) => System.Numerics.BitOperations.PopCount((uint)(_calleeReads[entry] & ((1 << register) - 2)));
+
+    private void EmitCallDepth()
+    {
+        if (_function == 0) _il.Emit(OpCodes_.Ldc_I4_0);
+        else _il.Emit(OpCodes_.Ldarg_S, (byte)(ArgFirstRegister + ArgumentIndex(_functionStart, 6)));
+    }
+
     private void EmitPrologue()
     {
         var il = _il;
-        // r1, r2 from the request; r0 and r3-r9 start at zero as in the interpreter; r10 is the entry frame's top.
-        il.Emit(OpCodes_.Ldarg_1);
-        il.Emit(OpCodes_.Call, Getter(typeof(ExecutionRequest), nameof(ExecutionRequest.R1)));
-        il.Emit(OpCodes_.Stloc, _r[1]);
-        il.Emit(OpCodes_.Ldarg_1);
-        il.Emit(OpCodes_.Call, Getter(typeof(ExecutionRequest), nameof(ExecutionRequest.R2)));
-        il.Emit(OpCodes_.Stloc, _r[2]);
-        foreach (int i in (ReadOnlySpan<int>)[0, 3, 4, 5, 6, 7, 8, 9])
+        foreach (var (register, load) in InitialRegisters())
         {
-            il.Emit(OpCodes_.Ldc_I8, 0L);
-            il.Emit(OpCodes_.Stloc, _r[i]);
+            load();
+            il.Emit(OpCodes_.Stloc, _r[register]);
         }
-        il.Emit(OpCodes_.Ldarg_2);
-        il.Emit(OpCodes_.Stloc, _r[10]);
         if (_hasLocalCalls)
         {
-            il.Emit(OpCodes_.Ldc_I4, _options.MaxCallDepth * FrameSaveBytes);
-            il.Emit(OpCodes_.Conv_U);
-            il.Emit(OpCodes_.Localloc);
-            il.Emit(OpCodes_.Stloc, _saves);
-            il.Emit(OpCodes_.Ldc_I4_0);
+            EmitCallDepth();
             il.Emit(OpCodes_.Stloc, _depth);
+        }
+        if (InlineFrames)
+        {
+            EmitAllocateFrameSaves();
+            il.Emit(OpCodes_.Stloc, _saves);
         }
         if (_budget != 0)
         {
@@ -178,36 +475,225 @@ internal sealed class JitEmitter
         }
         if (_hasLegacyLoads)
         {
-            var region = il.DeclareLocal(typeof(MemoryRegion));
-            il.Emit(OpCodes_.Ldarg_1);
-            il.Emit(OpCodes_.Call, Getter(typeof(ExecutionRequest), nameof(ExecutionRequest.Packet)));
-            il.Emit(OpCodes_.Stloc, region);
-            il.Emit(OpCodes_.Ldloca, region);
-            il.Emit(OpCodes_.Call, Getter(typeof(MemoryRegion), nameof(MemoryRegion.Start)));
-            il.Emit(OpCodes_.Stloc, _packet);
-            il.Emit(OpCodes_.Ldloca, region);
-            il.Emit(OpCodes_.Call, Getter(typeof(MemoryRegion), nameof(MemoryRegion.Length)));
-            il.Emit(OpCodes_.Stloc, _packetLength);
+            EmitPacketBounds(_packet, _packetLength, null);
         }
+    }
+
+    private void EmitAllocateFrameSaves()
+    {
+        _il.Emit(OpCodes_.Ldc_I4, _options.MaxCallDepth * FrameSaveBytes);
+        _il.Emit(OpCodes_.Conv_U);
+        _il.Emit(OpCodes_.Localloc);
+    }
+
+    /// <summary>The request's legacy packet start and length, into two locals or (regions) two state fields.</summary>
+    private void EmitPacketBounds(LocalBuilder? start, LocalBuilder? length, LocalBuilder? state)
+    {
+        var il = _il;
+        var region = il.DeclareLocal(typeof(MemoryRegion));
+        il.Emit(OpCodes_.Ldarg_1);
+        il.Emit(OpCodes_.Call, Getter(typeof(ExecutionRequest), nameof(ExecutionRequest.Packet)));
+        il.Emit(OpCodes_.Stloc, region);
+        foreach (var (local, property, field) in (ReadOnlySpan<(LocalBuilder?, string, string)>)
+            [(start, nameof(MemoryRegion.Start), nameof(JitState.Packet)), (length, nameof(MemoryRegion.Length), nameof(JitState.PacketLength))])
+        {
+            if (state is not null) il.Emit(OpCodes_.Ldloca, state);
+            il.Emit(OpCodes_.Ldloca, region);
+            il.Emit(OpCodes_.Call, Getter(typeof(MemoryRegion), property));
+            if (state is not null) il.Emit(OpCodes_.Stfld, StateField(field));
+            else il.Emit(OpCodes_.Stloc, local!);
+        }
+    }
+
+    // ---- regions ----
+
+    private static FieldInfo StateField(string name) => typeof(JitState).GetField(name)!;
+    private static readonly FieldInfo[] StateRegisters = [.. Enumerable.Range(0, 11).Select(i => StateField($"R{i}"))];
+
+    /// <summary>The state a region keeps in locals: registers, and the call depth and budget count when used.</summary>
+    private IEnumerable<(LocalBuilder Local, FieldInfo Field, bool Written)> RegionLocals()
+    {
+        for (int i = 0; i < _r.Length; i++) yield return (_r[i], StateRegisters[i], true);
+        if (_hasLocalCalls) yield return (_depth, StateField(nameof(JitState.Depth)), true);
+        if (InlineFrames) yield return (_saves, StateField(nameof(JitState.Saves)), false);
+        if (_budget != 0) yield return (_executed, StateField(nameof(JitState.Executed)), true);
+        if (_hasLegacyLoads)
+        {
+            yield return (_packet, StateField(nameof(JitState.Packet)), false);
+            yield return (_packetLength, StateField(nameof(JitState.PacketLength)), false);
+        }
+    }
+
+    private void EmitRegion()
+    {
+        var il = _il;
+        DeclareLocals();
+        _next = il.DeclareLocal(typeof(int));
+        _programReturn = il.DefineLabel();
+        _leave = il.DefineLabel();
+        _leaving.Clear();
+        _leaveStubs.Clear();
+        foreach (var (local, field, _) in RegionLocals())
+        {
+            il.Emit(OpCodes_.Ldarg_S, ArgState);
+            il.Emit(OpCodes_.Ldfld, field);
+            il.Emit(OpCodes_.Stloc, local);
+        }
+        // Continue at the entry asked for: this region's entries are numbered consecutively.
+        var here = _entries.Where(e => e.Key >= _regionStart && e.Key < _regionEnd).ToList();
+        il.Emit(OpCodes_.Ldarg_S, ArgEntry);
+        LdcI4(here[0].Value);
+        il.Emit(OpCodes_.Sub);
+        il.Emit(OpCodes_.Switch, [.. here.Select(e => _labels[e.Key])]);
+        il.Emit(OpCodes_.Br, _labels[here[0].Key]);
+        int last = _regionStart;
+        for (int pc = _regionStart; pc < _regionEnd; pc += ProgramDecoder.SlotCount(_code[pc]))
+        {
+            EmitSlot(pc);
+            last = pc;
+        }
+        // The last instruction may run on into the next region.
+        if (FallsThrough(_code[last], _realCalls)) il.Emit(OpCodes_.Br, Target(_regionEnd));
+        EmitEpilogues();
+        il.MarkLabel(_programReturn);
+        il.Emit(OpCodes_.Ldarg_S, ArgState);
+        Ld(0);
+        il.Emit(OpCodes_.Stfld, StateRegisters[0]);
+        LdcI4(ProgramReturned);
+        il.Emit(OpCodes_.Ret);
+        foreach (var (pc, stub) in _leaving)
+        {
+            il.MarkLabel(stub);
+            LdcI4(_entries[pc]);
+            il.Emit(OpCodes_.Br, _leave);
+        }
+        if (_leaving.Count == 0) return;
+        il.MarkLabel(_leave);
+        il.Emit(OpCodes_.Stloc, _next);
+        foreach (var (local, field, written) in RegionLocals())
+        {
+            if (!written) continue;
+            il.Emit(OpCodes_.Ldarg_S, ArgState);
+            il.Emit(OpCodes_.Ldloc, local);
+            il.Emit(OpCodes_.Stfld, field);
+        }
+        il.Emit(OpCodes_.Ldloc, _next);
+        il.Emit(OpCodes_.Ret);
+    }
+
+    /// <summary>The label for a branch to <paramref name="pc"/>: its own in this method, else a stub that leaves the region for it.</summary>
+    private Label Target(int pc)
+    {
+        if (pc >= _regionStart && pc < _regionEnd) return _labels[pc];
+        if (!_inRegion || !_entries.ContainsKey(pc))
+            throw new InvalidOperationException($"JIT: no entry for pc {pc} outside region [{_regionStart}, {_regionEnd})");
+        if (!_leaveStubs.TryGetValue(pc, out var stub))
+        {
+            _leaveStubs[pc] = stub = _il.DefineLabel();
+            _leaving.Add((pc, stub));
+        }
+        return stub;
+    }
+
+    /// <summary>The entry method of a function in regions: sets up the state, then runs region after region.</summary>
+    private void EmitRegionDispatch(List<MethodInfo> regions, List<int> regionOfEntry)
+    {
+        var il = _il;
+        var state = il.DeclareLocal(typeof(JitState));
+        var next = il.DeclareLocal(typeof(int));
+        il.Emit(OpCodes_.Ldloca, state);
+        il.Emit(OpCodes_.Initobj, typeof(JitState)); // zero: registers not given, the budget count
+        foreach (var (register, load) in InitialRegisters())
+        {
+            il.Emit(OpCodes_.Ldloca, state);
+            load();
+            il.Emit(OpCodes_.Stfld, StateRegisters[register]);
+        }
+        if (_hasLocalCalls)
+        {
+            il.Emit(OpCodes_.Ldloca, state);
+            EmitCallDepth();
+            il.Emit(OpCodes_.Stfld, StateField(nameof(JitState.Depth)));
+        }
+        if (InlineFrames)
+        {
+            // The frame-save area lives as long as this method: every region runs below it. (localloc wants an
+            // otherwise empty evaluation stack.)
+            var saves = il.DeclareLocal(typeof(nint));
+            EmitAllocateFrameSaves();
+            il.Emit(OpCodes_.Stloc, saves);
+            il.Emit(OpCodes_.Ldloca, state);
+            il.Emit(OpCodes_.Ldloc, saves);
+            il.Emit(OpCodes_.Stfld, StateField(nameof(JitState.Saves)));
+        }
+        if (_hasLegacyLoads) EmitPacketBounds(null, null, state);
+        var calls = regions.Select(_ => il.DefineLabel()).ToArray();
+        var dispatch = il.DefineLabel();
+        var stopped = il.DefineLabel();
+        LdcI4(_entries[_functionStart]);
+        il.Emit(OpCodes_.Stloc, next);
+        il.MarkLabel(dispatch);
+        il.Emit(OpCodes_.Ldloc, next);
+        il.Emit(OpCodes_.Switch, [.. regionOfEntry.Select(k => calls[k])]);
+        il.Emit(OpCodes_.Ldloc, next);
+        LdcI4(ProgramReturned);
+        il.Emit(OpCodes_.Bne_Un, stopped);
+        il.Emit(OpCodes_.Ldloca, state);
+        il.Emit(OpCodes_.Ldfld, StateRegisters[0]);
+        il.Emit(OpCodes_.Ret);
+        il.MarkLabel(stopped);
+        il.Emit(OpCodes_.Ldarg_3);
+        il.Emit(OpCodes_.Call, StopValue);
+        il.Emit(OpCodes_.Ret);
+        for (int k = 0; k < regions.Count; k++)
+        {
+            il.MarkLabel(calls[k]);
+            il.Emit(OpCodes_.Ldarg_0);
+            il.Emit(OpCodes_.Ldarg_1);
+            il.Emit(OpCodes_.Ldarg_2);
+            il.Emit(OpCodes_.Ldarg_3);
+            il.Emit(OpCodes_.Ldloca, state);
+            il.Emit(OpCodes_.Ldloc, next);
+            il.Emit(OpCodes_.Call, regions[k]);
+            il.Emit(OpCodes_.Stloc, next);
+            il.Emit(OpCodes_.Br, dispatch);
+        }
+    }
+
+    /// <summary>Ends the function (the program, unless local calls are real calls) with r0 as its result.</summary>
+    private void EmitProgramReturn()
+    {
+        if (_inRegion) { _il.Emit(OpCodes_.Br, _programReturn); return; }
+        Ld(0);
+        _il.Emit(OpCodes_.Ret);
     }
 
     private void EmitEpilogues()
     {
         var il = _il;
-        // Legacy packet load out of bounds: the program ends with r0 = 0, as in Linux.
+        // Legacy packet load out of bounds: the program ends with r0 = 0, as in Linux (no real calls with legacy loads).
         il.MarkLabel(_returnZero);
-        il.Emit(OpCodes_.Ldc_I8, 0L);
-        il.Emit(OpCodes_.Ret);
-        // A helper asked to stop (unwind, tail call): r0 is the value it gave.
+        LdcI8(0);
+        St(0);
+        EmitProgramReturn();
+        // A helper asked to stop (unwind, tail call): r0 is the value it gave. A called function returns it to its
+        // caller, which stops in turn.
         il.MarkLabel(_stop);
-        il.Emit(OpCodes_.Ldarg_3);
-        il.Emit(OpCodes_.Call, StopValue);
-        il.Emit(OpCodes_.Ret);
-        il.MarkLabel(_sharedExit);
-        if (!_hasLocalCalls)
+        if (_inRegion)
         {
-            il.Emit(OpCodes_.Ldloc, _r[0]);
+            LdcI4(Stopped);
             il.Emit(OpCodes_.Ret);
+        }
+        else
+        {
+            il.Emit(OpCodes_.Ldarg_3);
+            il.Emit(OpCodes_.Call, StopValue);
+            il.Emit(OpCodes_.Ret);
+        }
+        il.MarkLabel(_sharedExit);
+        if (!InlineFrames)
+        {
+            EmitProgramReturn();
             return;
         }
         EmitReturn([]);
@@ -219,11 +705,13 @@ internal sealed class JitEmitter
     }
 
     /// <summary>
-    /// The exit label for an exit at <paramref name="pc"/>: a subprogram's own (its return tests the sites that call
-    /// it first, direct branches the CPU predicts, before the switch over every site), else the shared one.
+    /// The exit label for an exit at <paramref name="pc"/>: with inline frames a subprogram's own (its return tests
+    /// the sites that call it first, direct branches the CPU predicts, before the switch over every site), else the
+    /// shared one.
     /// </summary>
     private Label ExitLabel(int pc)
     {
+        if (!InlineFrames) return _sharedExit;
         int callee = -1;
         foreach (int entry in _callSitesByCallee.Keys)
         {
@@ -245,8 +733,7 @@ internal sealed class JitEmitter
         var pop = il.DefineLabel();
         il.Emit(OpCodes_.Ldloc, _depth);
         il.Emit(OpCodes_.Brtrue, pop);
-        il.Emit(OpCodes_.Ldloc, _r[0]);
-        il.Emit(OpCodes_.Ret);
+        EmitProgramReturn();
         il.MarkLabel(pop);
         il.Emit(OpCodes_.Ldloc, _depth);
         il.Emit(OpCodes_.Ldc_I4_1);
@@ -271,7 +758,7 @@ internal sealed class JitEmitter
         il.Emit(OpCodes_.Conv_U);
         il.Emit(OpCodes_.Ldind_I4);
         il.Emit(OpCodes_.Stloc, _u32a);
-        var sites = _returnSites.Select(pc => _labels[pc]).ToArray();
+        var sites = _returnSites.Select(Target).ToArray();
         foreach (int site in likelySites)
         {
             il.Emit(OpCodes_.Ldloc, _u32a);
@@ -606,7 +1093,7 @@ internal sealed class JitEmitter
         switch (op)
         {
             case JmpOp.Ja:
-                il.Emit(OpCodes_.Br, _labels[pc + 1 + (wide ? insn.Offset : insn.Imm)]);
+                il.Emit(OpCodes_.Br, Target(JumpTarget(pc, insn)));
                 return;
             case JmpOp.Exit:
                 il.Emit(OpCodes_.Br, ExitLabel(pc));
@@ -617,7 +1104,7 @@ internal sealed class JitEmitter
                 else EmitHelperCall(pc);
                 return;
         }
-        var target = _labels[pc + 1 + insn.Offset];
+        var target = Target(pc + 1 + insn.Offset);
         bool reg = insn.UsesSrcRegister;
         Ld(insn.Dst);
         if (!wide) il.Emit(OpCodes_.Conv_U4);
@@ -671,7 +1158,8 @@ internal sealed class JitEmitter
         _delegates.Add(helper);
         _targets.Add(helper.Target);
 
-        if (!_checked && DirectTailCallEntries.TryGetValue(method, out var findEntry)) EmitDirectTailCall(findEntry);
+        // From a called function's own method, a tail call stops the program by the helper's stop request instead.
+        if (!_checked && _function == 0 && DirectTailCallEntries.TryGetValue(method, out var findEntry)) EmitDirectTailCall(findEntry);
         if (!_checked && MapLookups.Contains(method) && MapHandleBefore(pc, 1) is { } handle &&
             Maps.MapRegistry.TryGetByHandle((nint)handle) is Maps.ArrayMap array)
         {
@@ -742,7 +1230,15 @@ internal sealed class JitEmitter
         // frame with localloc) a prefixed call would take the slow helper-based tail call, a plain call nests (at
         // most 33 deep).
         il.Emit(OpCodes_.Callvirt, InvokeEntry);
-        il.Emit(OpCodes_.Ret);
+        if (_inRegion)
+        {
+            St(0);
+            il.Emit(OpCodes_.Br, _programReturn);
+        }
+        else
+        {
+            il.Emit(OpCodes_.Ret);
+        }
         il.MarkLabel(viaHelper);
     }
 
@@ -849,17 +1345,41 @@ internal sealed class JitEmitter
     {
         var il = _il;
         int maxDepth = _options.MaxCallDepth;
-        var ok = il.DefineLabel();
-        il.Emit(OpCodes_.Ldloc, _depth);
-        LdcI4(1);
-        il.Emit(OpCodes_.Add);
-        LdcI4(maxDepth);
-        il.Emit(OpCodes_.Blt, ok);
-        LdcI4(pc);
-        LdcI4(maxDepth);
-        il.Emit(OpCodes_.Newobj, CallDepthExceeded);
-        il.Emit(OpCodes_.Throw);
-        il.MarkLabel(ok);
+        int callee = pc + 1 + insn.Imm;
+        if (!_realCalls || _checkCallDepth)
+        {
+            var ok = il.DefineLabel();
+            il.Emit(OpCodes_.Ldloc, _depth);
+            LdcI4(1);
+            il.Emit(OpCodes_.Add);
+            LdcI4(maxDepth);
+            il.Emit(OpCodes_.Blt, ok);
+            LdcI4(pc);
+            LdcI4(maxDepth);
+            il.Emit(OpCodes_.Newobj, CallDepthExceeded);
+            il.Emit(OpCodes_.Throw);
+            il.MarkLabel(ok);
+        }
+        if (_realCalls)
+        {
+            // r0 = callee(the registers of r1-r5 it reads) on the next frame down; the callee's own locals are its
+            // r6-r9, so ours survive.
+            il.Emit(OpCodes_.Ldarg_0);
+            il.Emit(OpCodes_.Ldarg_1);
+            Ld(10);
+            LdcI8(Registers.StackSize);
+            il.Emit(OpCodes_.Sub);
+            il.Emit(OpCodes_.Ldarg_3);
+            for (int i = 1; i <= 5; i++)
+                if ((_calleeReads[callee] & (1 << i)) != 0) Ld(i);
+            il.Emit(OpCodes_.Ldloc, _depth);
+            LdcI4(1);
+            il.Emit(OpCodes_.Add);
+            il.Emit(OpCodes_.Call, _functionMethods[_functions.FindIndex(f => f.Start == callee)]);
+            St(0);
+            if (_mayStop[callee]) EmitStopCheck(); // a helper in the callee stopped the program
+            return;
+        }
         EmitFrameAddress();
         for (int i = 0; i < 4; i++)
         {
@@ -873,9 +1393,8 @@ internal sealed class JitEmitter
         LdcI8(32);
         il.Emit(OpCodes_.Add);
         il.Emit(OpCodes_.Conv_U);
-        LdcI4(_returnSites.Count);
+        LdcI4(_returnSiteOfCall[pc]);
         il.Emit(OpCodes_.Stind_I4);
-        _returnSites.Add(pc + 1);
         il.Emit(OpCodes_.Ldloc, _depth);
         LdcI4(1);
         il.Emit(OpCodes_.Add);
@@ -884,7 +1403,7 @@ internal sealed class JitEmitter
         LdcI8(Registers.StackSize);
         il.Emit(OpCodes_.Sub);
         St(10);
-        il.Emit(OpCodes_.Br, _labels[pc + 1 + insn.Imm]);
+        il.Emit(OpCodes_.Br, Target(pc + 1 + insn.Imm));
     }
 
     // ---- memory ----

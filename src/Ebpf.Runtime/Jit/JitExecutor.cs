@@ -6,7 +6,7 @@ using Ebpf.Runtime.Programs;
 namespace Ebpf.Runtime.Jit;
 
 /// <summary>
-/// A program compiled by <see cref="JitCompiler"/>: one <see cref="System.Reflection.Emit.DynamicMethod"/> the .NET JIT
+/// A program compiled by <see cref="JitCompiler"/>: dynamic methods (one, or an entry and regions) the .NET JIT
 /// turns into native code. Immutable; may run concurrently. Runs with the interpreter's conventions (same stack
 /// layout, helper context, faults and tail-call protocol).
 /// </summary>
@@ -20,8 +20,9 @@ public sealed unsafe class JitExecutor : IProgramExecutor
     private readonly Instruction[] _code;
 
     internal JitExecutor(JitEntry entry, Instruction[] code, HelperTable helpers, JitOptions options, TimeSpan compileTime, int ilSize,
-        bool hasLocalCalls, bool usesStack, bool callsTailCall)
+        string[] methodNames, bool hasLocalCalls, bool usesStack, bool callsTailCall)
     {
+        MethodNames = methodNames;
         _entry = entry;
         DirectTailCallEntry = options.Mode == ExecutionMode.Checked ? null : entry;
         _code = code;
@@ -62,8 +63,14 @@ public sealed unsafe class JitExecutor : IProgramExecutor
     /// <summary>Time spent translating to IL and in the .NET JIT.</summary>
     public TimeSpan CompileTime { get; }
 
-    /// <summary>Bytes of IL generated.</summary>
+    /// <summary>Bytes of IL generated (all methods).</summary>
     public int IlSize { get; }
+
+    /// <summary>
+    /// Names of the dynamic methods the program was compiled to: the entry, then its regions when one method would
+    /// have exceeded the .NET JIT's optimizer limits. <see cref="JitCodeObserver"/> reports how the JIT compiled each.
+    /// </summary>
+    public IReadOnlyList<string> MethodNames { get; }
 
     /// <summary>Runs once. The stack is not cleared: verified programs never read stack bytes they did not write.</summary>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]

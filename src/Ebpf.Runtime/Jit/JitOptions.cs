@@ -23,6 +23,15 @@ public sealed class JitOptions
     /// </summary>
     public bool DirectHelperCalls { get; init; } = true;
 
+    /// <summary>
+    /// Tests only: compile in regions of at most this many instruction slots even when one method would do, so that
+    /// small programs exercise the region machinery large ones need. 0: regions only when one method is too large.
+    /// </summary>
+    internal int MaxRegionInstructions { get; init; }
+
+    /// <summary>Tests only: always one method, however large (to show what the JIT makes of one above its limits).</summary>
+    internal bool OneMethodOnly { get; init; }
+
     /// <summary>The options the interpreter would run the same program with.</summary>
     public InterpreterOptions ToInterpreterOptions() => new()
     {

@@ -96,6 +96,9 @@ public sealed class EbpfProgram : IProgramReference
     /// <summary>True while a provider serves this program's type and its information matched.</summary>
     public bool IsBound => _binding is not null;
 
+    /// <summary>What runs the program while it is bound (JIT or interpreter); for diagnostics such as how the .NET JIT compiled it.</summary>
+    public IProgramExecutor? Executor => _binding?.Executor;
+
     /// <summary>Why the last re-bind was refused (e.g. a hash mismatch); null when it was not.</summary>
     public string? LastBindError { get; internal set; }
 

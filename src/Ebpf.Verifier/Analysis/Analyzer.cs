@@ -9,9 +9,10 @@ namespace Ebpf.Verifier.Analysis;
 /// <summary>
 /// Forward abstract interpretation over the call-expanded CFG: chaotic iteration in reverse post-order with widening
 /// (with thresholds) at loop heads, two descending (narrowing) passes, a final ascending pass that re-establishes a
-/// post-fixpoint, then a checking pass that reports every failed safety condition once per instruction.
+/// post-fixpoint, then a checking pass that reports every failed safety condition once per instruction. What the
+/// fixpoint cannot prove goes to a path-sensitive second pass (Analyzer.Paths.cs).
 /// </summary>
-internal sealed class Analyzer
+internal sealed partial class Analyzer
 {
     private const int WideningDelay = 1;
     private const int NarrowingPasses = 2;
@@ -111,6 +112,16 @@ internal sealed class Analyzer
         _initial = initial ?? CreateEntryState();
         for (int i = 0; i < _layout.LoopCounters; i++) _initial.Zone.Assign(_layout.LoopCounter(i), Interval.Const(0));
 
+        if (_options.PathsOnly)
+        {
+            var only = new VerificationResult([], null, _cfg.LoopHeads, null, _cfg.Blocks.Count, null);
+            var explored = ExplorePaths();
+            return explored.Proven
+                ? only.WithPathExploration([], explored.Instructions, null,
+                    explored.States is null ? null : FormatStates(explored.States), new AnalysisOutcome(explored.Exit, _layout))
+                : only.WithPathExploration([MakeDiagnostic(-1, DiagnosticSeverity.Error, "Path exploration failed: " + explored.Reason, null)],
+                    explored.Instructions, explored.Reason, null, null);
+        }
         Ascend();
         if (_cfg.LoopHeads > 0)
         {
@@ -118,7 +129,16 @@ internal sealed class Analyzer
             for (int pass = 0; pass < NarrowingPasses; pass++) Descend();
             Ascend(allBlocks: true);
         }
-        return Check(diagnostics);
+        var result = Check(diagnostics);
+        if (result.Passed || !_options.ExplorePaths) return result;
+        if (_cfg.Blocks.Sum(b => b.Pcs.Count) > _options.MaxPathExplorationSize)
+            return result.WithPathExploration(null, 0, $"not tried: more than {_options.MaxPathExplorationSize} instructions once calls are expanded", null, null);
+        var paths = ExplorePaths();
+        if (!paths.Proven) return result.WithPathExploration(null, paths.Instructions, paths.Reason, null, null);
+        // The fixpoint's objections were its imprecision: every path is safe. Its notes (unreachable code) stay.
+        var notes = result.Diagnostics.Where(d => d.Severity != DiagnosticSeverity.Error).ToImmutableArray();
+        return result.WithPathExploration(notes, paths.Instructions, null,
+            paths.States is null ? null : FormatStates(paths.States), new AnalysisOutcome(paths.Exit, _layout));
     }
 
     private AbstractState ComputeIn(CfgBlock b)
@@ -152,6 +172,13 @@ internal sealed class Analyzer
                 if (e.Assume is { } c) _transformer.Refine(s, from.Depth, c);
                 break;
         }
+        // Counters count iterations per entry of their loop: an edge from outside (ahead in reverse post-order) starts
+        // the count again. Per-entry bounds suffice for termination: in an endless run, the head visited infinitely
+        // often that comes first in reverse post-order is only reached by retreating edges once the run stays among
+        // those blocks, so its counter is never reset and would exceed every bound.
+        var to = _cfg.Blocks[e.Target];
+        if (to.IsLoopHead && _layout.LoopCounters > 0 && from.Order < to.Order && !s.IsBottom)
+            s.Zone.Assign(_layout.LoopCounter(to.LoopCounter), Interval.Const(0));
         return s;
     }
 

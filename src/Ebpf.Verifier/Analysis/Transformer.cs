@@ -113,6 +113,26 @@ internal sealed partial class Transformer
         return false;
     }
 
+    /// <summary>
+    /// The path pass's abstraction at a prune point: registers outside <paramref name="live"/> become uninitialized
+    /// and numbers outside <paramref name="relevant"/> any number. Only widens the state.
+    /// </summary>
+    public void ForgetRegisters(AbstractState state, ushort live, ushort relevant)
+    {
+        _s = state;
+        for (int r = 0; r < 10; r++)
+        {
+            if ((live & (1 << r)) == 0)
+            {
+                if (K(r).Types != Uninitialized) SetUninitialized(r);
+            }
+            else if ((relevant & (1 << r)) == 0 && K(r).Types == Number)
+            {
+                SetNumber(r, Interval.Signed64, Interval.Unsigned64);
+            }
+        }
+    }
+
     private void SetUninitialized(int r)
     {
         _s.SetKind(0, r, RegisterKind.Uninitialized);

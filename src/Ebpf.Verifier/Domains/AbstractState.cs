@@ -212,16 +212,19 @@ public sealed class AbstractState
         return zone;
     }
 
-    public bool IsIncludedIn(AbstractState other)
+    public bool IsIncludedIn(AbstractState other) => IsIncludedIn(other, 0, 0);
+
+    /// <summary>Inclusion with the zone variables [<paramref name="skipFrom"/>, +<paramref name="skipCount"/>) left out.</summary>
+    public bool IsIncludedIn(AbstractState other, int skipFrom, int skipCount)
     {
         if (IsBottom) return true;
         if (other.IsBottom) return false;
-        var zone = NumberOffsetsFrom(other, inPlace: false);
-        if (!zone.IsIncludedIn(other.Zone)) return false;
         for (int i = 0; i < _kinds.Length; i++)
         {
             if (!_kinds[i].IsIncludedIn(other._kinds[i])) return false;
         }
+        var zone = NumberOffsetsFrom(other, inPlace: false);
+        if (!(skipCount == 0 ? zone.IsIncludedIn(other.Zone) : zone.IsIncludedInExcept(other.Zone, skipFrom, skipCount))) return false;
         if (!Stack.IsIncludedIn(other.Stack)) return false;
         for (int f = 0; f < _saved.Count; f++)
         {

@@ -199,6 +199,28 @@ public sealed class ZoneDomain
         return true;
     }
 
+    /// <summary>
+    /// Inclusion of the projections that drop variables [<paramref name="skipFrom"/>, <paramref name="skipFrom"/> +
+    /// <paramref name="skipCount"/>): for closed matrices, comparing the other rows and columns is exactly that.
+    /// </summary>
+    public bool IsIncludedInExcept(ZoneDomain other, int skipFrom, int skipCount)
+    {
+        if (IsBottom) return true;
+        if (other.IsBottom) return false;
+        int n = Size, skipTo = skipFrom + skipCount;
+        for (int i = 0; i < n; i++)
+        {
+            if (i >= skipFrom && i < skipTo) continue;
+            int row = i * n;
+            for (int j = 0; j < n; j++)
+            {
+                if (j >= skipFrom && j < skipTo) continue;
+                if (_m[row + j] > other._m[row + j]) return false;
+            }
+        }
+        return true;
+    }
+
     /// <summary>Re-closes the whole matrix (Floyd-Warshall), e.g. after widening.</summary>
     public void Close()
     {

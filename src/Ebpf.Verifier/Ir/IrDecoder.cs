@@ -29,7 +29,33 @@ public static class IrDecoder
             }
             slots[pc] = DecodeOne(ins, pc, program.Length);
         }
+        FuseZeroExtensions(slots);
         return new IrProgram(ImmutableArray.Create(slots));
+    }
+
+    /// <summary>
+    /// <c>r &lt;&lt;= 32; r &gt;&gt;= 32</c> is how clang zero-extends a 32-bit value: decoded as <c>w = w</c> (the same
+    /// result) and a copy of r to itself, so a value already below 2^32 keeps its relations (to a loop counter, a
+    /// packet offset) instead of passing through r * 2^32. Not where a jump lands between the two.
+    /// </summary>
+    private static void FuseZeroExtensions(IrInstruction?[] slots)
+    {
+        var targets = new HashSet<int>();
+        foreach (var ins in slots)
+        {
+            if (ins is JumpInstruction j) targets.Add(j.Target);
+            else if (ins is CallLocalInstruction c) targets.Add(c.Target);
+        }
+        for (int pc = 0; pc + 1 < slots.Length; pc++)
+        {
+            if (slots[pc] is BinaryInstruction { Op: BinaryOp.Lsh, Is64: true, Src: { IsRegister: false, Immediate: 32 } } shl
+                && slots[pc + 1] is BinaryInstruction { Op: BinaryOp.Rsh, Is64: true, Src: { IsRegister: false, Immediate: 32 } } shr
+                && shl.Dst == shr.Dst && !targets.Contains(pc + 1))
+            {
+                slots[pc] = new BinaryInstruction(BinaryOp.Mov, shl.Dst, Operand.Reg(shl.Dst), false);
+                slots[pc + 1] = new BinaryInstruction(BinaryOp.Mov, shl.Dst, Operand.Reg(shl.Dst), true);
+            }
+        }
     }
 
     private static IrInstruction DecodeWide(Instruction first, Instruction second)

@@ -27,6 +27,8 @@ public sealed class LinuxPlatform : IVerifierPlatform
 
     public static readonly LinuxProgramType SocketFilter = new("socket_filter", SkBuff, 1, ["socket"]);
     public static readonly LinuxProgramType Xdp = new("xdp", XdpMd, 6, ["xdp"]);
+    /// <summary>TC classifiers: libbpf's "tc", "tc/...", "tcx/..." and the older "classifier" sections.</summary>
+    public static readonly LinuxProgramType SchedCls = new("sched_cls", SkBuff, 3, ["classifier", "tc/", "tcx/"]);
     /// <summary>Cilium's lxc programs (recognised by file name) are socket filters over __sk_buff.</summary>
     public static readonly LinuxProgramType CiliumLxc = new("lxc", SkBuff, 1, []);
 
@@ -44,7 +46,7 @@ public sealed class LinuxPlatform : IVerifierPlatform
         new("lwt_xmit", SkBuff, 12, ["lwt_xmit"]),
         new("perf_event", PerfEvent, 7, ["perf_section", "perf_event"]),
         new("sched_act", SkBuff, 4, ["action"]),
-        new("sched_cls", SkBuff, 3, ["classifier"]),
+        SchedCls,
         new("sk_skb", SkBuff, 14, ["sk_skb"]),
         new("sock_ops", SockOps, 13, ["sockops"]),
         new("tracepoint", Tracepoint, 5, ["tracepoint/"]),
@@ -76,6 +78,7 @@ public sealed class LinuxPlatform : IVerifierPlatform
             if (path.Contains("xdp", StringComparison.Ordinal)) return Xdp;
             if (path.Contains("lxc", StringComparison.Ordinal)) return CiliumLxc;
         }
+        if (section == "tc") return SchedCls; // a prefix "tc" would also take "tcp..." sections
         foreach (var t in ProgramTypes)
         {
             foreach (var prefix in t.SectionPrefixes)

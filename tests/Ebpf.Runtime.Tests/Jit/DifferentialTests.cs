@@ -92,15 +92,17 @@ public class DifferentialTests(ITestOutputHelper output)
         Assert.True(stats.Instructions > 500 * 50, stats.ToString());
         Assert.True(stats.Stopped > 0 && stats.Completed > 400, stats.ToString());
         Assert.True(stats.WithLocalCalls > 100, stats.ToString());
+        Assert.True(stats.InRegions >= 120, stats.ToString());
+        Assert.True(stats.RealCalls > 60, stats.ToString());
     }
 
     private sealed record Stats
     {
-        public int Completed, Stopped, WithLocalCalls;
+        public int Completed, Stopped, WithLocalCalls, InRegions, RealCalls;
         public long Instructions, ExecutedInstructions, CompileTicks, FirstRunTicks;
         public override string ToString() =>
             $"{Completed} ran to exit/stop with equal results ({Stopped} stopped by a helper or a legacy load), " +
-            $"{WithLocalCalls} with local calls, {Instructions} instructions generated, {ExecutedInstructions} executed (interpreter count); " +
+            $"{WithLocalCalls} with local calls ({RealCalls} as real calls), {InRegions} also compiled in regions, {Instructions} instructions generated, {ExecutedInstructions} executed (interpreter count); " +
             $"compilation (IL + .NET JIT) {Milliseconds(CompileTicks):F0} ms, " +
             $"first runs {Milliseconds(FirstRunTicks):F0} ms";
 
@@ -115,7 +117,8 @@ public class DifferentialTests(ITestOutputHelper output)
         for (int i = 0; i < count; i++)
         {
             int seed = unchecked(baseSeed + i);
-            var program = new RandomProgramGenerator(seed).Generate();
+            // Every third program keeps the calling convention, so that its local calls become real calls.
+            var program = new RandomProgramGenerator(seed, callingConvention: i % 3 == 2).Generate();
             stats.Instructions += program.Length;
             if (program.Any(insn => insn.Opcode == OpCodes.Call && insn.Src == PseudoSource.LocalCall)) stats.WithLocalCalls++;
             var mode = i % 4 == 3 ? ExecutionMode.Checked : ExecutionMode.Unchecked;
@@ -123,24 +126,36 @@ public class DifferentialTests(ITestOutputHelper output)
             long compileStart = System.Diagnostics.Stopwatch.GetTimestamp();
             var jit = JitCompiler.Compile(program, helpers, new JitOptions { Mode = mode, DirectHelperCalls = i % 3 != 2 });
             stats.CompileTicks += System.Diagnostics.Stopwatch.GetTimestamp() - compileStart;
+            // Every fourth program also compiled in small regions (the code large programs get), 1-48 slots each.
+            int regionSlots = i % 4 == 1 ? 1 + (int)((uint)seed % 48) : 0;
+            var inRegions = regionSlots == 0 ? null : JitCompiler.Compile(program, helpers,
+                new JitOptions { Mode = mode, DirectHelperCalls = i % 3 != 2, MaxRegionInstructions = regionSlots });
 
             var memory = new byte[RandomProgramGenerator.MemorySize];
             new Random(seed).NextBytes(memory);
-            var jitMemory = memory.ToArray();
+            var initial = memory.ToArray();
 
             string expected = Outcome(() => RunCounting(interpreter, memory, ref stats.ExecutedInstructions));
-            long runStart = System.Diagnostics.Stopwatch.GetTimestamp();
-            string actual = Outcome(() => jit.Run(jitMemory));
-            stats.FirstRunTicks += System.Diagnostics.Stopwatch.GetTimestamp() - runStart;
-            if (expected != actual || !memory.AsSpan().SequenceEqual(jitMemory))
+            foreach (var (compiled, regions) in (ReadOnlySpan<(JitExecutor?, int)>)[(jit, 0), (inRegions, regionSlots)])
             {
-                int at = memory.AsSpan().CommonPrefixLength(jitMemory);
-                Assert.Fail($"seed {seed} (base {baseSeed}, program {i}, {mode}, direct helpers {i % 3 != 2}): " +
-                    $"interpreter {expected}, JIT {actual}" +
-                    (at < memory.Length ? $"; memory differs first at byte {at}: {memory[at]:x2} vs {jitMemory[at]:x2}" : "") +
-                    $"\n{Disassembler.Listing(program)}");
+                if (compiled is null) continue;
+                var jitMemory = initial.ToArray();
+                long runStart = System.Diagnostics.Stopwatch.GetTimestamp();
+                string actual = Outcome(() => compiled.Run(jitMemory));
+                stats.FirstRunTicks += System.Diagnostics.Stopwatch.GetTimestamp() - runStart;
+                if (expected != actual || !memory.AsSpan().SequenceEqual(jitMemory))
+                {
+                    int at = memory.AsSpan().CommonPrefixLength(jitMemory);
+                    Assert.Fail($"seed {seed} (base {baseSeed}, program {i}, {mode}, direct helpers {i % 3 != 2}, " +
+                        $"{(regions == 0 ? "one method" : $"regions of {regions} slots ({compiled.MethodNames.Count - 1})")}): " +
+                        $"interpreter {expected}, JIT {actual}" +
+                        (at < memory.Length ? $"; memory differs first at byte {at}: {memory[at]:x2} vs {jitMemory[at]:x2}" : "") +
+                        $"\n{Disassembler.Listing(program)}");
+                }
+                if (regions != 0) stats.InRegions++;
             }
             stats.Completed++;
+            if (jit.MethodNames.Any(n => n.Contains("_fn", StringComparison.Ordinal))) stats.RealCalls++;
             if (RandomProgramGenerator.StoppedEarly(expected)) stats.Stopped++;
         }
         return stats;

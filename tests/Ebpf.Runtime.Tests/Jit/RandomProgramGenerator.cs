@@ -9,8 +9,11 @@ namespace Ebpf.Runtime.Tests.Jit;
 /// arithmetic. Everything else is random: all ALU ops and widths (div/mod by zero and INT_MIN/-1 included, shifts,
 /// byte swaps, movsx), jumps and jump32 of every kind, loads (memsx) and stores of all sizes, atomics, helper calls
 /// (a mixing helper and one that stops the program), callx, lddw and legacy packet loads.
+/// With <paramref name="callingConvention"/> the program keeps the eBPF calling convention as a verified one does (a
+/// subprogram writes r0 and r6-r9 before reading them and gets the memory base in r1; a caller writes r1-r5 after a
+/// call before reading them) and has no legacy loads: the JIT then compiles local calls as real method calls.
 /// </summary>
-internal sealed class RandomProgramGenerator(int seed)
+internal sealed class RandomProgramGenerator(int seed, bool callingConvention = false)
 {
     public const int DataSize = 256;
     public const int StackArea = 128;
@@ -67,6 +70,11 @@ internal sealed class RandomProgramGenerator(int seed)
         for (int s = 0; s < _subprograms; s++)
         {
             starts[s] = _code.Count;
+            if (callingConvention)
+            {
+                Emit(OpCodes.Mov64Reg, 9, 1);
+                foreach (int r in (ReadOnlySpan<int>)[0, 1, 6, 7, 8]) LoadWide(r, Value()); // r1 held the base: no pointer arithmetic
+            }
             InitialiseStack();
             Block(depth: 0, length: _rng.Next(3, 25), inLoop: false, firstCallee: s + 1);
             Emit(OpCodes.Exit);
@@ -95,7 +103,7 @@ internal sealed class RandomProgramGenerator(int seed)
             else if (roll < 83) CallX();
             else if (roll < 88 && firstCallee < _subprograms) LocalCall(firstCallee);
             else if (roll < 91) LoadWide(Dst(), Value());
-            else if (roll < 93) LegacyLoad();
+            else if (roll < 93 && !callingConvention) LegacyLoad();
             else if (roll < 95 && depth < 3) SkippedBlock(depth, inLoop, firstCallee);
             else Alu();
         }
@@ -230,8 +238,11 @@ internal sealed class RandomProgramGenerator(int seed)
 
     private void LocalCall(int firstCallee)
     {
+        if (callingConvention) Emit(OpCodes.Mov64Reg, 1, 9);
         _calls.Add((_code.Count, _rng.Next(firstCallee, _subprograms)));
         Emit(OpCodes.Call, 0, PseudoSource.LocalCall);
+        if (callingConvention)
+            for (int r = 1; r <= 5; r++) LoadWide(r, Value());
     }
 
     private void LegacyLoad()

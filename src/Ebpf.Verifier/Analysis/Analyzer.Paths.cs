@@ -1,0 +1,158 @@
+using System.Collections.Immutable;
+using Ebpf.Verifier.Domains;
+using Ebpf.Verifier.Ir;
+
+namespace Ebpf.Verifier.Analysis;
+
+/// <summary>
+/// The second pass, run when the fixpoint cannot prove a program: the kernel's way, paths explored one by one (no
+/// joins, loops unrolled iteration by iteration) with the same transformers and checks, within an instruction budget
+/// (<see cref="VerifierOptions.MaxExploredInstructions"/>, scaled down for large zones). At joins and loop heads a state that falls inside one already seen there is dropped, after
+/// the dead registers and the numbers no address, store, call or loop exit depends on were forgotten
+/// (<see cref="RegisterRelevance"/>).
+/// <para>
+/// Why that is sound: every state kept is explored, so the kept states cover every reachable state (an inductive
+/// invariant, as a fixpoint's is). Termination: with it checked, the iteration counters stay in the states, exact
+/// on each path, and are bounded at every loop head as in the fixpoint, so the invariant bounds every loop per entry;
+/// an endless loop exceeds that bound or the budget.
+/// </para>
+/// <para>
+/// Order: by loop iterations (outer loops first), then reverse post-order, so the paths through one iteration meet at
+/// its joins before the next iteration starts, and the states kept per block can be few.
+/// </para>
+/// </summary>
+internal sealed partial class Analyzer
+{
+    /// <summary>States kept per prune point at most; the oldest goes first.</summary>
+    private const int StatesPerPrunePoint = 16;
+    /// <summary>Bytes of kept states over all prune points: with many prune points each keeps fewer.</summary>
+    private const long KeptStateBytes = 96L << 20;
+    /// <summary>States waiting to be explored before the pass gives up (each is a full abstract state).</summary>
+    private const int MaxPendingPaths = 4096;
+
+    /// <summary>A state waiting at the start of a block, with the iterations of each loop on its path (by head rank).</summary>
+    private readonly record struct PathItem(CfgBlock Block, AbstractState State, int[] Iterations);
+
+    /// <summary>How the path pass ended: proven, or why not.</summary>
+    internal readonly record struct PathOutcome(bool Proven, string Reason, long Instructions, AbstractState? Exit,
+        Dictionary<int, AbstractState>? States);
+
+    private bool IsPrunePoint(CfgBlock b) => b.IsLoopHead || b.Predecessors.Count > 1;
+
+    internal PathOutcome ExplorePaths()
+    {
+        var sink = new List<Transformer.Finding>();
+        var relevance = RegisterRelevance.Compute(_cfg);
+        var recorded = _options.RecordStates ? new Dictionary<int, AbstractState>() : null;
+        // Loop heads ranked by reverse post-order: an outer loop's head comes before its inner loops'.
+        var heads = _cfg.Blocks.Where(b => b.IsLoopHead).OrderBy(b => b.Order).ToList();
+        var rank = new int[_cfg.Blocks.Count];
+        for (int i = 0; i < heads.Count; i++) rank[heads[i].Id] = i;
+
+        int prunePoints = Math.Max(1, _cfg.Blocks.Count(IsPrunePoint));
+        long stateBytes = (long)_initial.Zone.Size * _initial.Zone.Size * 16 + 4096;
+        int keep = (int)Math.Clamp(KeptStateBytes / stateBytes / prunePoints, 2, StatesPerPrunePoint);
+        var kept = new List<AbstractState>?[_cfg.Blocks.Count];
+
+        var queue = new PriorityQueue<PathItem, PathItem>(Comparer<PathItem>.Create(ComparePaths));
+        var first = new PathItem(_cfg.Blocks[0], _initial.Clone(), new int[heads.Count]);
+        queue.Enqueue(first, first);
+        AbstractState? exit = null;
+        long size = Math.Max(_initial.Zone.Size, VerifierOptions.PathBudgetReferenceVariables);
+        long budget = _options.MaxExploredInstructions * VerifierOptions.PathBudgetReferenceVariables * VerifierOptions.PathBudgetReferenceVariables / (size * size);
+        long executed = 0;
+
+        while (queue.TryDequeue(out var item, out _))
+        {
+            var (b, s, iterations) = item;
+            if (IsPrunePoint(b))
+            {
+                _transformer.ForgetRegisters(s, relevance.LiveAt(b), relevance.RelevantAt(b));
+                var list = kept[b.Id] ??= [];
+                if (list.Exists(s.IsIncludedIn)) continue;
+                if (b.IsLoopHead && _layout.LoopCounters > 0 && list.Count > 0 && RepeatsButForCounters(s, list[^1]))
+                    return Failed($"the loop at {b.Pcs[0]} repeats a state: it may not terminate");
+                if (list.Count == keep) list.RemoveAt(0);
+                list.Add(s.Clone());
+            }
+            if (b.IsLoopHead && _layout.LoopCounters > 0)
+            {
+                _transformer.CountIteration(s, _layout.LoopCounter(b.LoopCounter), b.Pcs[0], _options.MaxLoopIterations, sink);
+                if (sink.Count > 0) return Failed($"at {sink[0].Pc}: {sink[0].Message}");
+            }
+            foreach (int pc in b.Pcs)
+            {
+                if (s.IsBottom) break;
+                if (++executed > budget) return Failed($"more than {budget} instructions explored");
+                if (recorded is not null) Record(recorded, pc, s);
+                _transformer.Execute(s, b.Depth, pc, _program.Slots[pc]!, sink);
+                if (sink.Count > 0) return Failed($"at {sink[0].Pc}: {sink[0].Message}");
+            }
+            if (s.IsBottom) continue;
+            if (b.IsProgramExit)
+            {
+                int last = b.Pcs[^1];
+                if (_options.ReturnValueMustBeNumber && _program.Slots[last] is ExitInstruction)
+                {
+                    _transformer.CheckReturnValue(s, last, sink);
+                    if (sink.Count > 0) return Failed($"at {last}: {sink[0].Message}");
+                }
+                if (exit is null) exit = s.Clone();
+                else exit.JoinWith(s);
+            }
+            foreach (var e in b.Successors)
+            {
+                var next = ApplyEdge(e, s);
+                if (next.IsBottom) continue;
+                var to = _cfg.Blocks[e.Target];
+                var counts = iterations;
+                if (to.IsLoopHead)
+                {
+                    counts = (int[])iterations.Clone();
+                    counts[rank[to.Id]] = b.Order < to.Order ? 0 : counts[rank[to.Id]] + 1;
+                }
+                var path = new PathItem(to, next, counts);
+                queue.Enqueue(path, path);
+            }
+            if (queue.Count > MaxPendingPaths) return Failed($"more than {MaxPendingPaths} paths pending");
+        }
+        return new PathOutcome(true, "", executed, exit, recorded);
+
+        PathOutcome Failed(string reason) => new(false, reason, executed, null, null);
+    }
+
+    /// <summary>
+    /// True when <paramref name="s"/> equals <paramref name="earlier"/> but for the iteration counters: the loop came
+    /// back to where it was, and exploring on would repeat it (the kernel's "infinite loop detected").
+    /// </summary>
+    private bool RepeatsButForCounters(AbstractState s, AbstractState earlier)
+    {
+        int first = _layout.LoopCounter(0), count = _layout.LoopCounters;
+        return s.IsIncludedIn(earlier, first, count) && earlier.IsIncludedIn(s, first, count);
+    }
+
+    private static int ComparePaths(PathItem a, PathItem b)
+    {
+        for (int i = 0; i < a.Iterations.Length; i++)
+        {
+            int c = a.Iterations[i].CompareTo(b.Iterations[i]);
+            if (c != 0) return c;
+        }
+        return a.Block.Order.CompareTo(b.Block.Order);
+    }
+
+    private static void Record(Dictionary<int, AbstractState> recorded, int pc, AbstractState s)
+    {
+        if (recorded.TryGetValue(pc, out var seen)) seen.JoinWith(s);
+        else recorded[pc] = s.Clone();
+    }
+
+    /// <summary>The states recorded by the path pass, formatted as the fixpoint's are.</summary>
+    internal ImmutableDictionary<int, string> FormatStates(Dictionary<int, AbstractState> recorded)
+    {
+        var depthOf = new Dictionary<int, int>();
+        foreach (var b in _cfg.Blocks)
+            foreach (int pc in b.Pcs) depthOf.TryAdd(pc, b.Depth);
+        return recorded.ToImmutableDictionary(kv => kv.Key, kv => StateFormatter.Format(kv.Value, _layout, depthOf[kv.Key]));
+    }
+}
