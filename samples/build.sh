@@ -17,6 +17,11 @@ for src in *.c; do
   fi
   "$clang" -target bpf -O2 -g -Wall -Werror -I ../include -c "$src" -o "$out.tmp"
   mv "$out.tmp" "$out"
+  # A sample written for both ABIs also builds as a Linux XDP object (name_linux.o) for the host-kernel comparison.
+  if grep -q EBPF_LINUX_XDP "$src"; then
+    "$clang" -target bpf -O2 -g -Wall -Werror -DEBPF_LINUX_XDP -I "/usr/include/$(uname -m)-linux-gnu" -c "$src" -o "${out%.o}_linux.o.tmp"
+    mv "${out%.o}_linux.o.tmp" "${out%.o}_linux.o"
+  fi
   built=$((built + 1))
 done
 echo "samples: $built built, $skipped up to date"

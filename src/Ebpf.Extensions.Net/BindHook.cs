@@ -31,11 +31,14 @@ public sealed class BindHook() : HookProvider("Ebpf.Extensions.Net/bind", WellKn
         b[ProtocolOffset] = (byte)request.Protocol;
 
         var verdict = BindVerdict.PermitSoft;
-        int ran = Invoke(ctx.Context, (_, r0) =>
+        string? decidedBy = null;
+        int ran = Invoke(ctx.Context, (link, r0) =>
         {
             verdict = r0 <= (ulong)BindVerdict.PermitHard ? (BindVerdict)r0 : BindVerdict.Deny;
+            if (verdict != BindVerdict.PermitSoft) decidedBy = link.Program.Name;
             return verdict == BindVerdict.PermitSoft;
         });
-        return new BindResult(verdict, b.Slice(SocketAddressOffset, b[SocketAddressLengthOffset]).ToArray(), ran);
+        int length = Math.Min(b[SocketAddressLengthOffset], (byte)SocketAddressCapacity);
+        return new BindResult(verdict, b.Slice(SocketAddressOffset, length).ToArray(), ran) { DecidedBy = decidedBy };
     }
 }

@@ -53,8 +53,14 @@ public sealed class NetExtension : IExtension
     public SockOpsHook SockOps { get; } = new();
     public IReadOnlyList<SockAddrHook> SockAddrHooks { get; }
 
-    public SockAddrHook SockAddr(string section) =>
-        SockAddrHooks.FirstOrDefault(h => h.Section == section) ?? throw new ArgumentException($"No sock_addr hook for section '{section}'.", nameof(section));
+    public SockAddrHook SockAddr(string section)
+    {
+        foreach (var hook in SockAddrHooks)
+        {
+            if (hook.Section == section) return hook;
+        }
+        throw new ArgumentException($"No sock_addr hook for section '{section}'.", nameof(section));
+    }
 
     public IReadOnlyList<SectionMapping> Sections { get; }
     public IReadOnlyList<IProgramInformationProvider> ProgramInformationProviders { get; }

@@ -10,28 +10,52 @@ namespace Ebpf.Extensions.Net;
 public sealed class SockAddrHook(string section, Guid attachType)
     : HookProvider($"Ebpf.Extensions.Net/{section}", attachType, WellKnownProgramTypes.SockAddrGuid)
 {
+    // Each connect or accept runs on a context block of its thread (taken while in use, so a nested invocation
+    // builds its own): allocating and freeing native memory and a GC handle per connection cost more than the program.
+    [ThreadStatic] private static ProgramContext? t_context;
+
     public string Section { get; } = section;
 
-    public bool IsConnectRedirectLayer => Section is "cgroup/connect4" or "cgroup/connect6";
+    public bool IsConnectRedirectLayer { get; } = section is "cgroup/connect4" or "cgroup/connect6";
 
     public unsafe SockAddrResult Invoke(SockAddrEvent e)
     {
         e.AllowsRedirectContext = IsConnectRedirectLayer;
-        using var ctx = SockAddrContext.FromEvent(e);
-        var verdict = SockAddrVerdict.ProceedSoft;
-        int ran = Invoke(ctx.Context, (_, r0) =>
+        var ctx = t_context ?? NetContexts.Plain(WellKnownProgramTypes.SockAddr.Context);
+        t_context = null;
+        try
         {
-            verdict = r0 switch
+            SockAddrContext.Fill(ctx, e);
+            var rule = new VerdictRule();
+            int ran = Invoke(ctx.Context, ref rule);
+            // Only the connect redirect layer may rewrite the destination; elsewhere (connect_authorization, recv_accept,
+            // bind, listen) it is read-only and a program's writes to it are discarded, as upstream's extension does.
+            var destination = IsConnectRedirectLayer ? SockAddrContext.Destination(ctx, e) : e.Destination;
+            return new SockAddrResult(rule.Verdict, destination, e.RedirectContext, ran) { DecidedBy = rule.DecidedBy };
+        }
+        finally
+        {
+            ctx.State = null;
+            t_context = ctx;
+        }
+    }
+
+    private struct VerdictRule() : IHookVerdictRule
+    {
+        public SockAddrVerdict Verdict = SockAddrVerdict.ProceedSoft;
+        public string? DecidedBy;
+
+        public bool Continue(Link link, ulong returnValue)
+        {
+            Verdict = returnValue switch
             {
                 (ulong)SockAddrVerdict.ProceedSoft => SockAddrVerdict.ProceedSoft,
                 (ulong)SockAddrVerdict.ProceedHard => SockAddrVerdict.ProceedHard,
                 _ => SockAddrVerdict.Reject,
             };
-            return verdict == SockAddrVerdict.ProceedSoft;
-        });
-        // Only the connect redirect layer may rewrite the destination; elsewhere (connect_authorization, recv_accept,
-        // bind, listen) it is read-only and a program's writes to it are discarded, as upstream's extension does.
-        var destination = IsConnectRedirectLayer ? SockAddrContext.Destination(ctx, e.Family) : e.Destination;
-        return new SockAddrResult(verdict, destination, e.RedirectContext, ran);
+            if (Verdict == SockAddrVerdict.ProceedSoft) return true;
+            DecidedBy = link.Program.Name;
+            return false;
+        }
     }
 }

@@ -16,12 +16,20 @@ public sealed class XdpHook(string section, Guid attachType, Guid programType)
     {
         using var ctx = NetContexts.Xdp(packet);
         BinaryPrimitives.WriteUInt32LittleEndian(ctx.ContextBytes[24..], ingressInterfaceIndex);
-        var action = XdpAction.Pass;
-        int ran = Invoke(ctx.Context, (_, r0) =>
+        var rule = new ActionRule();
+        int ran = Invoke(ctx.Context, ref rule);
+        return new XdpResult(rule.Action, ctx.Data.ToArray(), ran);
+    }
+
+    /// <summary>Per packet, so a struct rule rather than a closure.</summary>
+    private struct ActionRule() : IHookVerdictRule
+    {
+        public XdpAction Action = XdpAction.Pass;
+
+        public bool Continue(Link link, ulong returnValue)
         {
-            action = (XdpAction)(uint)r0;
-            return action == XdpAction.Pass;
-        });
-        return new XdpResult(action, ctx.Data.ToArray(), ran);
+            Action = (XdpAction)(uint)returnValue;
+            return Action == XdpAction.Pass;
+        }
     }
 }

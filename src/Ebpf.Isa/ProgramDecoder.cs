@@ -50,7 +50,7 @@ public static class ProgramDecoder
         }
     }
 
-    /// <summary>Number of slots the instruction at <paramref name="index"/> occupies (2 for lddw, else 1).</summary>
+    /// <summary>Number of slots <paramref name="instruction"/> occupies (2 for lddw, else 1).</summary>
     public static int SlotCount(Instruction instruction) => instruction.Opcode == OpCodes.LdDw ? 2 : 1;
 
     private static void ValidateOne(ReadOnlySpan<Instruction> program, int index, bool[] secondHalf)

@@ -5,6 +5,7 @@ using System.Text.Encodings.Web;
 using System.Text.Json;
 using System.Text.Json.Nodes;
 using Ebpf.Cli.Running;
+using Ebpf.Cli.Telemetry;
 using Ebpf.Elf;
 using Ebpf.Extensions.Process;
 using Ebpf.Runtime.Maps;
@@ -12,10 +13,12 @@ using Ebpf.Runtime.Maps;
 namespace Ebpf.Cli.Commands;
 
 /// <summary>
-/// <c>ebpf run &lt;object&gt; [program...] [--duration S] [--record-type T] [--json]</c>: runs an object's programs on
+/// <c>ebpf run &lt;object&gt; [program...] [--duration S] [--record-type T] [--json] [--otlp URI]</c>: runs an object's programs on
 /// real events (<see cref="LiveRun"/>) and prints every ring-buffer and perf-buffer record as it arrives, until
-/// Ctrl+C or the duration ends. Records go to standard output (one line each, or one JSON object each with --json);
+/// Ctrl+C or the duration ends. On a terminal (without --json) standard output shows a live dashboard
+/// (<see cref="RunDashboard"/>); otherwise records go to standard output (one line each, or one JSON object each with --json);
 /// what was attached, what could not be and why, recorded verdicts and the closing counts go to standard error.
+/// With <c>--otlp</c> or OTEL_EXPORTER_OTLP_ENDPOINT the runtime's metrics and events are exported over OTLP meanwhile.
 /// </summary>
 public static class RunCommand
 {
@@ -32,21 +35,66 @@ public static class RunCommand
             Description = "Decode records as this struct of the object's BTF (default: a struct whose size matches the record, else hex).",
         };
         var json = new Option<bool>("--json") { Description = "One JSON object per record: map, program, time, fields." };
+        var pcap = new Option<FileInfo?>("--pcap") { Description = "Run the object's xdp/xdp_test programs on the packets of this pcap or pcapng file and print the per-action summary." };
+        var write = new Option<FileInfo?>("--write") { Description = "With --pcap: write the packets the programs pass or transmit (as they left them) to this pcap file." };
+        var interfaceName = new Option<string?>("--interface")
+        {
+            Description = "Run the object's xdp/xdp_test programs on packets arriving on this interface (root), in observe mode: verdicts counted, not enforced.",
+        };
         command.Arguments.Add(file);
         command.Arguments.Add(programs);
         command.Options.Add(duration);
         command.Options.Add(recordType);
+        var otlp = new Option<string?>("--otlp")
+        {
+            Description = $"Export the runtime's metrics and events over OTLP to this endpoint (default: ${TelemetryExport.EndpointVariable} if set).",
+        };
         command.Options.Add(json);
-        command.SetAction(parse => CommandErrors.Run(parse, output => Run(
-            parse.GetRequiredValue(file), parse.GetValue(programs) ?? [], parse.GetValue(duration), parse.GetValue(recordType),
-            parse.GetValue(json), output, parse.InvocationConfiguration.Error)));
+        command.Options.Add(otlp);
+        command.Options.Add(pcap);
+        command.Options.Add(write);
+        command.Options.Add(interfaceName);
+        command.SetAction(parse => CommandErrors.Run(parse, output => parse.GetValue(pcap) is not null || parse.GetValue(interfaceName) is not null || parse.GetValue(write) is not null
+            ? RunOnPackets(parse.GetRequiredValue(file), parse.GetValue(programs) ?? [], parse.GetValue(duration), parse.GetValue(pcap),
+                parse.GetValue(write), parse.GetValue(interfaceName), output, parse.InvocationConfiguration.Error)
+            : Run(parse.GetRequiredValue(file), parse.GetValue(programs) ?? [], parse.GetValue(duration), parse.GetValue(recordType),
+                parse.GetValue(json), parse.GetValue(otlp), output, parse.InvocationConfiguration.Error)));
         return command;
     }
 
-    private static int Run(FileInfo file, string[] programs, double? duration, string? recordType, bool json, TextWriter output, TextWriter error)
+    private static int RunOnPackets(FileInfo file, string[] programs, double? duration, FileInfo? pcap, FileInfo? write, string? interfaceName,
+        TextWriter output, TextWriter error)
     {
+        if (pcap is not null && interfaceName is not null) throw new CliInputException("--pcap and --interface are exclusive: packets come from one source");
+        if (pcap is null && interfaceName is null) throw new CliInputException("--write needs --pcap (a live interface is observed, nothing is written)");
+        if (interfaceName is not null && write is not null) throw new CliInputException("--write needs --pcap (a live interface is observed, nothing is written)");
         if (duration is { } d && !(d > 0 && d <= TimeSpan.MaxValue.TotalSeconds))
             throw new CliInputException($"--duration must be a positive number of seconds, not {d.ToString(CultureInfo.InvariantCulture)}");
+        using var cancellation = duration is { } s ? new CancellationTokenSource(TimeSpan.FromSeconds(s)) : new CancellationTokenSource();
+        ConsoleCancelEventHandler onCancel = (_, e) =>
+        {
+            e.Cancel = true;
+            cancellation.Cancel();
+        };
+        Console.CancelKeyPress += onCancel;
+        try
+        {
+            return PacketRun.Run(file.FullName, programs, pcap?.FullName, write?.FullName, interfaceName, cancellation.Token, output, error);
+        }
+        finally
+        {
+            Console.CancelKeyPress -= onCancel;
+        }
+    }
+
+    private static int Run(FileInfo file, string[] programs, double? duration, string? recordType, bool json, string? otlp, TextWriter output, TextWriter error)
+    {
+        var endpoint = TelemetryExport.ResolveEndpoint(otlp, Environment.GetEnvironmentVariable);
+        if (duration is { } d && !(d > 0 && d <= TimeSpan.MaxValue.TotalSeconds))
+            throw new CliInputException($"--duration must be a positive number of seconds, not {d.ToString(CultureInfo.InvariantCulture)}");
+        // Started before the object loads, so its load and verification events are exported too.
+        using var telemetry = endpoint is null ? null : TelemetryExport.StartOtlp(endpoint, TimeSpan.FromSeconds(1));
+        if (endpoint is not null) error.WriteLine($"ebpf run: exporting metrics and events over OTLP to {endpoint}");
         LiveRun live;
         try
         {
@@ -87,7 +135,8 @@ public static class RunCommand
             Console.CancelKeyPress += onCancel;
             try
             {
-                live.Run(record => output.WriteLine(json ? Json(record) : Text(record)), (e, verdict) => error.WriteLine(Verdict(e, verdict)),
+                if (!json && !Console.IsOutputRedirected) RunWithDashboard(live, cancellation);
+                else live.Run(record => output.WriteLine(json ? Json(record) : Text(record)), (e, verdict) => error.WriteLine(Verdict(e, verdict)),
                     cancellation.Token);
             }
             catch (ProcessEventSourceException e)
@@ -104,6 +153,21 @@ public static class RunCommand
                 error.WriteLine($"ebpf run: detached; {stream.Name}: {stream.Records} records read, {stream.Lost} lost");
             return ExitCodes.Ok;
         }
+    }
+
+    /// <summary>
+    /// The run on a background thread, the dashboard redrawn every second on this one until the run is cancelled or
+    /// fails (a source that cannot start: rethrown here). Verdicts are counted in the view rather than printed.
+    /// </summary>
+    private static void RunWithDashboard(LiveRun live, CancellationTokenSource cancellation)
+    {
+        using var statistics = new RunStatistics();
+        var run = Task.Factory.StartNew(() => live.Run(statistics.OnRecord, (_, verdict) => statistics.OnVerdict(verdict), cancellation.Token),
+            TaskCreationOptions.LongRunning);
+        using var ended = CancellationTokenSource.CreateLinkedTokenSource(cancellation.Token);
+        run.ContinueWith(_ => ended.Cancel(), TaskScheduler.Default);
+        new RunDashboard(live, statistics).Show(Spectre.Console.AnsiConsole.Console, TimeSpan.FromSeconds(1), ended.Token);
+        run.GetAwaiter().GetResult();
     }
 
     /// <summary>One JSON object: map, program (null when several write the map), time (UTC), cpu (perf buffers), type, fields or data (hex).</summary>

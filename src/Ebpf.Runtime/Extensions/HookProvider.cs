@@ -43,15 +43,30 @@ public abstract class HookProvider
     /// </summary>
     protected unsafe int Invoke(void* context, Func<Link, ulong, bool>? verdict = null)
     {
+        var rule = new DelegateRule(verdict);
+        return Invoke(context, ref rule);
+    }
+
+    /// <summary>
+    /// <see cref="Invoke(void*, Func{Link, ulong, bool}?)"/> with the verdict rule as a struct: a hook on a hot path
+    /// (a connect, a packet) keeps its verdict state in the rule instead of a closure, and allocates nothing.
+    /// </summary>
+    protected unsafe int Invoke<TRule>(void* context, ref TRule rule) where TRule : struct, IHookVerdictRule
+    {
         int ran = 0;
         foreach (var link in AttachedLinks)
         {
             var result = link.Program.Invoke(context);
             if (result.Result != Maps.EbpfResult.Success) continue;
             ran++;
-            if (verdict is not null && !verdict(link, result.ReturnValue)) break;
+            if (!rule.Continue(link, result.ReturnValue)) break;
         }
         return ran;
+    }
+
+    private readonly struct DelegateRule(Func<Link, ulong, bool>? verdict) : IHookVerdictRule
+    {
+        public bool Continue(Link link, ulong returnValue) => verdict is null || verdict(link, returnValue);
     }
 
     internal void Bind(Link link)

@@ -8,7 +8,7 @@ namespace Ebpf.Runtime.Helpers;
 /// Facts about the calling process and thread that helpers 19-21, 33 and 34 report, in their user-mode meaning.
 /// Per-thread facts are cached in thread statics (a thread's id and creation time never change); per-process ones once.
 /// </summary>
-internal static unsafe partial class HostIdentity
+public static unsafe partial class HostIdentity
 {
     private const ulong FileTimeTicksPerSecond = 10_000_000;
     private const int ScClockTick = 2; // _SC_CLK_TCK on Linux

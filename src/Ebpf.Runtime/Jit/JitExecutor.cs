@@ -135,7 +135,7 @@ public sealed unsafe class JitExecutor : IProgramExecutor
 
     /// <summary>
     /// An unchecked program that may tail-call, on a stack the caller allocated (<see cref="StackBytes"/> below
-    /// <paramref name="top"/>): a test run's loop allocates it once for all its runs.
+    /// its top): a test run's loop allocates it once for all its runs.
     /// </summary>
     internal bool RunsOnCallerStack => !_checked && _callsTailCall;
 

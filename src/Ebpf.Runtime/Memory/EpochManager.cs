@@ -5,7 +5,7 @@ namespace Ebpf.Runtime.Memory;
 
 /// <summary>
 /// Epoch-based reclamation for native blocks that lock-free readers (programs) may still be holding.
-/// A thread brackets each program invocation (and each user-mode map access) with <see cref="Enter"/> /
+/// A thread brackets each program invocation (and each user-mode map access) with <see cref="Enter()"/> /
 /// <see cref="EpochScope.Dispose"/>; a writer that unlinks a block hands it to <see cref="Retire(void*)"/>,
 /// which stamps it with the current global epoch and advances the epoch. The block is freed once every thread
 /// that is inside an epoch entered it after the stamp, so no reader can still hold a pointer to it.

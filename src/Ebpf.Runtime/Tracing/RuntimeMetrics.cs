@@ -12,13 +12,16 @@ public static class RuntimeMetrics
 {
     public const string MeterName = "EbpfForDotNet";
 
+    /// <summary>The run-time histogram's name, for listeners that pick instruments as they are published.</summary>
+    public const string RunTimeName = "ebpf.program.run_time";
+
     public static readonly Meter Meter = new(MeterName);
 
     public static readonly Counter<long> Invocations =
         Meter.CreateCounter<long>("ebpf.program.invocations", unit: "{invocation}", description: "Program invocations");
 
     public static readonly Histogram<double> RunTime =
-        Meter.CreateHistogram<double>("ebpf.program.run_time", unit: "ns", description: "Run time of one program invocation");
+        Meter.CreateHistogram<double>(RunTimeName, unit: "ns", description: "Run time of one program invocation");
 
     public static readonly Counter<long> ExtensionUnavailable =
         Meter.CreateCounter<long>("ebpf.program.extension_unavailable", unit: "{invocation}",
