@@ -66,6 +66,18 @@ public class LinuxProcessConnectorTests(ITestOutputHelper output)
     public void AShellThatExits7GivesOneStartAndOneExitRecordWithinOneSecond()
     {
         if (!Available()) return;
+        // The connector reports an exec after it happened: a shell that exits within a millisecond can be gone before
+        // /proc is read, and its records then carry no image or command line (the documented race of a user-mode
+        // source). Everything else must hold on every attempt; image and command line on one of three.
+        for (int attempt = 1; attempt <= 3; attempt++)
+        {
+            if (ShellExits7(attempt)) return;
+        }
+        Assert.Fail("three shells in a row exited before /proc was read: no image path was recorded");
+    }
+
+    private bool ShellExits7(int attempt)
+    {
         string shell = LinuxHost.Canonical("/bin/sh");
         using var monitor = new Monitor();
         var link = monitor.Attach();
@@ -88,15 +100,21 @@ public class LinuxProcessConnectorTests(ITestOutputHelper output)
         var start = Assert.Single(records, r => !r.IsExit);
         var exit = Assert.Single(records, r => r.IsExit);
         Assert.Equal((ulong)Environment.ProcessId, start.ParentPid);
-        Assert.Equal(shell, start.ImagePath);
-        Assert.Equal("/bin/sh -c 'exit 7'", start.CommandLine);
         Assert.Equal((ulong)Environment.ProcessId, exit.ParentPid);
         Assert.Equal(7u, exit.ExitCode);
+        if (start.ImagePath.Length == 0 && start.CommandLine.Length == 0)
+        {
+            output.WriteLine($"attempt {attempt}: the shell exited before /proc was read");
+            return false;
+        }
+        Assert.Equal(shell, start.ImagePath);
+        Assert.Equal("/bin/sh -c 'exit 7'", start.CommandLine);
         Assert.Equal(shell, exit.ImagePath);
         Assert.Equal(start.CreationTime, exit.CreationTime);
         Assert.True(exit.ExitTime >= exit.CreationTime);
         // The record times are wall-clock FILETIMEs of this run.
         Assert.InRange(DateTime.FromFileTimeUtc((long)exit.ExitTime), DateTime.UtcNow.AddMinutes(-1), DateTime.UtcNow.AddMinutes(1));
+        return true;
     }
 
     [Fact]
