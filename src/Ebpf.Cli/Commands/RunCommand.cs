@@ -62,14 +62,18 @@ public static class RunCommand
         return command;
     }
 
+    private static void CheckDuration(double? duration)
+    {
+        if (duration is { } d && !(d > 0 && d <= TimeSpan.MaxValue.TotalSeconds))
+            throw new CliInputException($"--duration must be a positive number of seconds, not {d.ToString(CultureInfo.InvariantCulture)}");
+    }
+
     private static int RunOnPackets(FileInfo file, string[] programs, double? duration, FileInfo? pcap, FileInfo? write, string? interfaceName,
         TextWriter output, TextWriter error)
     {
         if (pcap is not null && interfaceName is not null) throw new CliInputException("--pcap and --interface are exclusive: packets come from one source");
-        if (pcap is null && interfaceName is null) throw new CliInputException("--write needs --pcap (a live interface is observed, nothing is written)");
-        if (interfaceName is not null && write is not null) throw new CliInputException("--write needs --pcap (a live interface is observed, nothing is written)");
-        if (duration is { } d && !(d > 0 && d <= TimeSpan.MaxValue.TotalSeconds))
-            throw new CliInputException($"--duration must be a positive number of seconds, not {d.ToString(CultureInfo.InvariantCulture)}");
+        if (write is not null && pcap is null) throw new CliInputException("--write needs --pcap (a live interface is observed, nothing is written)");
+        CheckDuration(duration);
         using var cancellation = duration is { } s ? new CancellationTokenSource(TimeSpan.FromSeconds(s)) : new CancellationTokenSource();
         ConsoleCancelEventHandler onCancel = (_, e) =>
         {
@@ -90,8 +94,7 @@ public static class RunCommand
     private static int Run(FileInfo file, string[] programs, double? duration, string? recordType, bool json, string? otlp, TextWriter output, TextWriter error)
     {
         var endpoint = TelemetryExport.ResolveEndpoint(otlp, Environment.GetEnvironmentVariable);
-        if (duration is { } d && !(d > 0 && d <= TimeSpan.MaxValue.TotalSeconds))
-            throw new CliInputException($"--duration must be a positive number of seconds, not {d.ToString(CultureInfo.InvariantCulture)}");
+        CheckDuration(duration);
         // Started before the object loads, so its load and verification events are exported too.
         using var telemetry = endpoint is null ? null : TelemetryExport.StartOtlp(endpoint, TimeSpan.FromSeconds(1));
         if (endpoint is not null) error.WriteLine($"ebpf run: exporting metrics and events over OTLP to {endpoint}");
