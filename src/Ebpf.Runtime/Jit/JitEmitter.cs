@@ -20,7 +20,10 @@ namespace Ebpf.Runtime.Jit;
 /// (<see cref="EmitRegions"/>), which keep the registers in locals and hand them over in a <see cref="JitState"/> when
 /// control leaves the region. An entry method dispatches between regions by entry number.
 /// </para>
-/// The emitter writes into methods the caller's <see cref="JitMethodFactory"/> defines (dynamic methods today).
+/// The emitter writes into methods the caller's <see cref="JitMethodFactory"/> defines: dynamic methods, or methods of
+/// a persisted assembly (a native module). Relocatable code (the module's) binds nothing of one load: lddw map
+/// references read this load's values from the closure, helpers are called through the closure's delegates, and
+/// array lookups are not inlined (their addresses belong to one load).
 /// </summary>
 internal sealed class JitEmitter
 {
@@ -44,6 +47,8 @@ internal sealed class JitEmitter
     private readonly long _budget;
     private readonly List<HelperFunction> _delegates = [];
     private readonly List<object?> _targets = [];
+    private readonly List<int> _delegatePcs = [];
+    private readonly bool _relocatable;
     // Return sites (pc after each local call) in pc order, and each call's number among them.
     private readonly List<int> _returnSites = [];
     private readonly Dictionary<int, int> _returnSiteOfCall = [];
@@ -86,8 +91,9 @@ internal sealed class JitEmitter
     private LocalBuilder _next = null!;
 
     public JitEmitter(Instruction[] code, ulong[] wideValues, HelperFunction?[] callTargets, HelperTable helpers, JitOptions options,
-        JitMethodFactory define)
+        JitMethodFactory define, bool relocatable = false)
     {
+        _relocatable = relocatable;
         _code = code;
         _wideValues = wideValues;
         _callTargets = callTargets;
@@ -101,6 +107,9 @@ internal sealed class JitEmitter
     }
 
     public bool HasLocalCalls => _hasLocalCalls;
+
+    /// <summary>The slot of each helper call site, by the ordinal its code reads the closure's delegates at.</summary>
+    public IReadOnlyList<int> CallSitePcs => _delegatePcs;
 
     /// <summary>The program may call bpf_tail_call (directly or through callx): its executor enters the targets itself.</summary>
     public bool CallsTailCall => _callsTailCall;
@@ -822,7 +831,15 @@ internal sealed class JitEmitter
                 else EmitStore(pc, insn);
                 break;
             case OpClass.Ld:
-                if (insn.Opcode == OpCodes.LdDw)
+                if (insn.Opcode == OpCodes.LdDw && _relocatable && insn.Src != PseudoSource.Imm64)
+                {
+                    _il.Emit(OpCodes_.Ldarg_0);
+                    _il.Emit(OpCodes_.Ldfld, WideValuesField);
+                    LdcI4(pc);
+                    _il.Emit(OpCodes_.Ldelem_I8);
+                    _il.Emit(OpCodes_.Stloc, _r[insn.Dst]);
+                }
+                else if (insn.Opcode == OpCodes.LdDw)
                 {
                     _il.Emit(OpCodes_.Ldc_I8, (long)_wideValues[pc]);
                     _il.Emit(OpCodes_.Stloc, _r[insn.Dst]);
@@ -1146,6 +1163,7 @@ internal sealed class JitEmitter
     private static readonly MethodInfo InvokeHelper = typeof(HelperFunction).GetMethod(nameof(HelperFunction.Invoke))!;
     private static readonly FieldInfo DelegatesField = typeof(JitClosure).GetField(nameof(JitClosure.Delegates))!;
     private static readonly FieldInfo TargetsField = typeof(JitClosure).GetField(nameof(JitClosure.Targets))!;
+    private static readonly FieldInfo WideValuesField = typeof(JitClosure).GetField(nameof(JitClosure.WideValues))!;
 
     private void EmitHelperCall(int pc)
     {
@@ -1157,10 +1175,11 @@ internal sealed class JitEmitter
         int ordinal = _delegates.Count;
         _delegates.Add(helper);
         _targets.Add(helper.Target);
+        _delegatePcs.Add(pc);
 
         // From a called function's own method, a tail call stops the program by the helper's stop request instead.
         if (!_checked && _function == 0 && DirectTailCallEntries.TryGetValue(method, out var findEntry)) EmitDirectTailCall(findEntry);
-        if (!_checked && MapLookups.Contains(method) && MapHandleBefore(pc, 1) is { } handle &&
+        if (!_checked && !_relocatable && MapLookups.Contains(method) && MapHandleBefore(pc, 1) is { } handle &&
             Maps.MapRegistry.TryGetByHandle((nint)handle) is Maps.ArrayMap array)
         {
             EmitArrayLookup(array);
@@ -1170,7 +1189,7 @@ internal sealed class JitEmitter
         LdcI4(pc);
         il.Emit(OpCodes_.Call, SetProgramCounter);
 
-        bool direct = _options.DirectHelperCalls && method is not DynamicMethod && method.DeclaringType is { IsValueType: false };
+        bool direct = _options.DirectHelperCalls && !_relocatable && method is not DynamicMethod && method.DeclaringType is { IsValueType: false };
         if (direct && method.IsStatic && helper.Target is null)
         {
             for (int i = 1; i <= 5; i++) Ld(i);
