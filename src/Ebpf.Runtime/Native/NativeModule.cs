@@ -45,6 +45,9 @@ public sealed class NativeModule
     /// <summary>SHA-256 of the module (see <see cref="NativeModuleFormat"/>), hex.</summary>
     public string Digest { get; }
 
+    /// <summary>The program-information hash the module carries for <paramref name="program"/> (hex), or null.</summary>
+    public string? HashOf(string program) => Manifest.Programs.FirstOrDefault(p => p.Name == program)?.Hash;
+
     public bool Unverified => Manifest.Unverified;
     public string AbiName => Manifest.Abi;
     public string SourceName => Manifest.SourceName;
@@ -56,13 +59,15 @@ public sealed class NativeModule
     /// <summary>Whether <paramref name="bytes"/> start as a PE file (a module) rather than an ELF object.</summary>
     public static bool IsModule(ReadOnlySpan<byte> bytes) => bytes.Length >= 2 && bytes[0] == (byte)'M' && bytes[1] == (byte)'Z';
 
-    public static NativeModule Read(string path) => Read(File.ReadAllBytes(path), path);
+    public static NativeModule Read(string path, bool loadCode = true) => Read(File.ReadAllBytes(path), path, loadCode);
 
     /// <summary>
     /// Reads a module: a file that is not one, a format this loader cannot read, or a digest that does not match
     /// (the module was edited after compile) is <see cref="EbpfResult.InvalidObject"/>, before any of its code is loaded.
+    /// Without <paramref name="loadCode"/> only the program table and maps are read (to show them), and
+    /// <see cref="Programs"/> is empty.
     /// </summary>
-    public static NativeModule Read(byte[] bytes, string fileName)
+    public static NativeModule Read(byte[] bytes, string fileName, bool loadCode = true)
     {
         var attributes = ReadMetadata(bytes, fileName);
         if (!attributes.TryGetValue(NativeModuleFormat.FormatKey, out string? format))
@@ -93,6 +98,7 @@ public sealed class NativeModule
         string name = Path.GetFileNameWithoutExtension(fileName);
         var obj = BpfObject.FromParts(name, fileName, programs, maps, manifest.License, manifest.MapTypeNumbering);
 
+        if (!loadCode) return new NativeModule(fileName, manifest, obj, FrozenDictionary<string, NativeProgramCode>.Empty, computed);
         // Only now, with the digest checked, does the module's code enter the process.
         var context = new AssemblyLoadContext($"ebpf module {name} {computed[..12]}", isCollectible: true);
         Assembly assembly;
