@@ -34,7 +34,12 @@ public static class CompileCommand
             var runtime = new EbpfRuntime(skipVerification ? null : new AbstractInterpretationVerifier());
             foreach (var extension in CliPlatform.CreateExtensions()) runtime.Use(extension);
             byte[] objectBytes = File.ReadAllBytes(source.FullName);
-            using var loaded = runtime.Load(source.FullName, new ObjectLoadOptions { Unverified = skipVerification });
+            // Unverified code is compiled checked and with test-run's instruction budget, which the module then keeps.
+            using var loaded = runtime.Load(source.FullName, new ObjectLoadOptions
+            {
+                Unverified = skipVerification,
+                InstructionBudget = skipVerification ? TestRunCommand.UnverifiedInstructionBudget : 0,
+            });
             var module = NativeModuleWriter.Write(loaded, objectBytes, source.Name, skipVerification);
             File.WriteAllBytes(target.FullName, module);
             foreach (var program in loaded.ProgramList)

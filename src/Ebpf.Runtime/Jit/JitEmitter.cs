@@ -48,6 +48,7 @@ internal sealed class JitEmitter
     private readonly List<HelperFunction> _delegates = [];
     private readonly List<object?> _targets = [];
     private readonly List<int> _delegatePcs = [];
+    private readonly List<int> _arrayLookupMaps = [];
     private readonly bool _relocatable;
     // Return sites (pc after each local call) in pc order, and each call's number among them.
     private readonly List<int> _returnSites = [];
@@ -110,6 +111,12 @@ internal sealed class JitEmitter
 
     /// <summary>The slot of each helper call site, by the ordinal its code reads the closure's delegates at.</summary>
     public IReadOnlyList<int> CallSitePcs => _delegatePcs;
+
+    /// <summary>
+    /// Relocatable code: per inlined array lookup, in order, the slot of the lddw of its map; the closure's
+    /// <see cref="JitClosure.ArrayLayouts"/> holds that map's values address, entry size and per-CPU stride of this load.
+    /// </summary>
+    public IReadOnlyList<int> ArrayLookupMaps => _arrayLookupMaps;
 
     /// <summary>The program may call bpf_tail_call (directly or through callx): its executor enters the targets itself.</summary>
     public bool CallsTailCall => _callsTailCall;
@@ -1164,6 +1171,7 @@ internal sealed class JitEmitter
     private static readonly FieldInfo DelegatesField = typeof(JitClosure).GetField(nameof(JitClosure.Delegates))!;
     private static readonly FieldInfo TargetsField = typeof(JitClosure).GetField(nameof(JitClosure.Targets))!;
     private static readonly FieldInfo WideValuesField = typeof(JitClosure).GetField(nameof(JitClosure.WideValues))!;
+    private static readonly FieldInfo ArrayLayoutsField = typeof(JitClosure).GetField(nameof(JitClosure.ArrayLayouts))!;
 
     private void EmitHelperCall(int pc)
     {
@@ -1179,9 +1187,10 @@ internal sealed class JitEmitter
 
         // From a called function's own method, a tail call stops the program by the helper's stop request instead.
         if (!_checked && _function == 0 && DirectTailCallEntries.TryGetValue(method, out var findEntry)) EmitDirectTailCall(findEntry);
-        if (!_checked && !_relocatable && MapLookups.Contains(method) && MapHandleBefore(pc, 1) is { } handle &&
-            Maps.MapRegistry.TryGetByHandle((nint)handle) is Maps.ArrayMap array)
+        if (!_checked && MapLookups.Contains(method) && MapReferenceBefore(pc, 1) is { } mapReference &&
+            Maps.MapRegistry.TryGetByHandle((nint)_wideValues[mapReference]) is Maps.ArrayMap array)
         {
+            if (_relocatable) _arrayLookupMaps.Add(mapReference);
             EmitArrayLookup(array);
             return;
         }
@@ -1274,7 +1283,10 @@ internal sealed class JitEmitter
     /// lddw map reference in the same straight-line run of code (nothing branches into it after the lddw) set it and
     /// nothing wrote the register since; else null.
     /// </summary>
-    private ulong? MapHandleBefore(int pc, int register)
+    private ulong? MapHandleBefore(int pc, int register) => MapReferenceBefore(pc, register) is { } at ? _wideValues[at] : null;
+
+    /// <summary>The slot of the lddw map reference <see cref="MapHandleBefore"/> finds, or null.</summary>
+    private int? MapReferenceBefore(int pc, int register)
     {
         if (_branchedTo[pc]) return null;
         for (int at = pc - 1; at >= 0; at--)
@@ -1282,7 +1294,7 @@ internal sealed class JitEmitter
             if (!_starts[at]) continue;
             var insn = _code[at];
             if (insn.Opcode == OpCodes.LdDw && insn.Dst == register)
-                return insn.Src == PseudoSource.MapFd ? _wideValues[at] : null;
+                return insn.Src == PseudoSource.MapFd ? at : null;
             if (Writes(insn, register) || _branchedTo[at]) return null;
         }
         return null;
@@ -1316,10 +1328,10 @@ internal sealed class JitEmitter
         il.Emit(OpCodes_.Ldloc, _u32a);
         LdcI4(unchecked((int)maxEntries));
         il.Emit(OpCodes_.Bge_Un, missing);
-        LdcI8(values);
+        LdcLayout(values, 0);
         il.Emit(OpCodes_.Ldloc, _u32a);
         il.Emit(OpCodes_.Conv_U8);
-        LdcI8(entryBytes);
+        LdcLayout(entryBytes, 1);
         il.Emit(OpCodes_.Mul);
         il.Emit(OpCodes_.Add);
         if (perCpuStride != 0)
@@ -1327,7 +1339,7 @@ internal sealed class JitEmitter
             il.Emit(OpCodes_.Ldarg_3);
             il.Emit(OpCodes_.Call, ProcessorSlot);
             il.Emit(OpCodes_.Conv_I8);
-            LdcI8(perCpuStride);
+            LdcLayout(perCpuStride, 2);
             il.Emit(OpCodes_.Mul);
             il.Emit(OpCodes_.Add);
         }
@@ -1337,6 +1349,23 @@ internal sealed class JitEmitter
         LdcI8(0);
         St(0);
         il.MarkLabel(done);
+    }
+
+    /// <summary>
+    /// A value of the array map being looked up: the constant, or in relocatable code field <paramref name="field"/>
+    /// of this lookup's layout in the closure (addresses and sizes that depend on the load and the machine).
+    /// </summary>
+    private void LdcLayout(long value, int field)
+    {
+        if (!_relocatable)
+        {
+            LdcI8(value);
+            return;
+        }
+        _il.Emit(OpCodes_.Ldarg_0);
+        _il.Emit(OpCodes_.Ldfld, ArrayLayoutsField);
+        LdcI4((_arrayLookupMaps.Count - 1) * JitClosure.ArrayLayoutFields + field);
+        _il.Emit(OpCodes_.Ldelem_I8);
     }
 
     private void EmitStopCheck()

@@ -86,6 +86,8 @@ public static class NativeModuleWriter
             var method = type.DefineMethod(name, MethodAttributes.Public | MethodAttributes.Static | MethodAttributes.HideBySig,
                 returnType, parameters);
             method.InitLocals = false; // as the dynamic methods: registers are cleared explicitly
+            // Optimized at once, as dynamic methods are: an assembly's methods would otherwise start at tier 0.
+            method.SetImplementationFlags(MethodImplAttributes.AggressiveOptimization);
             il = method.GetILGenerator(256);
             return method;
         };
@@ -115,6 +117,7 @@ public static class NativeModuleWriter
             TypeName = typeName,
             Methods = [.. emission.Methods.Select(m => m.Name)],
             CallSitePcs = [.. emitter.CallSitePcs],
+            ArrayLookupMaps = [.. emitter.ArrayLookupMaps],
             IlSize = emission.IlSize,
             HasLocalCalls = emitter.HasLocalCalls,
             UsesStack = emitter.UsesStack,

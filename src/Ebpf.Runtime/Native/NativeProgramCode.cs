@@ -5,6 +5,7 @@ using System.Runtime.CompilerServices;
 using Ebpf.Isa;
 using Ebpf.Runtime.Interpretation;
 using Ebpf.Runtime.Jit;
+using Ebpf.Runtime.Maps;
 using Ebpf.Runtime.Programs;
 
 namespace Ebpf.Runtime.Native;
@@ -60,7 +61,19 @@ public sealed class NativeProgramCode
         var callTargets = new HelperFunction?[code.Length];
         ProgramPreparation.Prepare(code, helpers, program.WideImmediates, wideValues, callTargets);
         var delegates = _entry.CallSitePcs.Select(pc => callTargets[pc]!).ToArray();
-        var closure = new JitClosure(delegates, [.. delegates.Select(d => d.Target)], helpers, wideValues);
+        var layouts = new long[_entry.ArrayLookupMaps.Length * JitClosure.ArrayLayoutFields];
+        for (int k = 0; k < _entry.ArrayLookupMaps.Length; k++)
+        {
+            int at = _entry.ArrayLookupMaps[k];
+            if (MapRegistry.TryGetByHandle((nint)wideValues[at]) is not ArrayMap array)
+                throw new EbpfException(EbpfResult.InvalidArgument,
+                    $"Program {program.Name}: the map its lookup at instruction {at} inlines is not an array map in this load");
+            var (values, _, entryBytes, perCpuStride) = array.InlineLayout;
+            layouts[k * JitClosure.ArrayLayoutFields] = values;
+            layouts[k * JitClosure.ArrayLayoutFields + 1] = entryBytes;
+            layouts[k * JitClosure.ArrayLayoutFields + 2] = perCpuStride;
+        }
+        var closure = new JitClosure(delegates, [.. delegates.Select(d => d.Target)], helpers, wideValues, layouts);
         var entry = (JitEntry)_methods[0].CreateDelegate(typeof(JitEntry), closure);
         // Compile to native code now, as the JIT does at load.
         foreach (var method in _methods) RuntimeHelpers.PrepareMethod(method.MethodHandle);

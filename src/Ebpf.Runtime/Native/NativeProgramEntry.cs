@@ -32,6 +32,8 @@ internal sealed record NativeProgramEntry
     public required string[] Methods { get; init; }
     /// <summary>The slot of each helper call site, by the ordinal the code reads the closure's delegates at.</summary>
     public required int[] CallSitePcs { get; init; }
+    /// <summary>Per inlined array lookup, the slot of the lddw of its map (its layout is this load's).</summary>
+    public int[] ArrayLookupMaps { get; init; } = [];
     public required int IlSize { get; init; }
     public required bool HasLocalCalls { get; init; }
     public required bool UsesStack { get; init; }
