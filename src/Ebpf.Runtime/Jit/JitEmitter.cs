@@ -23,7 +23,7 @@ namespace Ebpf.Runtime.Jit;
 /// The emitter writes into methods the caller's <see cref="JitMethodFactory"/> defines: dynamic methods, or methods of
 /// a persisted assembly (a native module). Relocatable code (the module's) binds nothing of one load: lddw map
 /// references read this load's values from the closure, helpers are called through the closure's delegates, and
-/// array lookups are not inlined (their addresses belong to one load).
+/// inlined array lookups read their map's address and sizes from the closure.
 /// </summary>
 internal sealed class JitEmitter
 {
