@@ -82,6 +82,17 @@ public sealed unsafe class JitExecutor : IProgramExecutor
         return _entry(request, 0, ref context);
     }
 
+    /// <summary>The program needs no stack, checks or tail calls: <see cref="RunInCallerFrame"/> may run it.</summary>
+    internal bool RunsInCallerFrame => !_usesStack;
+
+    /// <summary>A run of a <see cref="RunsInCallerFrame"/> program that calls no helper (none sees the context's state).</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    internal ulong RunInCallerFrame(ulong r1, ulong r2)
+    {
+        var context = new HelperCallContext(r1, null, null);
+        return _entry(new ExecutionRequest { R1 = r1, R2 = r2 }, 0, ref context);
+    }
+
     [SkipLocalsInit]
     private ulong RunFramed(in ExecutionRequest request)
     {
