@@ -65,6 +65,21 @@ public unsafe class InvocationScopeTests
     }
 
     [Fact]
+    public void AnUnscopedProgramThatExhaustsItsBudgetThrowsAndLeavesNothingBehind()
+    {
+        var registry = NewRegistry();
+        var loop = registry.LoadProgram(new ProgramLoadRequest("loop", "loop", TestType.ProgramType, Code("mov %r0, 0\nadd %r0, 1\nja -2"))
+        {
+            Unverified = true, InstructionBudget = 1000,
+        });
+        Assert.False(loop.NeedsInvocationScope);
+        using var context = new ProgramContext(32, 0, 0, 8);
+        Assert.Throws<InstructionBudgetExceededException>(() => loop.Invoke(context.Context));
+        Assert.False(EpochManager.Shared.IsInsideEpoch);
+        Assert.Equal(5ul, Load(registry, "after", "mov %r0, 5\nexit").Invoke(context.Context).ReturnValue);
+    }
+
+    [Fact]
     public void AnUnboundUnscopedProgramIsRefused()
     {
         var registry = new ExtensionRegistry(CoreHelpers.Find);
