@@ -66,17 +66,24 @@ public sealed class DaemonState : IDisposable
     {
         string fileName = string.IsNullOrWhiteSpace(request.FileName) ? "object.o" : Path.GetFileName(request.FileName);
         if (request.Object.IsEmpty) throw DaemonErrors.InvalidArgument($"{fileName}: the request carries no object bytes");
+        // Loading (verification above all) runs outside the lock: other clients are served meanwhile, and nobody
+        // sees the object before it is registered below.
+        ObjectDisposedException.ThrowIf(_disposed, this);
+        LoadedObject loaded;
+        try
+        {
+            loaded = Runtime.Load(request.Object.Memory, fileName);
+        }
+        catch (BpfObjectException e)
+        {
+            throw DaemonErrors.InvalidArgument($"{fileName}: not a loadable object: {e.Message}");
+        }
         lock (_gate)
         {
-            ObjectDisposedException.ThrowIf(_disposed, this);
-            LoadedObject loaded;
-            try
+            if (_disposed)
             {
-                loaded = Runtime.Load(request.Object.Memory, fileName);
-            }
-            catch (BpfObjectException e)
-            {
-                throw DaemonErrors.InvalidArgument($"{fileName}: not a loadable object: {e.Message}");
+                loaded.Dispose();
+                throw new ObjectDisposedException(nameof(DaemonState), "the daemon is stopping");
             }
             var owner = new DaemonObject(++_nextObjectId, loaded);
             var pinned = new List<string>();
