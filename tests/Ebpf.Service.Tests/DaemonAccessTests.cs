@@ -21,7 +21,7 @@ public class DaemonAccessTests(ITestOutputHelper output)
     [Fact]
     public async Task NonRootClientIsRefusedLoadAndAttachNamingTheRuleAndCanList()
     {
-        await using var daemon = await TestDaemon.StartAsync(mode: (UnixFileMode)0b110_110_110);
+        await using var daemon = await TestDaemon.StartAsync(mode: (UnixFileMode)0b110_110_110, selfMayChange: false);
         Assert.Equal((UnixFileMode)0b110_110_110, File.GetUnixFileMode(daemon.Socket));
         string sample = SampleObjects.Path("multi_extension");
         if (!Environment.IsPrivilegedProcess)
@@ -69,7 +69,7 @@ public class DaemonAccessTests(ITestOutputHelper output)
         if (!Environment.IsPrivilegedProcess)
         {
             HostKernelReport.Note(output.WriteLine, "ebpf serve access: not root, so the socket cannot be given to another group: the --group rule is checked as root only");
-            await using var own = await TestDaemon.StartAsync();
+            await using var own = await TestDaemon.StartAsync(selfMayChange: false);
             Assert.Equal(UnixFileMode.UserRead | UnixFileMode.UserWrite, File.GetUnixFileMode(own.Socket));
             return;
         }
