@@ -22,12 +22,13 @@ if [ "$(id -u)" -ne 0 ]; then
   exit 0
 fi
 
-# Processes that start and exit while the program watches: each shows as a start and an exit record.
+# Processes that start and exit while the program watches: each shows as a start and an exit record (each lives
+# 0.2 s: one that exits within a millisecond or two may be reported without image path and command line).
 (
   sleep 1
-  end=$((SECONDS + seconds - 2))
+  end=$((SECONDS + seconds))
   i=0
-  while [ $SECONDS -lt $end ]; do /bin/sh -c "exit $((i % 5))"; i=$((i + 1)); sleep 0.5; done
+  while [ $SECONDS -lt $end ]; do /bin/sh -c "sleep 0.2; exit $((i % 5))"; i=$((i + 1)); sleep 0.3; done
 ) &
 spawner=$!
 trap 'kill $spawner 2>/dev/null || true' EXIT
