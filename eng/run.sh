@@ -28,7 +28,7 @@ fi
   sleep 1
   end=$((SECONDS + seconds))
   i=0
-  while [ $SECONDS -lt $end ]; do /bin/sh -c "sleep 0.2; exit $((i % 5))"; i=$((i + 1)); sleep 0.3; done
+  while [ $SECONDS -lt $end ]; do /bin/sh -c "sleep 0.2; exit $((i % 5))" || true; i=$((i + 1)); sleep 0.3; done
 ) &
 spawner=$!
 trap 'kill $spawner 2>/dev/null || true' EXIT
