@@ -63,6 +63,9 @@ public sealed class EbpfDaemon : IAsyncDisposable
         var state = new DaemonState(options.Extensions(), options.LiveSources);
         builder.Services.AddSingleton(state);
         builder.Services.AddSingleton(rule);
+        // The socket gets its group and mode once Kestrel listens and before the host reports itself started (to
+        // systemd: READY=1).
+        builder.Services.AddHostedService(_ => new SocketPermissions(options.SocketPath, rule.GroupId, mode));
         builder.Services.AddGrpc(grpc =>
         {
             grpc.MaxReceiveMessageSize = options.MaxRequestBytes;
@@ -74,8 +77,7 @@ public sealed class EbpfDaemon : IAsyncDisposable
         app.MapGrpcService<EbpfDaemonService>();
         try
         {
-            await app.StartAsync(cancellation);
-            UnixSocketFile.Secure(options.SocketPath, rule.GroupId, mode);
+            await UnixSocketFile.CreatePrivately(() => app.StartAsync(cancellation));
         }
         catch
         {

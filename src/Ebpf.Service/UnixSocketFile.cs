@@ -42,6 +42,26 @@ internal static class UnixSocketFile
         File.SetUnixFileMode(path, mode);
     }
 
+    /// <summary>
+    /// Runs <paramref name="bind"/> with the process's umask at 0177, so the socket file it creates has mode 0600 (or
+    /// less) from its first instant, before <see cref="Secure"/> gives it its final mode.
+    /// </summary>
+    public static async Task CreatePrivately(Func<Task> bind)
+    {
+        uint previous = umask(0b001_111_111);
+        try
+        {
+            await bind();
+        }
+        finally
+        {
+            umask(previous);
+        }
+    }
+
+    [DllImport("libc")]
+    private static extern uint umask(uint mask);
+
     [DllImport("libc", SetLastError = true)]
     private static extern int chown([MarshalAs(UnmanagedType.LPUTF8Str)] string path, int owner, int group);
 }
