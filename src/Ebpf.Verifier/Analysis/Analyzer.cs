@@ -15,6 +15,11 @@ namespace Ebpf.Verifier.Analysis;
 internal sealed partial class Analyzer
 {
     private const int WideningDelay = 1;
+    /// <summary>
+    /// Widenings per loop head that stop at thresholds; later ones go straight to no bound. A program with thousands
+    /// of constants (a hash round unrolled) would otherwise climb them one iteration at a time.
+    /// </summary>
+    private const int ThresholdWidenings = 12;
     private const int NarrowingPasses = 2;
 
     private readonly IrProgram _program;
@@ -229,7 +234,7 @@ internal sealed partial class Analyzer
                 if (b.IsLoopHead && _visits[b.Id] >= WideningDelay)
                 {
                     var widened = old.Clone();
-                    widened.WidenWith(newIn, _thresholds);
+                    widened.WidenWith(newIn, _visits[b.Id] < WideningDelay + ThresholdWidenings ? _thresholds : []);
                     newIn = widened;
                 }
                 else

@@ -62,6 +62,10 @@ public sealed class CorpusTests(ITestOutputHelper output)
         output.WriteLine($"TOTAL pass accepted {passAccepted}/{allPass.Count}; reject refused {allReject.Count(o => o.Accepted == false)}/{allReject.Count}");
         output.WriteLine($"time {total.Elapsed.TotalSeconds:F1} s total; slowest {slowest.Elapsed.TotalSeconds:F2} s ({slowest.Row.Object} {slowest.Row.Section}); " +
             $"peak working set {Process.GetCurrentProcess().PeakWorkingSet64 / (1 << 20)} MiB");
+        foreach (var o in outcomes.OrderByDescending(o => o.Elapsed).Take(15))
+            output.WriteLine($"SLOW {o.Elapsed.TotalSeconds:F2} s {o.Row.Object} {o.Row.Section}/{o.Row.Function}: " +
+                $"{(o.Accepted == true ? "accepted by " + o.Result!.Pass : "refused")}, path pass {o.Result?.ExploredInstructions} instructions" +
+                (o.Result?.PathExplorationFailure is { } why ? $" ({why})" : ""));
         foreach (var o in outcomes.Where(o => o.Row.Status == "pass" && o.Accepted != true))
             output.WriteLine($"REFUSED pass {o.Row.Object} {o.Row.Section}/{o.Row.Function}: {o.Detail.Split('\n')[0]}");
         foreach (var o in allReject.Where(o => o.Accepted != false))
