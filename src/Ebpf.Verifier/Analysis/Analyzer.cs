@@ -136,8 +136,6 @@ internal sealed partial class Analyzer
         }
         var result = Check(diagnostics);
         if (result.Passed || !_options.ExplorePaths) return result;
-        if (_cfg.Blocks.Sum(b => b.Pcs.Count) > _options.MaxPathExplorationSize)
-            return result.WithPathExploration(null, 0, $"not tried: more than {_options.MaxPathExplorationSize} instructions once calls are expanded", null, null);
         var paths = ExplorePaths();
         if (!paths.Proven) return result.WithPathExploration(null, paths.Instructions, paths.Reason, null, null);
         // The fixpoint's objections were its imprecision: every path is safe. Its notes (unreachable code) stay.
@@ -198,9 +196,13 @@ internal sealed partial class Analyzer
             for (int i = count; i < (sink?.Count ?? 0); i++)
                 diagnostics!.Add(MakeDiagnostic(sink![i].Pc, DiagnosticSeverity.Error, sink[i].Message, null));
         }
-        foreach (int pc in b.Pcs)
+        // The state before a failing instruction is rebuilt from the block's start when needed, not copied ahead of
+        // every instruction: findings are rare, copies of a zone are not cheap.
+        var start = sink is null ? null : s.Clone();
+        for (int k = 0; k < b.Pcs.Count; k++)
         {
             if (s.IsBottom) break;
+            int pc = b.Pcs[k];
             var ins = _program.Slots[pc]!;
             if (states is not null && !states.ContainsKey(pc)) states[pc] = StateFormatter.Format(s, _layout, b.Depth);
             if (sink is null)
@@ -208,9 +210,11 @@ internal sealed partial class Analyzer
                 _transformer.Execute(s, b.Depth, pc, ins, null);
                 continue;
             }
-            var before = s.Clone();
             int count = sink.Count;
             _transformer.Execute(s, b.Depth, pc, ins, sink);
+            if (sink.Count == count) continue;
+            var before = start!.Clone();
+            for (int j = 0; j < k && !before.IsBottom; j++) _transformer.Execute(before, b.Depth, b.Pcs[j], _program.Slots[b.Pcs[j]]!, null);
             for (int i = count; i < sink.Count; i++)
             {
                 var f = sink[i];
