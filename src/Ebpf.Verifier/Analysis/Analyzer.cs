@@ -16,8 +16,9 @@ internal sealed partial class Analyzer
 {
     private const int WideningDelay = 1;
     /// <summary>
-    /// Widenings per loop head that stop at thresholds; later ones go straight to no bound. A program with thousands
-    /// of constants (a hash round unrolled) would otherwise climb them one iteration at a time.
+    /// Widenings per loop head that stop at every constant of the program; later ones stop only at the constants
+    /// branches compare with (loop bounds). A program with thousands of constants (a hash round unrolled) would
+    /// otherwise climb them one iteration of the whole loop at a time.
     /// </summary>
     private const int ThresholdWidenings = 12;
     private const int NarrowingPasses = 2;
@@ -29,6 +30,7 @@ internal sealed partial class Analyzer
     private readonly VariableLayout _layout;
     private readonly Transformer _transformer;
     private readonly long[] _thresholds;
+    private readonly long[] _conditionThresholds;
     private readonly AbstractState?[] _in;
     private readonly AbstractState?[] _out;
     private readonly int[] _visits;
@@ -43,7 +45,8 @@ internal sealed partial class Analyzer
         _cfg = ControlFlowGraph.Build(program, options);
         _layout = new VariableLayout(1, options.CheckTermination ? _cfg.LoopHeads : 0, _cfg.MaxDepth);
         _transformer = new Transformer(platform, options, _layout);
-        _thresholds = CollectThresholds(program, options);
+        _thresholds = CollectThresholds(program, options, conditionsOnly: false);
+        _conditionThresholds = CollectThresholds(program, options, conditionsOnly: true);
         _in = new AbstractState?[_cfg.Blocks.Count];
         _out = new AbstractState?[_cfg.Blocks.Count];
         _visits = new int[_cfg.Blocks.Count];
@@ -238,7 +241,7 @@ internal sealed partial class Analyzer
                 if (b.IsLoopHead && _visits[b.Id] >= WideningDelay)
                 {
                     var widened = old.Clone();
-                    widened.WidenWith(newIn, _visits[b.Id] < WideningDelay + ThresholdWidenings ? _thresholds : []);
+                    widened.WidenWith(newIn, _visits[b.Id] < WideningDelay + ThresholdWidenings ? _thresholds : _conditionThresholds);
                     newIn = widened;
                 }
                 else
@@ -382,7 +385,7 @@ internal sealed partial class Analyzer
         return new Diagnostic(pc, severity, message, text, registers, source);
     }
 
-    private static long[] CollectThresholds(IrProgram program, VerifierOptions options)
+    private static long[] CollectThresholds(IrProgram program, VerifierOptions options, bool conditionsOnly)
     {
         var set = new SortedSet<long> { -1, 0, 1, 8, 16, 32, 64, 128, 255, 256, 512, 1024, 4096, 65535, 65536, int.MaxValue, uint.MaxValue, long.MaxValue, options.MaxLoopIterations, options.MaxPacketSize };
         foreach (var ins in program.Slots)
@@ -391,7 +394,7 @@ internal sealed partial class Analyzer
             {
                 JumpInstruction { Condition: { Right.IsRegister: false } cond } => cond.Right.Immediate,
                 AssumeInstruction { Condition: { Right.IsRegister: false } cond } => cond.Right.Immediate,
-                BinaryInstruction { Src.IsRegister: false } bin => bin.Src.Immediate,
+                BinaryInstruction { Src.IsRegister: false } bin when !conditionsOnly => bin.Src.Immediate,
                 _ => null,
             };
             if (c is long v && v > -(1L << 40) && v < 1L << 40)
