@@ -85,6 +85,13 @@ internal sealed class JitEmitter
     private Label _programReturn, _leave;
     private LocalBuilder _next = null!;
 
+    // Counted loops run as one block operation (unchecked, unbudgeted code only), by head pc; the label each one's
+    // latch branches back to (the loop itself, past the block operation's guard), by latch pc; per method temporaries.
+    private readonly Dictionary<int, JitLoopIdiom> _idioms;
+    private readonly Dictionary<int, Label> _loopBodies = [];
+    private LocalBuilder? _loopBytes, _loopFrom, _loopTo;
+    private int _loopIdiomsEmitted;
+
     public JitEmitter(Instruction[] code, ulong[] wideValues, HelperFunction?[] callTargets, HelperTable helpers, JitOptions options,
         JitMethodFactory define)
     {
@@ -98,6 +105,7 @@ internal sealed class JitEmitter
         _budget = options.InstructionBudget;
         Scan();
         _realCalls = FindFunctions();
+        _idioms = _checked || _budget != 0 || !options.LoopIdioms ? [] : JitLoopIdiom.Find(code, wideValues, _starts, _branchedTo);
     }
 
     public bool HasLocalCalls => _hasLocalCalls;
@@ -158,7 +166,7 @@ internal sealed class JitEmitter
             ilSize += _il.ILOffset;
             largest[f] = _il.Counts;
         }
-        return new JitEmission(methods[0], methods, Closure(), ilSize, largest, costs);
+        return new JitEmission(methods[0], methods, Closure(), ilSize, largest, costs, _loopIdiomsEmitted);
     }
 
     private void EmitRegions(string name, IReadOnlyList<int> regionStarts, List<MethodInfo> methods, ref int ilSize, ref IlCounts largest)
@@ -194,6 +202,7 @@ internal sealed class JitEmitter
     {
         _il.MarkLabel(_labels[pc]);
         if (_budget != 0) EmitBudgetStep(pc);
+        if (_idioms.TryGetValue(pc, out var loop) && loop.Latch < _regionEnd) EmitLoopIdiom(loop);
         EmitInstruction(pc, _code[pc]);
     }
 
@@ -399,6 +408,7 @@ internal sealed class JitEmitter
         _labels = new Label[_code.Length];
         for (int i = _regionStart; i < _regionEnd; i++) _labels[i] = _il.DefineLabel();
         _address = _il.DeclareLocal(typeof(ulong));
+        _loopBytes = _loopFrom = _loopTo = null;
         _u32a = _il.DeclareLocal(typeof(int));
         _u32b = _il.DeclareLocal(typeof(int));
         _tailCallEntry = null;
@@ -1093,7 +1103,7 @@ internal sealed class JitEmitter
         switch (op)
         {
             case JmpOp.Ja:
-                il.Emit(OpCodes_.Br, Target(JumpTarget(pc, insn)));
+                il.Emit(OpCodes_.Br, BranchTarget(pc, JumpTarget(pc, insn)));
                 return;
             case JmpOp.Exit:
                 il.Emit(OpCodes_.Br, ExitLabel(pc));
@@ -1104,7 +1114,7 @@ internal sealed class JitEmitter
                 else EmitHelperCall(pc);
                 return;
         }
-        var target = Target(pc + 1 + insn.Offset);
+        var target = BranchTarget(pc, pc + 1 + insn.Offset);
         bool reg = insn.UsesSrcRegister;
         Ld(insn.Dst);
         if (!wide) il.Emit(OpCodes_.Conv_U4);
@@ -1129,6 +1139,117 @@ internal sealed class JitEmitter
             case JmpOp.Jsle: il.Emit(OpCodes_.Ble, target); break;
             case JmpOp.Jset: il.Emit(OpCodes_.And); il.Emit(OpCodes_.Brtrue, target); break;
         }
+    }
+
+    /// <summary>The label a jump at <paramref name="pc"/> to <paramref name="target"/> branches to: a block-operation loop's latch returns past the guard.</summary>
+    private Label BranchTarget(int pc, int target) => _loopBodies.TryGetValue(pc, out var body) ? body : Target(target);
+
+    // ---- counted loops as block operations ----
+
+    private static readonly MethodInfo[] Sums = [.. new[] { "SumU8", "SumU16", "SumU32", "SumU64" }.Select(n => typeof(JitReductions).GetMethod(n)!)];
+
+    /// <summary>
+    /// Entered at the loop's head from outside: when the counter is a whole number of steps below the limit (at most
+    /// 2^30 bytes) and, for a copy, source and destination do not overlap, does what all remaining iterations would do
+    /// in one block operation, sets every register the body writes to its value after the last iteration and leaves
+    /// by the loop's exit; otherwise runs the loop. The loop performs the same accesses, which verification proved.
+    /// </summary>
+    private void EmitLoopIdiom(JitLoopIdiom loop)
+    {
+        var il = _il;
+        var body = il.DefineLabel();
+        _loopBodies[loop.Latch] = body;
+        _loopIdiomsEmitted++;
+        _loopBytes ??= il.DeclareLocal(typeof(ulong));
+        _loopFrom ??= il.DeclareLocal(typeof(ulong));
+        _loopTo ??= il.DeclareLocal(typeof(ulong));
+        // bytes = limit - i: 1..2^30 and a multiple of the step (a power of two), or the loop runs as written.
+        LdcI8(loop.Limit);
+        Ld(loop.Counter);
+        il.Emit(OpCodes_.Sub);
+        il.Emit(OpCodes_.Dup);
+        il.Emit(OpCodes_.Stloc, _loopBytes);
+        LdcI8(1);
+        il.Emit(OpCodes_.Sub);
+        LdcI8(1L << 30);
+        il.Emit(OpCodes_.Bge_Un, body);
+        il.Emit(OpCodes_.Ldloc, _loopBytes);
+        LdcI8(loop.Step - 1);
+        il.Emit(OpCodes_.And);
+        il.Emit(OpCodes_.Brtrue, body);
+        EmitLoopValue(loop, loop.Source.Address, null);
+        il.Emit(OpCodes_.Stloc, _loopFrom);
+        if (loop.Kind == JitLoopIdiomKind.Copy)
+        {
+            EmitLoopValue(loop, loop.Destination!.Value.Address, null);
+            il.Emit(OpCodes_.Stloc, _loopTo);
+            // Disjoint: to - from >= bytes and from - to >= bytes, modulo 2^64.
+            foreach (var (a, b) in new[] { (_loopTo, _loopFrom), (_loopFrom, _loopTo) })
+            {
+                il.Emit(OpCodes_.Ldloc, a);
+                il.Emit(OpCodes_.Ldloc, b);
+                il.Emit(OpCodes_.Sub);
+                il.Emit(OpCodes_.Ldloc, _loopBytes);
+                il.Emit(OpCodes_.Blt_Un, body);
+            }
+            il.Emit(OpCodes_.Ldloc, _loopTo);
+            il.Emit(OpCodes_.Conv_U);
+            il.Emit(OpCodes_.Ldloc, _loopFrom);
+            il.Emit(OpCodes_.Conv_U);
+            il.Emit(OpCodes_.Ldloc, _loopBytes);
+            il.Emit(OpCodes_.Conv_U4);
+            il.Emit(OpCodes_.Unaligned, (byte)1);
+            il.Emit(OpCodes_.Cpblk);
+        }
+        else
+        {
+            il.Emit(OpCodes_.Ldloc, _loopFrom);
+            il.Emit(OpCodes_.Conv_U);
+            il.Emit(OpCodes_.Ldloc, _loopBytes);
+            LdcI4(System.Numerics.BitOperations.Log2((uint)loop.Step));
+            il.Emit(OpCodes_.Shr_Un);
+            il.Emit(OpCodes_.Conv_I);
+            il.Emit(OpCodes_.Call, Sums[System.Numerics.BitOperations.Log2((uint)loop.Step)]);
+            il.Emit(OpCodes_.Stloc, _loopTo); // the sum
+        }
+        // Registers after the last iteration (counter = limit - step at its start): they depend only on registers the
+        // body does not write, the accumulator's value on entry and constants, so their order does not matter.
+        long last = loop.Limit - loop.Step;
+        foreach (var (register, final) in loop.Finals)
+        {
+            if (final.Accumulator >= 0)
+            {
+                Ld(register);
+                il.Emit(OpCodes_.Ldloc, _loopTo);
+                il.Emit(OpCodes_.Add);
+            }
+            else if (final.Load >= 0)
+            {
+                EmitLoopValue(loop, loop.Source.Address, last);
+                il.Emit(OpCodes_.Conv_U);
+                switch (loop.Source.Size)
+                {
+                    case 1: il.Emit(OpCodes_.Ldind_U1); il.Emit(OpCodes_.Conv_U8); break;
+                    case 2: il.Emit(OpCodes_.Ldind_U2); il.Emit(OpCodes_.Conv_U8); break;
+                    case 4: il.Emit(OpCodes_.Ldind_U4); il.Emit(OpCodes_.Conv_U8); break;
+                    default: il.Emit(OpCodes_.Ldind_I8); break;
+                }
+            }
+            else EmitLoopValue(loop, final, last);
+            St(register);
+        }
+        il.Emit(OpCodes_.Br, Target(loop.Exit));
+        il.MarkLabel(body);
+    }
+
+    /// <summary>Pushes a linear loop value with the counter's current value, or <paramref name="counter"/> when given.</summary>
+    private void EmitLoopValue(JitLoopIdiom loop, JitLoopValue value, long? counter)
+    {
+        var il = _il;
+        long constant = value.Constant + (value.Counted && counter is { } c ? c : 0);
+        LdcI8(constant);
+        if (value.Base >= 0) { Ld(value.Base); il.Emit(OpCodes_.Add); }
+        if (value.Counted && counter is null) { Ld(loop.Counter); il.Emit(OpCodes_.Add); }
     }
 
     /// <summary>Tail-call helpers whose JIT-compiled targets compiled code may enter, with the method that finds the target's entry.</summary>
