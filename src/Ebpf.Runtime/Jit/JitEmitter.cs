@@ -88,6 +88,7 @@ internal sealed class JitEmitter
     // Counted loops run as one block operation (unchecked, unbudgeted code only), by head pc; the label each one's
     // latch branches back to (the loop itself, past the block operation's guard), by latch pc; per method temporaries.
     private readonly Dictionary<int, JitLoopIdiom> _idioms;
+    private readonly Dictionary<int, JitSearchLoop> _searches;
     private readonly Dictionary<int, Label> _loopBodies = [];
     private LocalBuilder? _loopBytes, _loopFrom, _loopTo;
     private int _loopIdiomsEmitted;
@@ -106,6 +107,8 @@ internal sealed class JitEmitter
         Scan();
         _realCalls = FindFunctions();
         _idioms = _checked || _budget != 0 || !options.LoopIdioms ? [] : JitLoopIdiom.Find(code, wideValues, _starts, _branchedTo);
+        _searches = _checked || _budget != 0 || !options.LoopIdioms ? []
+            : JitSearchLoop.Find(code, wideValues, _starts, _idioms.Values.Select(l => l.Latch).ToHashSet());
     }
 
     public bool HasLocalCalls => _hasLocalCalls;
@@ -200,7 +203,11 @@ internal sealed class JitEmitter
 
     private void EmitSlot(int pc)
     {
+        var search = _searches.TryGetValue(pc, out var s) && s.Head >= _regionStart && s.Latch < _regionEnd ? s : null;
+        var searchBody = _il.DefineLabel();
+        if (search is not null && search.Entry != search.Head) _il.Emit(OpCodes_.Br, searchBody); // the loop's own way into the entry
         _il.MarkLabel(_labels[pc]);
+        if (search is not null) EmitSearchLoop(search, searchBody);
         if (_budget != 0) EmitBudgetStep(pc);
         if (_idioms.TryGetValue(pc, out var loop) && loop.Latch < _regionEnd) EmitLoopIdiom(loop);
         EmitInstruction(pc, _code[pc]);
@@ -1177,11 +1184,12 @@ internal sealed class JitEmitter
         LdcI8(loop.Step - 1);
         il.Emit(OpCodes_.And);
         il.Emit(OpCodes_.Brtrue, body);
-        EmitLoopValue(loop, loop.Source.Address, null);
+        void Counter() => Ld(loop.Counter);
+        EmitLoopValue(loop.Source.Address, Counter);
         il.Emit(OpCodes_.Stloc, _loopFrom);
         if (loop.Kind == JitLoopIdiomKind.Copy)
         {
-            EmitLoopValue(loop, loop.Destination!.Value.Address, null);
+            EmitLoopValue(loop.Destination!.Value.Address, Counter);
             il.Emit(OpCodes_.Stloc, _loopTo);
             // Disjoint: to - from >= bytes and from - to >= bytes, modulo 2^64.
             foreach (var (a, b) in new[] { (_loopTo, _loopFrom), (_loopFrom, _loopTo) })
@@ -1214,7 +1222,7 @@ internal sealed class JitEmitter
         }
         // Registers after the last iteration (counter = limit - step at its start): they depend only on registers the
         // body does not write, the accumulator's value on entry and constants, so their order does not matter.
-        long last = loop.Limit - loop.Step;
+        void Last() => LdcI8(loop.Limit - loop.Step);
         foreach (var (register, final) in loop.Finals)
         {
             if (final.Accumulator >= 0)
@@ -1223,33 +1231,130 @@ internal sealed class JitEmitter
                 il.Emit(OpCodes_.Ldloc, _loopTo);
                 il.Emit(OpCodes_.Add);
             }
-            else if (final.Load >= 0)
-            {
-                EmitLoopValue(loop, loop.Source.Address, last);
-                il.Emit(OpCodes_.Conv_U);
-                switch (loop.Source.Size)
-                {
-                    case 1: il.Emit(OpCodes_.Ldind_U1); il.Emit(OpCodes_.Conv_U8); break;
-                    case 2: il.Emit(OpCodes_.Ldind_U2); il.Emit(OpCodes_.Conv_U8); break;
-                    case 4: il.Emit(OpCodes_.Ldind_U4); il.Emit(OpCodes_.Conv_U8); break;
-                    default: il.Emit(OpCodes_.Ldind_I8); break;
-                }
-            }
-            else EmitLoopValue(loop, final, last);
+            else if (final.Load >= 0) EmitLoopLoad(loop.Source, Last);
+            else EmitLoopValue(final, Last);
             St(register);
         }
         il.Emit(OpCodes_.Br, Target(loop.Exit));
         il.MarkLabel(body);
     }
 
-    /// <summary>Pushes a linear loop value with the counter's current value, or <paramref name="counter"/> when given.</summary>
-    private void EmitLoopValue(JitLoopIdiom loop, JitLoopValue value, long? counter)
+    private static readonly MethodInfo CountWhile = typeof(JitReductions).GetMethod(nameof(JitReductions.CountWhile))!;
+
+    /// <summary>
+    /// Entered at the loop's entry from outside: k = the iterations from here that leave by no exit (none when the
+    /// counter is not 1..2^30 below the limit); when k > 0, sets the registers the body writes as iteration k left
+    /// them. Then runs the loop as written, from the entry.
+    /// </summary>
+    private void EmitSearchLoop(JitSearchLoop loop, Label body)
     {
         var il = _il;
-        long constant = value.Constant + (value.Counted && counter is { } c ? c : 0);
-        LdcI8(constant);
+        if (loop.Entry == loop.Head) _loopBodies[loop.Latch] = body;
+        _loopIdiomsEmitted++;
+        _loopBytes ??= il.DeclareLocal(typeof(ulong));
+        _loopFrom ??= il.DeclareLocal(typeof(ulong));
+        _loopTo ??= il.DeclareLocal(typeof(ulong));
+        LdcI8(loop.Limit);
+        Ld(loop.Counter);
+        il.Emit(OpCodes_.Sub);
+        il.Emit(OpCodes_.Dup);
+        il.Emit(OpCodes_.Stloc, _loopBytes);
+        LdcI8(1);
+        il.Emit(OpCodes_.Sub);
+        LdcI8(1L << 30);
+        il.Emit(OpCodes_.Bge_Un, body);
+        void Counter() => Ld(loop.Counter);
+        // The first eight iterations' tests inline, a word at a time, so that a loop which leaves within them costs
+        // no call; it runs them as written.
+        il.Emit(OpCodes_.Ldloc, _loopBytes);
+        LdcI8(8);
+        il.Emit(OpCodes_.Blt_Un, body);
+        EmitLoopWord(loop.First, Counter);
+        il.Emit(OpCodes_.Stloc, _loopFrom);
+        if (loop.Second is { } next)
+        {
+            il.Emit(OpCodes_.Ldloc, _loopFrom);
+            EmitLoopWord(next, Counter);
+            il.Emit(OpCodes_.Bne_Un, body);
+        }
+        if (loop.Stop >= 0)
+        {
+            // A byte equal to the stop value is a zero byte of word ^ stop * 0x0101...: (x - 0x0101...) & ~x & 0x8080... != 0.
+            il.Emit(OpCodes_.Ldloc, _loopFrom);
+            LdcI8(loop.Stop * 0x0101010101010101L);
+            il.Emit(OpCodes_.Xor);
+            il.Emit(OpCodes_.Dup);
+            il.Emit(OpCodes_.Stloc, _loopFrom);
+            LdcI8(0x0101010101010101L);
+            il.Emit(OpCodes_.Sub);
+            il.Emit(OpCodes_.Ldloc, _loopFrom);
+            il.Emit(OpCodes_.Not);
+            il.Emit(OpCodes_.And);
+            LdcI8(unchecked((long)0x8080808080808080UL));
+            il.Emit(OpCodes_.And);
+            il.Emit(OpCodes_.Brtrue, body);
+        }
+        EmitLoopValue(loop.First, Counter);
+        il.Emit(OpCodes_.Conv_U);
+        if (loop.Second is { } second) EmitLoopValue(second, Counter);
+        else il.Emit(OpCodes_.Ldc_I4_0);
+        il.Emit(OpCodes_.Conv_U);
+        il.Emit(OpCodes_.Ldloc, _loopBytes);
+        il.Emit(OpCodes_.Conv_I);
+        LdcI4(loop.Stop);
+        il.Emit(OpCodes_.Call, CountWhile);
+        il.Emit(OpCodes_.Conv_I8);
+        il.Emit(OpCodes_.Dup);
+        il.Emit(OpCodes_.Stloc, _loopTo);
+        il.Emit(OpCodes_.Brfalse, body);
+        // The counter at the start of the last iteration skipped; every final depends on it and on registers the body
+        // does not write only.
+        Ld(loop.Counter);
+        il.Emit(OpCodes_.Ldloc, _loopTo);
+        il.Emit(OpCodes_.Add);
+        LdcI8(1);
+        il.Emit(OpCodes_.Sub);
+        il.Emit(OpCodes_.Stloc, _loopFrom);
+        void Last() => il.Emit(OpCodes_.Ldloc, _loopFrom!);
+        foreach (var (register, final) in loop.Finals)
+        {
+            if (final.Load >= 0) EmitLoopLoad(new JitLoopAccess(final.Load == 0 ? loop.First : loop.Second!.Value, 1), Last);
+            else EmitLoopValue(final, Last);
+            St(register);
+        }
+        il.MarkLabel(body);
+    }
+
+    /// <summary>Pushes a linear loop value, the counter's value pushed by <paramref name="counter"/>.</summary>
+    private void EmitLoopValue(JitLoopValue value, Action counter)
+    {
+        var il = _il;
+        LdcI8(value.Constant);
         if (value.Base >= 0) { Ld(value.Base); il.Emit(OpCodes_.Add); }
-        if (value.Counted && counter is null) { Ld(loop.Counter); il.Emit(OpCodes_.Add); }
+        if (value.Counted) { counter(); il.Emit(OpCodes_.Add); }
+    }
+
+    /// <summary>Pushes the eight bytes at a loop address as one word.</summary>
+    private void EmitLoopWord(JitLoopValue address, Action counter)
+    {
+        EmitLoopValue(address, counter);
+        _il.Emit(OpCodes_.Conv_U);
+        _il.Emit(OpCodes_.Unaligned, (byte)1);
+        _il.Emit(OpCodes_.Ldind_I8);
+    }
+
+    /// <summary>Pushes the zero-extended element at a loop access, the counter's value pushed by <paramref name="counter"/>.</summary>
+    private void EmitLoopLoad(JitLoopAccess access, Action counter)
+    {
+        EmitLoopValue(access.Address, counter);
+        _il.Emit(OpCodes_.Conv_U);
+        switch (access.Size)
+        {
+            case 1: _il.Emit(OpCodes_.Ldind_U1); _il.Emit(OpCodes_.Conv_U8); break;
+            case 2: _il.Emit(OpCodes_.Ldind_U2); _il.Emit(OpCodes_.Conv_U8); break;
+            case 4: _il.Emit(OpCodes_.Ldind_U4); _il.Emit(OpCodes_.Conv_U8); break;
+            default: _il.Emit(OpCodes_.Ldind_I8); break;
+        }
     }
 
     /// <summary>Tail-call helpers whose JIT-compiled targets compiled code may enter, with the method that finds the target's entry.</summary>

@@ -85,51 +85,7 @@ internal sealed record JitLoopIdiom(int Head, int Latch, int Exit, JitLoopIdiomK
         var loads = new List<JitLoopAccess>();
         var stores = new List<(JitLoopAccess Access, int Load)>();
         for (int pc = head; pc < compare; pc += ProgramDecoder.SlotCount(code[pc]))
-        {
-            var insn = code[pc];
-            var dst = values[insn.Dst];
-            if (insn.Opcode == OpCodes.LdDw)
-            {
-                values[insn.Dst] = new JitLoopValue((long)wideValues[pc], -1, false);
-                continue;
-            }
-            switch (insn.Class)
-            {
-                case OpClass.Alu64 when (AluOp)insn.Operation == AluOp.Mov && insn.Offset == 0:
-                    if (!insn.UsesSrcRegister) values[insn.Dst] = new JitLoopValue(insn.Imm, -1, false);
-                    else if (values[insn.Src].Carried) return null;
-                    else values[insn.Dst] = values[insn.Src];
-                    break;
-                case OpClass.Alu64 when (AluOp)insn.Operation == AluOp.Add:
-                    if (!insn.UsesSrcRegister)
-                    {
-                        if (!dst.IsLinear) return null;
-                        values[insn.Dst] = dst with { Constant = dst.Constant + insn.Imm };
-                        break;
-                    }
-                    var src = values[insn.Src];
-                    if (dst.Carried && dst.Load < 0 && src.Load >= 0 && src.Accumulator < 0 && !src.Carried)
-                        values[insn.Dst] = dst with { Load = src.Load, Carried = false }; // accumulator += loaded element
-                    else if (dst.IsLinear && src.IsLinear && !(dst.Counted && src.Counted) && (dst.Base < 0 || src.Base < 0))
-                        values[insn.Dst] = new JitLoopValue(dst.Constant + src.Constant, Math.Max(dst.Base, src.Base), dst.Counted || src.Counted);
-                    else return null;
-                    break;
-                case OpClass.Ldx when insn.Mode == AccessMode.Mem:
-                    var address = values[insn.Src];
-                    if (!address.IsLinear || !address.Counted) return null;
-                    loads.Add(new JitLoopAccess(address with { Constant = address.Constant + insn.Offset }, insn.AccessSize.Bytes()));
-                    values[insn.Dst] = new JitLoopValue(0, -1, false, Load: loads.Count - 1);
-                    break;
-                case OpClass.Stx:
-                    var to = values[insn.Dst];
-                    var value = values[insn.Src];
-                    if (!to.IsLinear || !to.Counted || value.Load < 0 || value.Accumulator >= 0) return null;
-                    stores.Add((new JitLoopAccess(to with { Constant = to.Constant + insn.Offset }, insn.AccessSize.Bytes()), value.Load));
-                    break;
-                default:
-                    return null;
-            }
-        }
+            if (!Evaluate(code[pc], wideValues[pc], values, loads, stores)) return null;
         var end = values[counter];
         if (!end.IsLinear || !end.Counted || end.Base >= 0 || end.Constant <= 0 || end.Constant > 64 || loads.Count != 1) return null;
         int step = (int)end.Constant;
@@ -162,5 +118,57 @@ internal sealed record JitLoopIdiom(int Head, int Latch, int Exit, JitLoopIdiomK
         }
         else return null;
         return new JitLoopIdiom(head, exit - 1, exit, kind, counter, code[compare].Imm, step, source, destination, accumulator, finals);
+    }
+
+    /// <summary>
+    /// Advances the symbolic <paramref name="values"/> of the registers over one straight-line instruction of a loop
+    /// body (recording its loads and stores); false for anything outside the model.
+    /// </summary>
+    internal static bool Evaluate(Instruction insn, ulong wideValue, JitLoopValue[] values, List<JitLoopAccess> loads,
+        List<(JitLoopAccess Access, int Load)> stores)
+    {
+        var dst = values[insn.Dst];
+        if (insn.Opcode == OpCodes.LdDw)
+        {
+            values[insn.Dst] = new JitLoopValue((long)wideValue, -1, false);
+            return true;
+        }
+        switch (insn.Class)
+        {
+            case OpClass.Alu64 when (AluOp)insn.Operation == AluOp.Mov && insn.Offset == 0:
+                if (!insn.UsesSrcRegister) values[insn.Dst] = new JitLoopValue(insn.Imm, -1, false);
+                else if (values[insn.Src].Carried) return false;
+                else values[insn.Dst] = values[insn.Src];
+                break;
+            case OpClass.Alu64 when (AluOp)insn.Operation == AluOp.Add:
+                if (!insn.UsesSrcRegister)
+                {
+                    if (!dst.IsLinear) return false;
+                    values[insn.Dst] = dst with { Constant = dst.Constant + insn.Imm };
+                    break;
+                }
+                var src = values[insn.Src];
+                if (dst.Carried && dst.Load < 0 && src.Load >= 0 && src.Accumulator < 0 && !src.Carried)
+                    values[insn.Dst] = dst with { Load = src.Load, Carried = false }; // accumulator += loaded element
+                else if (dst.IsLinear && src.IsLinear && !(dst.Counted && src.Counted) && (dst.Base < 0 || src.Base < 0))
+                    values[insn.Dst] = new JitLoopValue(dst.Constant + src.Constant, Math.Max(dst.Base, src.Base), dst.Counted || src.Counted);
+                else return false;
+                break;
+            case OpClass.Ldx when insn.Mode == AccessMode.Mem:
+                var address = values[insn.Src];
+                if (!address.IsLinear || !address.Counted) return false;
+                loads.Add(new JitLoopAccess(address with { Constant = address.Constant + insn.Offset }, insn.AccessSize.Bytes()));
+                values[insn.Dst] = new JitLoopValue(0, -1, false, Load: loads.Count - 1);
+                break;
+            case OpClass.Stx:
+                var to = values[insn.Dst];
+                var value = values[insn.Src];
+                if (!to.IsLinear || !to.Counted || value.Load < 0 || value.Accumulator >= 0) return false;
+                stores.Add((new JitLoopAccess(to with { Constant = to.Constant + insn.Offset }, insn.AccessSize.Bytes()), value.Load));
+                break;
+            default:
+                return false;
+        }
+        return true;
     }
 }

@@ -5,9 +5,10 @@ using System.Runtime.CompilerServices;
 namespace Ebpf.Runtime.Jit;
 
 /// <summary>
-/// Sums of zero-extended unsigned elements, wrapping at 64 bits: what a recognised summing loop
-/// (<see cref="JitLoopIdiom"/>) computes one element per iteration, here a vector at a time. Addition modulo 2^64 is
-/// associative and commutative, so any order gives the loop's result. Public only so that generated code may call them.
+/// What recognised loops compute one element per iteration, here a vector at a time: sums of zero-extended unsigned
+/// elements, wrapping at 64 bits (<see cref="JitLoopIdiom"/>; addition modulo 2^64 is associative and commutative, so
+/// any order gives the loop's result), and the length of a common run of two byte strings (<see cref="JitSearchLoop"/>).
+/// Public only so that generated code may call them.
 /// </summary>
 [EditorBrowsable(EditorBrowsableState.Never)]
 public static unsafe class JitReductions
@@ -89,6 +90,30 @@ public static unsafe class JitReductions
         ulong total = Vector.Sum(acc);
         for (; i < count; i++) total += Unsafe.ReadUnaligned<ulong>(words + i);
         return total;
+    }
+
+    /// <summary>
+    /// The number of leading positions i below <paramref name="max"/> where <c>a[i] == b[i]</c> (when
+    /// <paramref name="b"/> is not null) and <c>a[i] != stop</c> (when <paramref name="stop"/> is 0-255).
+    /// </summary>
+    public static nint CountWhile(byte* a, byte* b, nint max, int stop)
+    {
+        nint i = 0;
+        if (Vector.IsHardwareAccelerated)
+        {
+            int lanes = Vector<byte>.Count;
+            var stops = new Vector<byte>((byte)stop);
+            for (; max - i >= lanes; i += lanes)
+            {
+                var x = Unsafe.ReadUnaligned<Vector<byte>>(a + i);
+                var leave = b == null ? Vector<byte>.Zero : ~Vector.Equals(x, Unsafe.ReadUnaligned<Vector<byte>>(b + i));
+                if (stop >= 0) leave |= Vector.Equals(x, stops);
+                if (leave != Vector<byte>.Zero) break;
+            }
+        }
+        for (; i < max; i++)
+            if (b != null && a[i] != b[i] || a[i] == stop) break;
+        return i;
     }
 
     private static ulong Total(Vector<uint> acc)

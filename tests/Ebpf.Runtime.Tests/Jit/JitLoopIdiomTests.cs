@@ -55,6 +55,89 @@ public class JitLoopIdiomTests
         exit
         """;
 
+    /// <summary>
+    /// clang's strcmp over 256 bytes (bench/programs/strcmp.c), entered in the middle of its rotated loop: memory+64+i
+    /// against memory+320+i from i = [0]; leaves on a mismatch (1000 + i), on a zero byte (i) or at 256.
+    /// </summary>
+    private const string CompareLoop = """
+        ldxdw %r2, [%r1]
+        add %r1, 64
+        mov %r0, 256
+        ja +3
+        jeq %r3, 0, +8
+        add %r2, 1
+        jeq %r2, 256, +7
+        mov %r4, %r1
+        add %r4, %r2
+        ldxb %r3, [%r4]
+        ldxb %r4, [%r4+256]
+        jeq %r3, %r4, -8
+        add %r2, 1000
+        mov %r0, %r2
+        ja +3
+        mov %r0, %r2
+        lsh %r0, 16
+        add %r0, %r3
+        exit
+        """;
+
+    /// <summary>strlen with a limit, head first: counts bytes of memory+64+i from i = [0] up to a zero or 300.</summary>
+    private const string LengthLoop = """
+        ldxdw %r2, [%r1]
+        mov %r4, %r1
+        add %r4, %r2
+        ldxb %r3, [%r4+64]
+        jeq %r3, 0, +2
+        add %r2, 1
+        jne %r2, 300, -6
+        mov %r0, %r2
+        lsh %r0, 8
+        xor %r0, %r3
+        exit
+        """;
+
+    [Theory]
+    [InlineData(0, -1, -1)] // equal to the end
+    [InlineData(0, 100, -1)] // mismatch at 100
+    [InlineData(0, -1, 37)] // zero at 37
+    [InlineData(0, 37, 37)] // zero and mismatch at 37
+    [InlineData(0, 0, -1)] // mismatch at once
+    [InlineData(0, 3, -1)] // within the first word
+    [InlineData(0, -1, 5)]
+    [InlineData(0, 9, -1)] // just past it
+    [InlineData(250, -1, -1)] // fewer than eight left
+    [InlineData(200, 254, -1)]
+    [InlineData(255, -1, -1)] // entered at the last position
+    public void CompareLoopMatchesInterpreter(long start, int mismatch, int zero)
+    {
+        var memory = new byte[MemorySize];
+        BitConverter.TryWriteBytes(memory, start);
+        for (int i = 0; i < 256; i++) memory[64 + i] = memory[320 + i] = (byte)(1 + (i * 7) % 250);
+        if (mismatch >= 0) memory[320 + mismatch] ^= 0x40;
+        if (zero >= 0) memory[64 + zero] = memory[320 + zero] = 0;
+        Assert.Equal(1, AssertSameAsInterpreter(CompareLoop, memory).LoopIdioms);
+    }
+
+    [Theory]
+    [InlineData(0, 5, 0)]
+    [InlineData(0, 299, 0)]
+    [InlineData(3, 200, 0)]
+    [InlineData(10, 10, 0)] // a stop byte at the first byte read
+    [InlineData(0, -1, 0)] // no stop byte before the limit
+    [InlineData(299, -1, 0)] // entered at the last position
+    [InlineData(0, 6, 0x81)] // other stop values, among bytes 0x80 and 0x01 apart from them
+    [InlineData(0, 40, 0x81)]
+    [InlineData(0, 40, 0xff)]
+    public void LengthLoopMatchesInterpreter(long start, int zero, int stop)
+    {
+        var memory = new byte[MemorySize];
+        for (int i = 64; i < 464; i++) memory[i] = (byte)(i % 3 == 0 ? 0x80 : i % 3 == 1 ? stop ^ 0x01 : 0x7f);
+        BitConverter.TryWriteBytes(memory, start);
+        if (zero >= 0) memory[64 + zero] = (byte)stop;
+        var source = LengthLoop.Replace("jeq %r3, 0,", $"jeq %r3, {stop},");
+        Assert.Equal(1, AssertSameAsInterpreter(source, memory).LoopIdioms);
+    }
+
     [Theory]
     [InlineData(0, 512)] // disjoint: one block copy
     [InlineData(128, 512)] // from the middle
@@ -93,11 +176,16 @@ public class JitLoopIdiomTests
             SumLoop("h", 2).Replace("ldxh %r4", "ldxsh %r4"), // sign-extending load
             CopyLoop.Replace("stxdw [%r3], %r4", "stxdw [%r3], %r2"), // stores the counter, not the element
             CopyLoop.Replace("mov %r3, %r7", "add %r3, %r7"), // r3 carried from the last iteration
+            LengthLoop.Replace("jeq %r3, 0, +2", "jne %r3, 0, +2"), // leaves on a non-zero byte
+            LengthLoop.Replace("add %r2, 1", "add %r2, 2"), // counts in twos
+            LengthLoop.Replace("ldxb %r3, [%r4+64]", "ldxh %r3, [%r4+64]"), // 16-bit elements
+            CompareLoop.Replace("ja +3\njeq %r3, 0, +8", "jeq %r2, 5, +3\njeq %r3, 0, +8"), // two ways in
         ];
         foreach (var source in others)
         {
+            Assert.DoesNotContain(source, new[] { CopyLoop, LengthLoop, CompareLoop, SumLoop("h", 2) }); // the edit applied
             var jit = JitCompiler.Compile(Assembler.Assemble(source), options: new JitOptions { Mode = ExecutionMode.Unchecked });
-            Assert.Equal(0, jit.LoopIdioms);
+            Assert.True(jit.LoopIdioms == 0, source);
         }
     }
 
