@@ -28,7 +28,7 @@ internal sealed class JitEmitter
     internal static readonly Type[] Parameters = [typeof(JitClosure), typeof(ExecutionRequest).MakeByRefType(), typeof(ulong), typeof(HelperCallContext).MakeByRefType()];
     internal static readonly Type[] RegionParameters = [.. Parameters, typeof(JitState).MakeByRefType(), typeof(int)];
     // Arguments: 0 closure, 1 request, 2 frame top (r10), 3 context (every method); regions: 4 state, 5 entry number;
-    // called functions: from 4 the registers of r1-r5 the function reads, in order, then the call depth.
+    // called functions: from 4 the registers of r0-r9 the function reads, in order, then the call depth.
     private const byte ArgState = 4, ArgEntry = 5, ArgFirstRegister = 4;
 
     /// <summary>What a region returns besides the number of the entry to continue at.</summary>
@@ -251,10 +251,9 @@ internal sealed class JitEmitter
 
     /// <summary>
     /// Splits the program into its bpf-to-bpf functions (from each call target to the next) and says whether local
-    /// calls may be real method calls: every jump stays in its function and no function runs into the next; no
-    /// function reads r0 or r6-r9 before writing them (a method receives only r1-r5) and no caller reads r1-r5 after a
-    /// call before writing them (a method returns only r0) — what a verified program never does, an unverified one
-    /// might; no instruction budget and no legacy packet loads (both end or count the whole run, not one function).
+    /// calls may be real method calls: every jump stays in its function and no function runs into the next; no caller
+    /// reads r1-r5 after a call before writing them (a method returns only r0; taken as given for a verified program,
+    /// see <see cref="JitOptions.Verified"/>, else shown by liveness); no instruction budget and no legacy packet loads (both end or count the whole run, not one function).
     /// Else the whole program is one function with inline frames, exactly the interpreter's model either way.
     /// </summary>
     private bool FindFunctions()
@@ -265,20 +264,21 @@ internal sealed class JitEmitter
         if (feasible)
         {
             var bounds = entries.Append(_code.Length).ToArray();
-            // Which arguments each function reads, narrowed from all five until nothing changes (a sound answer
-            // for recursion too: every round only drops registers a call cannot read).
-            var calleeReads = entries.Skip(1).ToDictionary(e => e, _ => (ushort)0b11_1110);
+            // Which registers each function reads before writing them (its arguments: r1-r5 usually, r0 and r6-r9
+            // when it reads the caller's, as the call model allows), narrowed from all ten until nothing changes (a
+            // sound answer for recursion too: every round only drops registers a call cannot read).
+            var calleeReads = entries.Skip(1).ToDictionary(e => e, _ => PassedRegisters);
             for (bool changed = true; changed;)
             {
                 changed = false;
                 for (int f = 1; f + 1 < bounds.Length; f++)
                 {
-                    ushort reads = (ushort)(JitLiveness.LiveIn(_code, _starts, bounds[f], bounds[f + 1], calleeReads)[0] & 0b11_1110);
+                    ushort reads = (ushort)(JitLiveness.LiveIn(_code, _starts, bounds[f], bounds[f + 1], calleeReads)[0] & PassedRegisters);
                     if (reads != calleeReads[bounds[f]]) { calleeReads[bounds[f]] = reads; changed = true; }
                 }
             }
             for (int f = 0; f + 1 < bounds.Length && feasible; f++)
-                feasible = FunctionIsSelfContained(bounds[f], bounds[f + 1], f == 0, calleeReads);
+                feasible = FunctionIsSelfContained(bounds[f], bounds[f + 1], calleeReads);
             if (feasible)
             {
                 for (int f = 0; f + 1 < bounds.Length; f++) _functions.Add((bounds[f], bounds[f + 1]));
@@ -327,9 +327,12 @@ internal sealed class JitEmitter
     }
 
     private Type[] FunctionParameters(int entry) =>
-        [.. Parameters, .. Enumerable.Range(1, 5).Where(r => (_calleeReads[entry] & (1 << r)) != 0).Select(_ => typeof(ulong)), typeof(int)];
+        [.. Parameters, .. Enumerable.Range(0, 10).Where(r => (_calleeReads[entry] & (1 << r)) != 0).Select(_ => typeof(ulong)), typeof(int)];
 
-    private bool FunctionIsSelfContained(int start, int end, bool main, IReadOnlyDictionary<int, ushort> calleeReads)
+    /// <summary>Registers a called function may receive as arguments: r0-r9 (r10 is the frame top it is given).</summary>
+    private const ushort PassedRegisters = 0b11_1111_1111;
+
+    private bool FunctionIsSelfContained(int start, int end, IReadOnlyDictionary<int, ushort> calleeReads)
     {
         int last = start;
         for (int pc = start; pc < end; pc += ProgramDecoder.SlotCount(_code[pc]))
@@ -342,9 +345,8 @@ internal sealed class JitEmitter
         }
         if (FallsThrough(_code[last], realCalls: true)) return false;
         var live = JitLiveness.LiveIn(_code, _starts, start, end, calleeReads);
-        const ushort calleeSaved = 0b11_1100_0001; // r0, r6-r9
+        if (_options.Verified) return true;
         const ushort arguments = 0b11_1110; // r1-r5
-        if (!main && (live[0] & calleeSaved) != 0) return false;
         for (int pc = start; pc < end; pc += ProgramDecoder.SlotCount(_code[pc]))
             if (IsLocalCall(_code[pc]) && pc + 1 < end && (live[pc + 1 - start] & arguments) != 0) return false;
         return true;
@@ -450,7 +452,7 @@ internal sealed class JitEmitter
                     il.Emit(OpCodes_.Ldarg_1);
                     il.Emit(OpCodes_.Call, Getter(typeof(ExecutionRequest), register == 1 ? nameof(ExecutionRequest.R1) : nameof(ExecutionRequest.R2)));
                 });
-            else if (_function != 0 && register is >= 1 and <= 5 && (_calleeReads[_functionStart] & (1 << register)) != 0)
+            else if (_function != 0 && (_calleeReads[_functionStart] & (1 << register)) != 0)
                 yield return (register, () => il.Emit(OpCodes_.Ldarg_S, (byte)(ArgFirstRegister + ArgumentIndex(_functionStart, register))));
             else
                 yield return (register, () => il.Emit(OpCodes_.Ldc_I8, 0L));
@@ -458,13 +460,13 @@ internal sealed class JitEmitter
         yield return (10, () => il.Emit(OpCodes_.Ldarg_2));
     }
 
-    /// <summary>Position of <paramref name="register"/> among the called function's register arguments (6: the depth after them).</summary>
-    private int ArgumentIndex(int entry, int register) => System.Numerics.BitOperations.PopCount((uint)(_calleeReads[entry] & ((1 << register) - 2)));
+    /// <summary>Position of <paramref name="register"/> among the called function's register arguments (10: the depth after them).</summary>
+    private int ArgumentIndex(int entry, int register) => System.Numerics.BitOperations.PopCount((uint)(_calleeReads[entry] & ((1 << register) - 1)));
 
     private void EmitCallDepth()
     {
         if (_function == 0) _il.Emit(OpCodes_.Ldc_I4_0);
-        else _il.Emit(OpCodes_.Ldarg_S, (byte)(ArgFirstRegister + ArgumentIndex(_functionStart, 6)));
+        else _il.Emit(OpCodes_.Ldarg_S, (byte)(ArgFirstRegister + ArgumentIndex(_functionStart, 10)));
     }
 
     private void EmitPrologue()
@@ -1588,15 +1590,15 @@ internal sealed class JitEmitter
         }
         if (_realCalls)
         {
-            // r0 = callee(the registers of r1-r5 it reads) on the next frame down; the callee's own locals are its
-            // r6-r9, so ours survive.
+            // r0 = callee(the registers it reads) on the next frame down; the callee's own locals are its r6-r9, so
+            // ours survive, as the call model restores them.
             il.Emit(OpCodes_.Ldarg_0);
             il.Emit(OpCodes_.Ldarg_1);
             Ld(10);
             LdcI8(Registers.StackSize);
             il.Emit(OpCodes_.Sub);
             il.Emit(OpCodes_.Ldarg_3);
-            for (int i = 1; i <= 5; i++)
+            for (int i = 0; i < 10; i++)
                 if ((_calleeReads[callee] & (1 << i)) != 0) Ld(i);
             il.Emit(OpCodes_.Ldloc, _depth);
             LdcI4(1);
