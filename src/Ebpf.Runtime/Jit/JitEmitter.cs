@@ -1267,10 +1267,19 @@ internal sealed class JitEmitter
         il.Emit(OpCodes_.Bge_Un, body);
         void Counter() => Ld(loop.Counter);
         // The first eight iterations' tests inline, a word at a time, so that a loop which leaves within them costs
-        // no call; it runs them as written.
+        // no call; it runs them as written. A word read may pass the byte that ends the loop but not its page (see
+        // JitReductions.CountWhile): a word that would cross into the next page sends the run through the loop.
         il.Emit(OpCodes_.Ldloc, _loopBytes);
         LdcI8(8);
         il.Emit(OpCodes_.Blt_Un, body);
+        foreach (var address in loop.Second is { } other ? [loop.First, other] : new[] { loop.First })
+        {
+            EmitLoopValue(address, Counter);
+            LdcI8(4095);
+            il.Emit(OpCodes_.And);
+            LdcI8(4096 - 8);
+            il.Emit(OpCodes_.Bgt_Un, body);
+        }
         EmitLoopWord(loop.First, Counter);
         il.Emit(OpCodes_.Stloc, _loopFrom);
         if (loop.Second is { } next)

@@ -103,18 +103,30 @@ public static unsafe class JitReductions
         {
             int lanes = Vector<byte>.Count;
             var stops = new Vector<byte>((byte)stop);
-            for (; max - i >= lanes; i += lanes)
+            while (max - i >= lanes)
             {
+                // A vector read may run past the byte that ends the loop, but never into another page: a[i] and b[i]
+                // are read by the loop, so their pages are mapped. Across a page boundary, one byte at a time.
+                if (CrossesPage(a + i, lanes) || b != null && CrossesPage(b + i, lanes))
+                {
+                    if (b != null && a[i] != b[i] || a[i] == stop) return i;
+                    i++;
+                    continue;
+                }
                 var x = Unsafe.ReadUnaligned<Vector<byte>>(a + i);
                 var leave = b == null ? Vector<byte>.Zero : ~Vector.Equals(x, Unsafe.ReadUnaligned<Vector<byte>>(b + i));
                 if (stop >= 0) leave |= Vector.Equals(x, stops);
                 if (leave != Vector<byte>.Zero) break;
+                i += lanes;
             }
         }
         for (; i < max; i++)
             if (b != null && a[i] != b[i] || a[i] == stop) break;
         return i;
     }
+
+    /// <summary>Whether <paramref name="bytes"/> bytes from <paramref name="p"/> reach into the next 4 KiB page.</summary>
+    internal static bool CrossesPage(byte* p, int bytes) => ((nuint)p & 4095) > (nuint)(4096 - bytes);
 
     private static ulong Total(Vector<uint> acc)
     {

@@ -166,6 +166,40 @@ public class JitLoopIdiomTests
         }
     }
 
+    /// <summary>CountWhile against a byte-by-byte count, with strings that cross a page boundary at every offset.</summary>
+    [Fact]
+    public unsafe void CountWhileMatchesAByteLoopAcrossPages()
+    {
+        const int page = 4096;
+        byte* memory = (byte*)System.Runtime.InteropServices.NativeMemory.AlignedAlloc(3 * page, page);
+        try
+        {
+            var random = new Random(7);
+            for (int start = page - 80; start < page; start += 3)
+            {
+                byte* a = memory + start, b = memory + page + start + 5;
+                foreach (int end in new[] { 0, 1, 9, 40, 70, 79 })
+                {
+                    for (int i = 0; i < 80; i++) a[i] = b[i] = (byte)random.Next(1, 256);
+                    b[end] ^= 0x10;
+                    foreach (int stop in new[] { -1, a[end / 2] })
+                    {
+                        nint expected = 0;
+                        while (expected < 80 && a[expected] == b[expected] && a[expected] != stop) expected++;
+                        Assert.Equal(expected, JitReductions.CountWhile(a, b, 80, stop));
+                        nint alone = 0;
+                        while (alone < 80 && a[alone] != stop) alone++;
+                        Assert.Equal(stop < 0 ? 80 : alone, JitReductions.CountWhile(a, null, 80, stop));
+                    }
+                }
+            }
+        }
+        finally
+        {
+            System.Runtime.InteropServices.NativeMemory.AlignedFree(memory);
+        }
+    }
+
     [Fact]
     public void LoopsThatDoMoreAreNotRecognised()
     {
