@@ -50,14 +50,25 @@ public sealed class EbpfRuntime : IProgramResolver
     /// Opens an object file with this runtime's sections, in the map type numbering of its ABI (the one
     /// <see cref="ObjectLoadOptions.Abi"/> names, else the one its program sections belong to), and loads it.
     /// </summary>
-    public LoadedObject Load(string path, ObjectLoadOptions? options = null)
+    public LoadedObject Load(string path, ObjectLoadOptions? options = null) => Load(BpfObject.ReadFile(path), path, options);
+
+    /// <summary>
+    /// As <see cref="Load(string, ObjectLoadOptions?)"/>, for object bytes received from elsewhere (a client of a
+    /// service); <paramref name="fileName"/> names the object in errors and gives its name.
+    /// </summary>
+    public LoadedObject Load(ReadOnlyMemory<byte> bytes, string fileName, ObjectLoadOptions? options = null)
     {
+<<<<<<< HEAD
         byte[] bytes = BpfObject.ReadFile(path);
         if (NativeModule.IsModule(bytes)) return Load(NativeModule.Read(bytes, path), options);
         var abi = options?.Abi ?? AbiOf(path, BpfObject.ProgramSectionNames(bytes, path));
         var obj = BpfObject.Open(bytes, path, new BpfObjectOpenOptions
+=======
+        var abi = options?.Abi ?? AbiOf(fileName, BpfObject.ProgramSectionNames(bytes, fileName));
+        var obj = BpfObject.Open(bytes, fileName, new BpfObjectOpenOptions
+>>>>>>> main
         {
-            Sections = Sections, MapTypeNumbering = abi.MapTypes, ObjectName = Path.GetFileNameWithoutExtension(path),
+            Sections = Sections, MapTypeNumbering = abi.MapTypes, ObjectName = Path.GetFileNameWithoutExtension(fileName),
         });
         return Load(obj, (options ?? ObjectLoadOptions.Default) with { Abi = abi });
     }
