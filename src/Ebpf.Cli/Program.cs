@@ -36,15 +36,12 @@ public static class Program
         root.Subcommands.Add(VerifyCommand.Create());
         root.Subcommands.Add(TestRunCommand.Create());
         root.Subcommands.Add(RunCommand.Create());
-<<<<<<< HEAD
         root.Subcommands.Add(CompileCommand.Create());
-=======
         root.Subcommands.Add(ServeCommand.Create());
         root.Subcommands.Add(ProgCommand.Create());
         root.Subcommands.Add(MapCommand.Create());
         root.Subcommands.Add(LinkCommand.Create());
         root.Subcommands.Add(PinCommand.Create());
->>>>>>> main
         return root;
     }
 }

@@ -54,19 +54,14 @@ public sealed class EbpfRuntime : IProgramResolver
 
     /// <summary>
     /// As <see cref="Load(string, ObjectLoadOptions?)"/>, for object bytes received from elsewhere (a client of a
-    /// service); <paramref name="fileName"/> names the object in errors and gives its name.
+    /// service); <paramref name="fileName"/> names the object in errors and gives its name. Native module bytes
+    /// (<c>ebpf compile</c>'s output) load as the module.
     /// </summary>
     public LoadedObject Load(ReadOnlyMemory<byte> bytes, string fileName, ObjectLoadOptions? options = null)
     {
-<<<<<<< HEAD
-        byte[] bytes = BpfObject.ReadFile(path);
-        if (NativeModule.IsModule(bytes)) return Load(NativeModule.Read(bytes, path), options);
-        var abi = options?.Abi ?? AbiOf(path, BpfObject.ProgramSectionNames(bytes, path));
-        var obj = BpfObject.Open(bytes, path, new BpfObjectOpenOptions
-=======
+        if (NativeModule.IsModule(bytes.Span)) return Load(NativeModule.Read(bytes.ToArray(), fileName), options);
         var abi = options?.Abi ?? AbiOf(fileName, BpfObject.ProgramSectionNames(bytes, fileName));
         var obj = BpfObject.Open(bytes, fileName, new BpfObjectOpenOptions
->>>>>>> main
         {
             Sections = Sections, MapTypeNumbering = abi.MapTypes, ObjectName = Path.GetFileNameWithoutExtension(fileName),
         });
