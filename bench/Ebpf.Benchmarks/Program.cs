@@ -19,6 +19,7 @@ public static class Program
         "compile-samples" => SampleCompileTimes.Execute(args[1..]),
         "xdp-samples" => SampleXdpComparison.Execute(args[1..]),
         "invoke" => QuickInvokeRun.Execute(args[1..]),
+        "module-loads" => NativeModuleTimes.Execute(args[1..]),
         "process-events" => ProcessEventBench.Execute(args[1..]),
         "--quick" => QuickRun(),
         _ => Run(args),

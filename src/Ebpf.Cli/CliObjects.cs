@@ -1,6 +1,7 @@
 using Ebpf.Elf;
 using Ebpf.Platform;
 using Ebpf.Runtime.Extensions;
+using Ebpf.Runtime.Native;
 
 namespace Ebpf.Cli;
 
@@ -14,6 +15,7 @@ internal static class CliObjects
     /// </summary>
     public static BpfObject Open(string path, string platformChoice, IReadOnlyList<IExtension> extensions)
     {
+        if (IsModule(path)) return NativeModule.Read(path, loadCode: false).Object;
         var sections = platformChoice == "linux" ? new SectionRegistry() : CliPlatform.Sections(extensions);
         var numbering = platformChoice == "linux" ? MapTypeNumbering.Linux : MapTypeNumbering.Windows;
         var obj = BpfObject.Open(path, new BpfObjectOpenOptions { Sections = sections, MapTypeNumbering = numbering });
@@ -23,6 +25,14 @@ internal static class CliObjects
         else if (platformChoice != "linux" && AbiOfClaimed(obj, providers) is { } abi && abi.MapTypes != numbering)
             obj = BpfObject.Open(path, new BpfObjectOpenOptions { Sections = sections, MapTypeNumbering = abi.MapTypes }); // the Linux extension's types
         return obj;
+    }
+
+    /// <summary>Whether <paramref name="path"/> is a native module (<c>ebpf compile</c>'s output) rather than an ELF object.</summary>
+    public static bool IsModule(string path)
+    {
+        Span<byte> header = stackalloc byte[2];
+        using var stream = File.OpenRead(path);
+        return stream.ReadAtLeast(header, 2, throwOnEndOfStream: false) == 2 && NativeModule.IsModule(header);
     }
 
     /// <summary>The ABI of the extensions' program types that claim the object's entry programs, when they agree.</summary>

@@ -25,7 +25,7 @@ internal static class CommandErrors
     }
 
     private static bool IsUserError(Exception e) => e is AssemblerException or InstructionDecodeException or ProgramLoadException
-        or ProgramExecutionException or CliInputException or BpfObjectException or IOException or UnauthorizedAccessException;
+        or ProgramExecutionException or CliInputException or BpfObjectException or IOException or UnauthorizedAccessException or Runtime.Maps.EbpfException;
 
     private static string Describe(Exception e) => e switch
     {

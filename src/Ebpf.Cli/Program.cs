@@ -36,6 +36,7 @@ public static class Program
         root.Subcommands.Add(VerifyCommand.Create());
         root.Subcommands.Add(TestRunCommand.Create());
         root.Subcommands.Add(RunCommand.Create());
+        root.Subcommands.Add(CompileCommand.Create());
         root.Subcommands.Add(ServeCommand.Create());
         root.Subcommands.Add(ProgCommand.Create());
         root.Subcommands.Add(MapCommand.Create());

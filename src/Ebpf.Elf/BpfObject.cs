@@ -23,6 +23,14 @@ public sealed class BpfObject
         Btf = btf;
     }
 
+    /// <summary>
+    /// An object made from parts already linked and relocated elsewhere (a native module's program table and maps):
+    /// no sections, no BTF.
+    /// </summary>
+    public static BpfObject FromParts(string name, string fileName, ImmutableArray<BpfProgram> programs, ImmutableArray<BpfMap> maps,
+        string? license, MapTypeNumbering numbering) =>
+        new(name, fileName, programs, maps, [], license, null, null) { MapTypeNumbering = numbering };
+
     public string Name { get; }
     /// <summary>The path or name the object was opened from (used in error messages).</summary>
     public string FileName { get; }

@@ -61,6 +61,12 @@ public class MultiExtensionObjectTests
         }
         Assert.Equal(4, loaded.ProgramList.Select(p => p.ProgramInformationHashHex).Distinct().Count());
 
+        AttachAndCheckHooksAndRingBuffer(runtime, process, net, loaded);
+    }
+
+    /// <summary>Attaches every program, fires each hook once and checks what the programs did (the JIT's and a native module's alike).</summary>
+    internal static void AttachAndCheckHooksAndRingBuffer(EbpfRuntime runtime, ProcessExtension process, NetExtension net, LoadedObject loaded)
+    {
         foreach (var program in loaded.ProgramList) runtime.Extensions.Attach(program);
 
         // Each hook runs only its own program.

@@ -2,6 +2,8 @@ using System.CommandLine;
 using Ebpf.Elf;
 using Ebpf.Platform;
 using Ebpf.Runtime.Extensions;
+using Ebpf.Runtime.Maps;
+using Ebpf.Runtime.Native;
 
 namespace Ebpf.Cli.Commands;
 
@@ -23,11 +25,14 @@ public static class ShowHashCommand
             var extensions = CliPlatform.CreateExtensions();
             var sections = CliPlatform.Sections(extensions);
             BpfObject obj;
+            NativeModule? module = null;
             try
             {
-                obj = BpfObject.Open(parse.GetRequiredValue(file).FullName, new BpfObjectOpenOptions { Sections = sections });
+                string path = parse.GetRequiredValue(file).FullName;
+                if (CliObjects.IsModule(path)) module = NativeModule.Read(path, loadCode: false);
+                obj = module?.Object ?? BpfObject.Open(path, new BpfObjectOpenOptions { Sections = sections });
             }
-            catch (BpfObjectException e)
+            catch (Exception e) when (e is BpfObjectException or EbpfException or IOException)
             {
                 error.WriteLine($"error: {e.Message}");
                 return 1;
@@ -51,6 +56,12 @@ public static class ShowHashCommand
                 try
                 {
                     hash = ProgramInformationHash.ToHex(ProgramInformationHash.Compute(provider.Information.WithBtfFunctions(program.BtfFunctions), called));
+                    // A module carries the hash it was compiled against: a load would refuse a program whose differs.
+                    if (module?.HashOf(program.Name) is { } stored && stored != hash)
+                    {
+                        hash = $"{hash} (the module carries {stored}: a load is refused)";
+                        failures++;
+                    }
                 }
                 catch (ProgramInformationException e)
                 {

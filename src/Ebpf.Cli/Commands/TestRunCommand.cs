@@ -125,7 +125,8 @@ public static class TestRunCommand
     }
 
     private static string Describe(Request request) =>
-        (request.Engine == ExecutionEngine.Jit ? "jit" : "interpreter") + (request.Unverified ? ", unverified, checked" : "");
+        (CliObjects.IsModule(request.Object.FullName) ? "native module" : request.Engine == ExecutionEngine.Jit ? "jit" : "interpreter") +
+        (request.Unverified ? ", unverified, checked" : "");
 
     private static byte[] Read(FileInfo? file) => file is null ? [] : File.ReadAllBytes(file.FullName);
 

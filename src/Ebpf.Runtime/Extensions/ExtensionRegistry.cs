@@ -260,7 +260,7 @@ public sealed class ExtensionRegistry
                     $"Program {request.Name} (section {request.Section}) calls helper {HelperName(information.Abi, id)} which program type '{information.Descriptor.Name}' does not provide.");
         }
 
-        if (!request.Unverified)
+        if (!request.Unverified && request.Native is null)
         {
             var verifier = Verifier ?? throw new EbpfException(EbpfResult.VerificationFailed,
                 $"Program {request.Name}: no verifier is configured, and the load did not ask for unverified mode.");
@@ -286,6 +286,10 @@ public sealed class ExtensionRegistry
         var executable = provider.ContextFields is { } fields
             ? ContextAccessRewriter.Rewrite(request.Instructions.AsSpan(), fields, request.Name).ToImmutableArray()
             : request.Instructions;
+        if (request.Native is { } native && !native.Executable.AsSpan().SequenceEqual(executable.AsSpan()))
+            throw new EbpfException(EbpfResult.InvalidArgument,
+                $"Program {request.Name}: the context layout of program type '{information.Descriptor.Name}' (provider {provider.Name}) " +
+                "differs from the one the native module was compiled against; compile the module again.");
         var program = new EbpfProgram(request, executable, information, provider.Name, called, hash, Epochs,
             id => ImplementationOf(provider, id));
         lock (_gate)
@@ -392,7 +396,7 @@ public sealed class ExtensionRegistry
         }
         // A provider that returns with the same helper implementations gets the executor already built: compiling
         // again (milliseconds with the JIT) would leave the program unbound that much longer on every re-bind.
-        var factory = ExecutorFactory;
+        var factory = program.Native?.CreateExecutor ?? ExecutorFactory;
         if (program.CachedExecutor is { } cached && ReferenceEquals(cached.Factory, factory) &&
             cached.Helpers.AsSpan().SequenceEqual(functions))
             return new ProgramBinding(provider, cached.Executor, program.NeedsInvocationScope);

@@ -46,23 +46,7 @@ public static class JitCompiler
         ProgramPreparation.Prepare(code, helpers, options.ResolveWideImmediate, wideValues, callTargets);
 
         string name = $"ebpf_program_{Interlocked.Increment(ref s_serial)}";
-        var emitter = new JitEmitter(code, wideValues, callTargets, helpers, options, DefineDynamicMethod);
-        var plans = new IReadOnlyList<int>?[emitter.Functions.Count];
-        var emission = emitter.Emit(name, plans);
-        for (int f = 0; f < plans.Length; f++)
-        {
-            if (options.MaxRegionInstructions <= 0 && (options.OneMethodOnly || emission.Largest[f].Within(OneMethodFraction))) continue;
-            var (functionStart, functionEnd) = emitter.Functions[f];
-            plans[f] = JitRegionPlanner.Plan(code, emitter.Starts, functionStart, functionEnd, emission.CostBefore[f]!, RegionFraction,
-                options.MaxRegionInstructions);
-        }
-        if (plans.Any(p => p is not null))
-        {
-            // A function too large to be optimized as one method: the program is written again, that function as
-            // regions (the first methods are never compiled).
-            emitter = new JitEmitter(code, wideValues, callTargets, helpers, options, DefineDynamicMethod);
-            emission = emitter.Emit(name, plans);
-        }
+        var (emitter, emission) = Emit(code, wideValues, callTargets, helpers, options, name, DefineDynamicMethod, relocatable: false);
         var entry = (JitEntry)((DynamicMethod)emission.Entry).CreateDelegate(typeof(JitEntry), emission.Closure);
         // Compile to native code now (as a kernel JIT does at load), not on the first invocation.
         RuntimeHelpers.PrepareDelegate(entry);
@@ -76,11 +60,41 @@ public static class JitCompiler
         };
     }
 
+    /// <summary>
+    /// Writes a prepared program into methods <paramref name="define"/> makes: first into dynamic methods, to measure
+    /// each function against the .NET JIT's limits, then, when a function needs regions or the methods are to be
+    /// <paramref name="define"/>'s (a native module's), once more, each function whole or as regions.
+    /// </summary>
+    internal static (JitEmitter Emitter, JitEmission Emission) Emit(Instruction[] code, ulong[] wideValues, HelperFunction?[] callTargets,
+        HelperTable helpers, JitOptions options, string name, JitMethodFactory define, bool relocatable)
+    {
+        var emitter = new JitEmitter(code, wideValues, callTargets, helpers, options, DefineDynamicMethod, relocatable);
+        var plans = new IReadOnlyList<int>?[emitter.Functions.Count];
+        var emission = emitter.Emit(name, plans);
+        for (int f = 0; f < plans.Length; f++)
+        {
+            if (options.MaxRegionInstructions <= 0 && (options.OneMethodOnly || emission.Largest[f].Within(OneMethodFraction))) continue;
+            var (functionStart, functionEnd) = emitter.Functions[f];
+            plans[f] = JitRegionPlanner.Plan(code, emitter.Starts, functionStart, functionEnd, emission.CostBefore[f]!, RegionFraction,
+                options.MaxRegionInstructions);
+        }
+        if (plans.Any(p => p is not null) || define != DefineDynamicMethod)
+        {
+            // A function too large to be optimized as one method: the program is written again, that function as
+            // regions (the first methods are never compiled).
+            emitter = new JitEmitter(code, wideValues, callTargets, helpers, options, define, relocatable);
+            emission = emitter.Emit(name, plans);
+        }
+        return (emitter, emission);
+    }
+
     /// <summary>Decodes, validates and compiles a raw program image.</summary>
     public static JitExecutor Compile(ReadOnlySpan<byte> image, HelperTable? helpers = null, JitOptions? options = null) =>
         Compile(ProgramDecoder.Decode(image), helpers, options);
 
-    private static MethodInfo DefineDynamicMethod(string name, Type returnType, Type[] parameters, out ILGenerator il)
+    internal static readonly JitMethodFactory DefineDynamicMethod = DefineDynamic;
+
+    private static MethodInfo DefineDynamic(string name, Type returnType, Type[] parameters, out ILGenerator il)
     {
         var method = new DynamicMethod(name, returnType, parameters, typeof(JitEmitter).Module, skipVisibility: true)
         {

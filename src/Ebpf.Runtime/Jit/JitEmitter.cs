@@ -20,7 +20,10 @@ namespace Ebpf.Runtime.Jit;
 /// (<see cref="EmitRegions"/>), which keep the registers in locals and hand them over in a <see cref="JitState"/> when
 /// control leaves the region. An entry method dispatches between regions by entry number.
 /// </para>
-/// The emitter writes into methods the caller's <see cref="JitMethodFactory"/> defines (dynamic methods today).
+/// The emitter writes into methods the caller's <see cref="JitMethodFactory"/> defines: dynamic methods, or methods of
+/// a persisted assembly (a native module). Relocatable code (the module's) binds nothing of one load: lddw map
+/// references read this load's values from the closure, helpers are called through the closure's delegates, and
+/// inlined array lookups read their map's address and sizes from the closure.
 /// </summary>
 internal sealed class JitEmitter
 {
@@ -44,6 +47,9 @@ internal sealed class JitEmitter
     private readonly long _budget;
     private readonly List<HelperFunction> _delegates = [];
     private readonly List<object?> _targets = [];
+    private readonly List<int> _delegatePcs = [];
+    private readonly List<int> _arrayLookupMaps = [];
+    private readonly bool _relocatable;
     // Return sites (pc after each local call) in pc order, and each call's number among them.
     private readonly List<int> _returnSites = [];
     private readonly Dictionary<int, int> _returnSiteOfCall = [];
@@ -94,8 +100,9 @@ internal sealed class JitEmitter
     private int _loopIdiomsEmitted;
 
     public JitEmitter(Instruction[] code, ulong[] wideValues, HelperFunction?[] callTargets, HelperTable helpers, JitOptions options,
-        JitMethodFactory define)
+        JitMethodFactory define, bool relocatable = false)
     {
+        _relocatable = relocatable;
         _code = code;
         _wideValues = wideValues;
         _callTargets = callTargets;
@@ -112,6 +119,15 @@ internal sealed class JitEmitter
     }
 
     public bool HasLocalCalls => _hasLocalCalls;
+
+    /// <summary>The slot of each helper call site, by the ordinal its code reads the closure's delegates at.</summary>
+    public IReadOnlyList<int> CallSitePcs => _delegatePcs;
+
+    /// <summary>
+    /// Relocatable code: per inlined array lookup, in order, the slot of the lddw of its map; the closure's
+    /// <see cref="JitClosure.ArrayLayouts"/> holds that map's values address, entry size and per-CPU stride of this load.
+    /// </summary>
+    public IReadOnlyList<int> ArrayLookupMaps => _arrayLookupMaps;
 
     /// <summary>The program may call bpf_tail_call (directly or through callx): its executor enters the targets itself.</summary>
     public bool CallsTailCall => _callsTailCall;
@@ -841,7 +857,15 @@ internal sealed class JitEmitter
                 else EmitStore(pc, insn);
                 break;
             case OpClass.Ld:
-                if (insn.Opcode == OpCodes.LdDw)
+                if (insn.Opcode == OpCodes.LdDw && _relocatable && insn.Src != PseudoSource.Imm64)
+                {
+                    _il.Emit(OpCodes_.Ldarg_0);
+                    _il.Emit(OpCodes_.Ldfld, WideValuesField);
+                    LdcI4(pc);
+                    _il.Emit(OpCodes_.Ldelem_I8);
+                    _il.Emit(OpCodes_.Stloc, _r[insn.Dst]);
+                }
+                else if (insn.Opcode == OpCodes.LdDw)
                 {
                     _il.Emit(OpCodes_.Ldc_I8, (long)_wideValues[pc]);
                     _il.Emit(OpCodes_.Stloc, _r[insn.Dst]);
@@ -1383,6 +1407,8 @@ internal sealed class JitEmitter
     private static readonly MethodInfo InvokeHelper = typeof(HelperFunction).GetMethod(nameof(HelperFunction.Invoke))!;
     private static readonly FieldInfo DelegatesField = typeof(JitClosure).GetField(nameof(JitClosure.Delegates))!;
     private static readonly FieldInfo TargetsField = typeof(JitClosure).GetField(nameof(JitClosure.Targets))!;
+    private static readonly FieldInfo WideValuesField = typeof(JitClosure).GetField(nameof(JitClosure.WideValues))!;
+    private static readonly FieldInfo ArrayLayoutsField = typeof(JitClosure).GetField(nameof(JitClosure.ArrayLayouts))!;
 
     private void EmitHelperCall(int pc)
     {
@@ -1394,12 +1420,14 @@ internal sealed class JitEmitter
         int ordinal = _delegates.Count;
         _delegates.Add(helper);
         _targets.Add(helper.Target);
+        _delegatePcs.Add(pc);
 
         // From a called function's own method, a tail call stops the program by the helper's stop request instead.
         if (!_checked && _function == 0 && DirectTailCallEntries.TryGetValue(method, out var findEntry)) EmitDirectTailCall(findEntry);
-        if (!_checked && MapLookups.Contains(method) && MapHandleBefore(pc, 1) is { } handle &&
-            Maps.MapRegistry.TryGetByHandle((nint)handle) is Maps.ArrayMap array)
+        if (!_checked && MapLookups.Contains(method) && MapReferenceBefore(pc, 1) is { } mapReference &&
+            Maps.MapRegistry.TryGetByHandle((nint)_wideValues[mapReference]) is Maps.ArrayMap array)
         {
+            if (_relocatable) _arrayLookupMaps.Add(mapReference);
             EmitArrayLookup(array);
             return;
         }
@@ -1407,7 +1435,7 @@ internal sealed class JitEmitter
         LdcI4(pc);
         il.Emit(OpCodes_.Call, SetProgramCounter);
 
-        bool direct = _options.DirectHelperCalls && method is not DynamicMethod && method.DeclaringType is { IsValueType: false };
+        bool direct = _options.DirectHelperCalls && !_relocatable && method is not DynamicMethod && method.DeclaringType is { IsValueType: false };
         if (direct && method.IsStatic && helper.Target is null)
         {
             for (int i = 1; i <= 5; i++) Ld(i);
@@ -1492,7 +1520,10 @@ internal sealed class JitEmitter
     /// lddw map reference in the same straight-line run of code (nothing branches into it after the lddw) set it and
     /// nothing wrote the register since; else null.
     /// </summary>
-    private ulong? MapHandleBefore(int pc, int register)
+    private ulong? MapHandleBefore(int pc, int register) => MapReferenceBefore(pc, register) is { } at ? _wideValues[at] : null;
+
+    /// <summary>The slot of the lddw map reference <see cref="MapHandleBefore"/> finds, or null.</summary>
+    private int? MapReferenceBefore(int pc, int register)
     {
         if (_branchedTo[pc]) return null;
         for (int at = pc - 1; at >= 0; at--)
@@ -1500,7 +1531,7 @@ internal sealed class JitEmitter
             if (!_starts[at]) continue;
             var insn = _code[at];
             if (insn.Opcode == OpCodes.LdDw && insn.Dst == register)
-                return insn.Src == PseudoSource.MapFd ? _wideValues[at] : null;
+                return insn.Src == PseudoSource.MapFd ? at : null;
             if (Writes(insn, register) || _branchedTo[at]) return null;
         }
         return null;
@@ -1534,10 +1565,10 @@ internal sealed class JitEmitter
         il.Emit(OpCodes_.Ldloc, _u32a);
         LdcI4(unchecked((int)maxEntries));
         il.Emit(OpCodes_.Bge_Un, missing);
-        LdcI8(values);
+        LdcLayout(values, 0);
         il.Emit(OpCodes_.Ldloc, _u32a);
         il.Emit(OpCodes_.Conv_U8);
-        LdcI8(entryBytes);
+        LdcLayout(entryBytes, 1);
         il.Emit(OpCodes_.Mul);
         il.Emit(OpCodes_.Add);
         if (perCpuStride != 0)
@@ -1545,7 +1576,7 @@ internal sealed class JitEmitter
             il.Emit(OpCodes_.Ldarg_3);
             il.Emit(OpCodes_.Call, ProcessorSlot);
             il.Emit(OpCodes_.Conv_I8);
-            LdcI8(perCpuStride);
+            LdcLayout(perCpuStride, 2);
             il.Emit(OpCodes_.Mul);
             il.Emit(OpCodes_.Add);
         }
@@ -1555,6 +1586,23 @@ internal sealed class JitEmitter
         LdcI8(0);
         St(0);
         il.MarkLabel(done);
+    }
+
+    /// <summary>
+    /// A value of the array map being looked up: the constant, or in relocatable code field <paramref name="field"/>
+    /// of this lookup's layout in the closure (addresses and sizes that depend on the load and the machine).
+    /// </summary>
+    private void LdcLayout(long value, int field)
+    {
+        if (!_relocatable)
+        {
+            LdcI8(value);
+            return;
+        }
+        _il.Emit(OpCodes_.Ldarg_0);
+        _il.Emit(OpCodes_.Ldfld, ArrayLayoutsField);
+        LdcI4((_arrayLookupMaps.Count - 1) * JitClosure.ArrayLayoutFields + field);
+        _il.Emit(OpCodes_.Ldelem_I8);
     }
 
     private void EmitStopCheck()

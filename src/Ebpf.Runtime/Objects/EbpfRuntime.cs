@@ -8,6 +8,7 @@ using Ebpf.Runtime.Helpers;
 using Ebpf.Runtime.Interpretation;
 using Ebpf.Runtime.Maps;
 using Ebpf.Runtime.Memory;
+using Ebpf.Runtime.Native;
 using Ebpf.Runtime.Pinning;
 using Ebpf.Runtime.Programs;
 using Ebpf.Runtime.Tracing;
@@ -53,16 +54,39 @@ public sealed class EbpfRuntime : IProgramResolver
 
     /// <summary>
     /// As <see cref="Load(string, ObjectLoadOptions?)"/>, for object bytes received from elsewhere (a client of a
-    /// service); <paramref name="fileName"/> names the object in errors and gives its name.
+    /// service); <paramref name="fileName"/> names the object in errors and gives its name. Native module bytes
+    /// (<c>ebpf compile</c>'s output) load as the module.
     /// </summary>
     public LoadedObject Load(ReadOnlyMemory<byte> bytes, string fileName, ObjectLoadOptions? options = null)
     {
+        if (NativeModule.IsModule(bytes.Span)) return Load(NativeModule.Read(bytes.ToArray(), fileName), options);
         var abi = options?.Abi ?? AbiOf(fileName, BpfObject.ProgramSectionNames(bytes, fileName));
         var obj = BpfObject.Open(bytes, fileName, new BpfObjectOpenOptions
         {
             Sections = Sections, MapTypeNumbering = abi.MapTypes, ObjectName = Path.GetFileNameWithoutExtension(fileName),
         });
         return Load(obj, (options ?? ObjectLoadOptions.Default) with { Abi = abi });
+    }
+
+    /// <summary>
+    /// Loads a native module as an object: its maps are created and initialised as an object's, and each program
+    /// loads with the module's code and hash instead of being verified and compiled: the hash is computed again
+    /// from the provider serving the program's type now, and a mismatch refuses the load
+    /// (<see cref="EbpfResult.InvalidArgument"/>, naming both hashes). A module compiled unverified loads only with
+    /// <see cref="ObjectLoadOptions.Unverified"/>. Each load has its own maps and programs.
+    /// </summary>
+    public LoadedObject Load(NativeModule module, ObjectLoadOptions? options = null)
+    {
+        ArgumentNullException.ThrowIfNull(module);
+        options ??= ObjectLoadOptions.Default;
+        if (module.Unverified && !options.Unverified)
+            throw new EbpfException(EbpfResult.VerificationFailed,
+                $"{module.FileName}: the module was compiled with --unverified; load it only as unverified");
+        var abi = options.Abi ?? AbiOf(module.FileName, module.Object.Programs.Select(p => p.SectionName));
+        if (abi.Name != module.AbiName)
+            throw new EbpfException(EbpfResult.InvalidArgument,
+                $"{module.FileName}: the module was compiled for the {module.AbiName} ABI, but would load as a {abi.Name} object");
+        return Load(module.Object, options with { Abi = abi, NativePrograms = module.Programs });
     }
 
     /// <summary>The ABI programs in <paramref name="sections"/> are compiled for; eBPF for Windows' when no section says.</summary>
@@ -105,7 +129,7 @@ public sealed class EbpfRuntime : IProgramResolver
             foreach (var program in obj.Programs)
             {
                 if (program.Kind != BpfProgramKind.Entry) continue;
-                var mapping = Sections.Resolve(program.SectionName, abi);
+                var mapping = options.NativePrograms is null ? Sections.Resolve(program.SectionName, abi) : program.SectionMapping;
                 if (options.ProgramTypes is { } wanted && (mapping is null || !wanted.Contains(mapping.ProgramType)))
                 {
                     skipped[program.Name] = mapping is null
@@ -258,8 +282,11 @@ public sealed class EbpfRuntime : IProgramResolver
                 $"{obj.FileName}: program {program.Name} calls '{call.Symbol}' at instruction {call.InstructionIndex}, which the object " +
                 "does not define and no loaded extension exports as a BTF-resolved function");
         }
+        var native = options.NativePrograms?.GetValueOrDefault(program.Name);
         var request = new ProgramLoadRequest(program.Name, program.SectionName, mapping.ProgramType, program.Instructions)
         {
+            Native = native,
+            ExpectedHash = native?.Hash,
             BtfFunctions = program.BtfFunctions,
             ExpectedAttachType = mapping.AttachType,
             Engine = options.Engine,
@@ -267,8 +294,8 @@ public sealed class EbpfRuntime : IProgramResolver
             Maps = maps,
             GlobalFunctions = program.CalledGlobalFunctions(program.ContextTypeName),
             Unverified = options.Unverified,
-            Mode = options.Mode ?? (options.Unverified ? ExecutionMode.Checked : ExecutionMode.Unchecked),
-            InstructionBudget = options.InstructionBudget,
+            Mode = native?.Mode ?? options.Mode ?? (options.Unverified ? ExecutionMode.Checked : ExecutionMode.Unchecked),
+            InstructionBudget = native?.InstructionBudget ?? options.InstructionBudget,
         };
         try
         {

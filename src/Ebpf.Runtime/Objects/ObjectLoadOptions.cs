@@ -38,5 +38,8 @@ public sealed record ObjectLoadOptions
     /// <summary>Limits every map definition of the object must respect (memory ceiling); <see cref="MapLimits.Default"/> when null.</summary>
     public MapLimits? MapLimits { get; init; }
 
+    /// <summary>A native module's compiled programs by name: these load with the module's code and hash, unverified.</summary>
+    internal IReadOnlyDictionary<string, Native.NativeProgramCode>? NativePrograms { get; init; }
+
     public static ObjectLoadOptions Default { get; } = new();
 }

@@ -40,6 +40,7 @@ public sealed class EbpfProgram : IProgramReference
         Verified = !request.Unverified;
         InstructionBudget = request.InstructionBudget;
         WideImmediates = request.WideImmediates;
+        Native = request.Native;
         VerifiedAgainst = verifiedAgainst;
         ProviderName = providerName;
         CalledHelperIds = calledHelperIds;
@@ -143,6 +144,9 @@ public sealed class EbpfProgram : IProgramReference
 
     /// <summary>The last executor built for this program and what it was built from (reused on identical re-binds).</summary>
     internal CachedExecutor? CachedExecutor { get; set; }
+
+    /// <summary>The native module code the program runs, when it was loaded from a module; null for an object's program.</summary>
+    public Native.NativeProgramCode? Native { get; }
 
     /// <summary>Runs the program on <paramref name="context"/> (r1), following tail calls.</summary>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]

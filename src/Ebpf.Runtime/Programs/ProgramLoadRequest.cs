@@ -31,4 +31,9 @@ public sealed record ProgramLoadRequest(string Name, string Section, Guid Progra
     public byte[]? ExpectedHash { get; init; }
     /// <summary>Skip verification. Only for tests that run deliberately unsafe code in checked mode.</summary>
     public bool Unverified { get; init; }
+    /// <summary>
+    /// The program's compiled code from a native module: it was verified when the module was compiled, so the load
+    /// does not verify it again; <see cref="ExpectedHash"/> is the module's hash.
+    /// </summary>
+    public Native.NativeProgramCode? Native { get; init; }
 }
