@@ -11,7 +11,7 @@ namespace Ebpf.Runtime.Tests.Fuzz;
 /// bytes only, and each variant goes through <see cref="ObjectExercise"/>: whatever loads and verifies runs on the
 /// JIT, the interpreter and the checked interpreter over packets and contexts. Only load refusals and documented
 /// execution errors may come back; a memory fault kills the test host. The variant about to run is written to
-/// $TMPDIR/ebpf-fuzz/current-{file,code}-{first}.o first (not under the repository: rewriting a file there costs
+/// $TMPDIR/ebpf-fuzz/current-{file,code}-{first}-{process id}.o first (not under the repository: rewriting a file there costs
 /// milliseconds, ext4 flushing a truncated file), so a crash leaves it behind; a variant that raises anything else
 /// is kept as artifacts/fuzz/failure-*.o. Case i is mutated by its own generator, seeded from (EBPF_FUZZ_SEED, i), so
 /// a run can be cut into segments (EBPF_FUZZ_FIRST, the first case) and any case replayed alone. EBPF_LONG_TESTS=1
@@ -70,7 +70,7 @@ public sealed class MutationSoundnessTests(ITestOutputHelper output)
         output.WriteLine($"seeds: {seeds.Length} ({UpstreamSamples.Value.Length} of the efw-samples programs compile against include/)");
         Directory.CreateDirectory(Findings);
         string mode = codeOnly ? "code" : "file";
-        string current = Path.Combine(Directory.CreateDirectory(Path.Combine(Path.GetTempPath(), "ebpf-fuzz")).FullName, $"current-{mode}-{First}.o");
+        string current = Path.Combine(Directory.CreateDirectory(Path.Combine(Path.GetTempPath(), "ebpf-fuzz")).FullName, $"current-{mode}-{First}-{Environment.ProcessId}.o");
         using var exercise = new ObjectExercise(current);
         var tally = new Dictionary<string, (int Mutations, int Loaded, int Accepted, long Runs)>();
         var clock = Stopwatch.StartNew();
