@@ -21,7 +21,8 @@ namespace Ebpf.Fuzz;
 /// Linux's (<see cref="LinuxAbi"/>, with the Linux extension). What loads and verifies runs on the JIT and the
 /// interpreter (unchecked, as in production) and on the checked interpreter, over a set of packets and contexts.
 /// Load-time refusals and the documented execution errors are results; a memory fault of a verified program, or any
-/// other exception, escapes (the fuzzer's crash, the soundness test's failure).
+/// other exception, escapes (the fuzzer's crash, the soundness test's failure). Verdicts are memoized
+/// (<see cref="MemoizedVerifier"/>); loading, map creation, compilation and runs happen for every input.
 /// </summary>
 public sealed class ObjectExercise : IDisposable
 {
@@ -30,14 +31,19 @@ public sealed class ObjectExercise : IDisposable
 
     /// <summary>Contexts a test run starts from: zeros, and a byte pattern in every field (pointer fields are then set).</summary>
     private static byte[][] Contexts(int size) => [new byte[size], [.. Enumerable.Range(0, size).Select(i => (byte)(i * 37 + 11))]];
-    private readonly string _directory = Directory.CreateTempSubdirectory("ebpf-fuzz").FullName;
-    private readonly AbstractInterpretationVerifier _verifier = new();
+    private readonly string? _directory;
+    private readonly string? _inputPath;
+    private readonly MemoizedVerifier _verifier = new(new AbstractInterpretationVerifier());
 
     /// <summary>Both ABIs' sections: the table a runtime with every extension here chooses an object's ABI from.</summary>
     private readonly SectionRegistry _sections;
 
-    public ObjectExercise()
+    /// <param name="inputPath">Where each input is written before it loads (a crash leaves it there); by default a
+    /// file per thread in a temporary directory that <see cref="Dispose"/> removes.</param>
+    public ObjectExercise(string? inputPath = null)
     {
+        _inputPath = inputPath;
+        if (inputPath is null) _directory = Directory.CreateTempSubdirectory("ebpf-fuzz").FullName;
         _sections = WindowsRuntime().Use(new LinuxExtension()).Sections;
     }
 
@@ -54,7 +60,7 @@ public sealed class ObjectExercise : IDisposable
     public ExerciseResult Run(ReadOnlySpan<byte> input)
     {
         var bytes = input.ToArray();
-        string path = Path.Combine(_directory, $"input-{Environment.CurrentManagedThreadId}.o");
+        string path = _inputPath ?? Path.Combine(_directory!, $"input-{Environment.CurrentManagedThreadId}.o");
         File.WriteAllBytes(path, bytes);
         PlatformAbi? abi;
         string? ambiguity;
@@ -126,11 +132,15 @@ public sealed class ObjectExercise : IDisposable
         return new ExerciseResult(abiName, true, accepted, runs, null);
     }
 
+    /// <summary>Verifications answered from memory, and those analysed.</summary>
+    public (long Hits, long Misses) Verdicts => (_verifier.Hits, _verifier.Misses);
+
     public void Dispose()
     {
         try
         {
-            Directory.Delete(_directory, recursive: true);
+            if (_directory is not null) Directory.Delete(_directory, recursive: true);
+            else if (_inputPath is not null) File.Delete(_inputPath);
         }
         catch (IOException)
         {

@@ -82,6 +82,17 @@ public sealed class BpfObject
         ? MapTypeTable.Linux.NameOf(map.RawType).ToLowerInvariant()
         : map.PlatformType is { } type ? type.ToString() : MapTypeTable.Windows.NameOf(map.RawType);
 
+    /// <summary>
+    /// <paramref name="map"/>'s definition (and its inner template's) with <see cref="MapDefinition.AbiType"/> set to
+    /// the type as written when the object's numbering is not eBPF for Windows' own, for the verifier's descriptors.
+    /// </summary>
+    public MapDefinition DefinitionInAbi(BpfMap map) => MapTypeNumbering == MapTypeNumbering.Windows ? map.Definition
+        : map.Definition with
+        {
+            AbiType = map.RawType,
+            InnerMap = map.InnerMap is { } inner ? inner.Definition with { AbiType = inner.RawType } : map.Definition.InnerMap,
+        };
+
     public BpfProgram? FindProgram(string name) => Programs.FirstOrDefault(p => p.Name == name);
     public BpfMap? FindMap(string name) => Maps.FirstOrDefault(m => m.Name == name);
 

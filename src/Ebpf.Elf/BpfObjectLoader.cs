@@ -63,6 +63,7 @@ internal sealed class BpfObjectLoader
         ReadCodeRelocations();
         MarkCallbacks();
         var programs = BuildPrograms();
+        RefuseDuplicateNames(programs);
 
         var counts = new int[_elf.Sections.Count];
         foreach (var p in programs)
@@ -76,6 +77,24 @@ internal sealed class BpfObjectLoader
         {
             MapTypeNumbering = _options.MapTypeNumbering,
         };
+    }
+
+    /// <summary>
+    /// Entry programs and maps are found by name (one translation unit cannot declare two of either with one name):
+    /// a second one is a defect of the file, not a program or map to lose.
+    /// </summary>
+    private void RefuseDuplicateNames(ImmutableArray<BpfProgram> programs)
+    {
+        foreach (var group in programs.Where(p => p.Kind == BpfProgramKind.Entry).GroupBy(p => p.Name, StringComparer.Ordinal))
+        {
+            if (group.Skip(1).FirstOrDefault() is { } second)
+                throw Error($"two programs are named '{group.Key}' (sections '{group.First().SectionName}' and '{second.SectionName}')", second.SectionName);
+        }
+        foreach (var group in _maps.GroupBy(m => m.Name, StringComparer.Ordinal))
+        {
+            if (group.Skip(1).FirstOrDefault() is { } second)
+                throw Error($"two maps are named '{group.Key}' (sections '{group.First().SectionName}' and '{second.SectionName}')", second.SectionName, (long)second.SectionOffset);
+        }
     }
 
     // ---- sections -------------------------------------------------------------------------------------------

@@ -38,6 +38,16 @@ public static class MapTypeTranslation
         MapType.Ringbuf,        // 27 RINGBUF
     ];
 
+    /// <summary>
+    /// <paramref name="type"/>'s number in <paramref name="numbering"/>, or 0 (unspecified) when that numbering has
+    /// no counterpart.
+    /// </summary>
+    public static uint ToRaw(MapType type, MapTypeNumbering numbering) => numbering switch
+    {
+        MapTypeNumbering.Linux => type == MapType.Unspecified ? 0u : (uint)Math.Max(0, Array.IndexOf(LinuxToWindows, type)),
+        _ => (uint)type,
+    };
+
     /// <summary>The platform map type for <paramref name="raw"/>, or null when the numbering has no counterpart.</summary>
     public static MapType? Translate(uint raw, MapTypeNumbering numbering)
     {

@@ -13,6 +13,13 @@ public sealed record MapDefinition(
     PinningType Pinning = PinningType.None,
     MapDefinition? InnerMap = null)
 {
+    /// <summary>
+    /// The type's number in the numbering of the ABI that declared the map, where that is not eBPF for Windows' own
+    /// (a Linux object's BPF_MAP_TYPE_*, also for a type that runs here as a stand-in, such as DEVMAP as an array);
+    /// null: <see cref="Type"/>'s own number. The verifier's helper/map-type rules are those of that ABI.
+    /// </summary>
+    public uint? AbiType { get; init; }
+
     public bool IsPerCpu => Type is MapType.PercpuHash or MapType.PercpuArray or MapType.LruPercpuHash or MapType.PerfEventArray;
     public bool IsMapOfMaps => Type is MapType.HashOfMaps or MapType.ArrayOfMaps;
 }

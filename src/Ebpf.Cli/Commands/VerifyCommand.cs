@@ -92,7 +92,7 @@ public static class VerifyCommand
             var typed = caller ?? program;
             IVerifierPlatform platform;
             if (providers.TryGetValue(typed.ProgramType, out var provider) && platformChoice != "linux")
-                platform = new ProgramInformationPlatform(provider.Information.WithBtfFunctions(program.BtfFunctions), obj.Maps.Select(m => MapDescriptor.FromDefinition(m.Definition)).ToArray());
+                platform = new ProgramInformationPlatform(provider.Information.WithBtfFunctions(program.BtfFunctions), obj.Maps.Select(m => MapDescriptor.FromDefinition(obj.DefinitionInAbi(m))).ToArray());
             else if (platformChoice == "windows")
             {
                 error.WriteLine($"error: no extension owns section '{program.SectionName}' ({program.Name}).");

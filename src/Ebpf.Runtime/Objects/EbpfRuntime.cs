@@ -234,10 +234,13 @@ public sealed class EbpfRuntime : IProgramResolver
         }
     }
 
-    /// <summary>The map a declaration makes here: its own type, or the ABI's stand-in for a type this runtime lacks.</summary>
+    /// <summary>
+    /// The map a declaration makes here: its own type, or the ABI's stand-in for a type this runtime lacks; the type as
+    /// declared stays in <see cref="MapDefinition.AbiType"/> for the verifier.
+    /// </summary>
     private static MapDefinition DefinitionOf(BpfObject obj, BpfMap declared, PlatformAbi abi) =>
-        declared.PlatformType is not null ? declared.Definition
-        : abi.StandInFor(declared.RawType) is { } standIn ? declared.Definition with { Type = standIn }
+        declared.PlatformType is not null ? obj.DefinitionInAbi(declared)
+        : abi.StandInFor(declared.RawType) is { } standIn ? obj.DefinitionInAbi(declared) with { Type = standIn }
         : throw new EbpfException(EbpfResult.InvalidArgument,
             $"{obj.FileName}: map '{declared.Name}' has type {declared.RawType}, which this platform does not know");
 

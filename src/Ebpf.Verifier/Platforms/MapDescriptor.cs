@@ -3,15 +3,15 @@ using Ebpf.Platform;
 namespace Ebpf.Verifier.Platforms;
 
 /// <summary>
-/// A map as the verifier sees it: what lddw's immediate refers to. <see cref="PlatformType"/> is the platform's own
-/// map type number; <see cref="Inner"/> describes the values of a map of maps.
+/// A map as the verifier sees it: what lddw's immediate refers to. <see cref="PlatformType"/> is the map type's number
+/// in the platform's ABI (whose helper/map-type rules apply); <see cref="Inner"/> describes the values of a map of maps.
 /// </summary>
 public sealed record MapDescriptor(uint PlatformType, MapValueKind ValueKind, uint KeySize, uint ValueSize, uint MaxEntries,
     MapDescriptor? Inner = null)
 {
-    /// <summary>The descriptor of an eBPF for Windows map definition.</summary>
+    /// <summary>The descriptor of a map definition, numbered as its ABI numbers it (<see cref="MapDefinition.AbiType"/>).</summary>
     public static MapDescriptor FromDefinition(MapDefinition definition) => new(
-        (uint)definition.Type,
+        definition.AbiType ?? (uint)definition.Type,
         definition.Type == MapType.ProgArray ? MapValueKind.Programs : definition.IsMapOfMaps ? MapValueKind.Maps : MapValueKind.Data,
         definition.KeySize, definition.ValueSize, definition.MaxEntries,
         definition.InnerMap is null ? null : FromDefinition(definition.InnerMap));

@@ -28,10 +28,12 @@ public sealed class ProgramInformationPlatform : IVerifierPlatform
         reference >= 0 && reference < _maps.Count ? _maps[reference] : null;
 
     /// <summary>
-    /// eBPF for Windows' helper/map-type rules. The runtime describes maps in its own (Windows) type numbering, so for
-    /// another ABI's program types (Linux helper ids, stand-in types such as DEVMAP as an array) the pairs would be
-    /// mixed: those are checked by <see cref="LinuxPlatform"/> (<c>ebpf verify</c>), not here.
+    /// The helper/map-type rules of the program type's ABI: helper ids and map types (<see cref="MapDescriptor.PlatformType"/>,
+    /// the declared type also where the runtime runs a stand-in) are both in that ABI's numbering.
     /// </summary>
-    public string? CheckMapHelper(HelperPrototype helper, MapDescriptor map) =>
-        _information.Abi == PlatformAbi.Windows ? MapHelperCompatibility.Windows.Check(helper, map.PlatformType) : null;
+    public string? CheckMapHelper(HelperPrototype helper, MapDescriptor map) => _information.Abi.MapTypes switch
+    {
+        MapTypeNumbering.Linux => MapHelperCompatibility.Linux.Check(helper, map.PlatformType),
+        _ => MapHelperCompatibility.Windows.Check(helper, map.PlatformType),
+    };
 }

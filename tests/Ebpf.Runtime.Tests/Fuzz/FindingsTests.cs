@@ -25,4 +25,13 @@ public class FindingsTests
         Assert.False(result.Loaded);
         Assert.Contains("lookup_nested", result.Refusal);
     }
+
+    [Fact]
+    public void TwoProgramsOfOneNameAreAnOpenError()
+    {
+        var result = new ObjectExercise().Run(File.ReadAllBytes(RepoPaths.RepoPath("tests", "Ebpf.Runtime.Tests", "Fuzz", "Findings", "tail_calls-duplicate-program-name.o")));
+        Assert.False(result.Loaded);
+        Assert.Contains("BpfObjectException", result.Refusal);
+        Assert.Contains("two programs are named 'entry'", result.Refusal);
+    }
 }

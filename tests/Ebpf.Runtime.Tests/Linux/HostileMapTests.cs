@@ -77,6 +77,46 @@ public class HostileMapTests
         Assert.Contains("not the handle of a live map", error.Message);
     }
 
+    [Theory]
+    [InlineData("map_lookup_elem", 1, 22, 0, "cannot pass map_type 22 (QUEUE) into func map_lookup_elem#1")]
+    [InlineData("map_update_elem", 2, 14, 4, "cannot pass map_type 14 (DEVMAP) into func map_update_elem#2")]
+    [InlineData("redirect_map", 51, 2, 4, "cannot pass map_type 2 (ARRAY) into func redirect_map#51")]
+    public void TheRuntimePathAppliesLinuxsHelperMapTypeRules(string helper, int id, int mapType, int keySize, string expected)
+    {
+        // A DEVMAP runs here as an array (a stand-in), so the pair must be checked in Linux's numbering, not the runtime's.
+        string call = helper switch
+        {
+            "redirect_map" => "return f(&m, 0, 0);",
+            "map_update_elem" => "int k = 0, v = 1; return f(&m, &k, &v, 0) == 0;",
+            _ => "int k = 0; return f(&m, &k) != 0;",
+        };
+        string signature = helper switch
+        {
+            "redirect_map" => "long (*f)(void *, unsigned int, unsigned long long)",
+            "map_update_elem" => "long (*f)(void *, const void *, const void *, unsigned long long)",
+            _ => "void *(*f)(void *, const void *)",
+        };
+        string path = ClangObjects.Compile($"linux_{helper}_on_type_{mapType}", $$"""
+            struct xdp_md { unsigned int data, data_end; };
+            struct bpf_map_def { unsigned int type, key_size, value_size, max_entries, map_flags; };
+            struct bpf_map_def m __attribute__((section("maps"), used)) = { {{mapType}}, {{keySize}}, 4, 4, 0 };
+            static {{signature}} = (void *) {{id}};
+            __attribute__((section("xdp"), used)) int prog(struct xdp_md *ctx) { {{call}} }
+            char _license[] __attribute__((section("license"), used)) = "GPL";
+            """);
+        var error = Assert.Throws<EbpfException>(() => LinuxXdp.Runtime().LoadXdp(path).Dispose());
+        Assert.Equal(EbpfResult.VerificationFailed, error.Result);
+        Assert.Contains(expected, error.Message);
+    }
+
+    [Fact]
+    public void TheRuntimePathAcceptsRedirectMapOnADeviceMap()
+    {
+        // The positive side of the stand-in: bpf_redirect_map takes a DEVMAP, although the map runs as an array.
+        using var obj = LinuxXdp.Runtime().LoadXdp(Corpus("linux/xdp_redirect_map_kern.o"));
+        Assert.Contains(obj.Maps.Keys, name => name == "tx_port");
+    }
+
     [Fact]
     public void TheFuzzHarnessSeesBothAsLoadRefusals()
     {
