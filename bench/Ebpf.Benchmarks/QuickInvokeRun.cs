@@ -26,6 +26,7 @@ public static class QuickInvokeRun
                 (nameof(InvokeBenchmarks.EbpfProgramInvoke), benchmarks.EbpfProgramInvoke),
                 (nameof(InvokeBenchmarks.OneLookupInvoke), benchmarks.OneLookupInvoke),
                 (nameof(InvokeBenchmarks.PerCpuLookupInvoke), benchmarks.PerCpuLookupInvoke),
+                (nameof(InvokeBenchmarks.TailCallInvoke), benchmarks.TailCallInvoke),
                 (nameof(InvokeBenchmarks.ExecutionScopeOnly), () => (ulong)benchmarks.ExecutionScopeOnly()),
             })
             {
