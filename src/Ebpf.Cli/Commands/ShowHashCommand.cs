@@ -21,13 +21,15 @@ public static class ShowHashCommand
             var output = parse.InvocationConfiguration.Output;
             var error = parse.InvocationConfiguration.Error;
             var extensions = CliPlatform.CreateExtensions();
-            var sections = CliPlatform.Sections(extensions);
+            string path = parse.GetRequiredValue(file).FullName;
             BpfObject obj;
             try
             {
-                obj = BpfObject.Open(parse.GetRequiredValue(file).FullName, new BpfObjectOpenOptions { Sections = sections });
+                // Each program is hashed against the type its section names in the object's ABI (the runtime's rule).
+                var abi = CliObjects.Choose(path, extensions);
+                obj = BpfObject.Open(path, new BpfObjectOpenOptions { Sections = CliPlatform.Sections(extensions, abi), MapTypeNumbering = abi.MapTypes });
             }
-            catch (BpfObjectException e)
+            catch (Exception e) when (e is BpfObjectException or CliInputException)
             {
                 error.WriteLine($"error: {e.Message}");
                 return 1;

@@ -47,23 +47,34 @@ public sealed class EbpfRuntime : IProgramResolver
 
     /// <summary>
     /// Opens an object file with this runtime's sections, in the map type numbering of its ABI (the one
-    /// <see cref="ObjectLoadOptions.Abi"/> names, else the one its program sections belong to), and loads it.
+    /// <see cref="ObjectLoadOptions.Abi"/> names, else <see cref="ChooseAbi"/>'s), and loads it.
     /// </summary>
     public LoadedObject Load(string path, ObjectLoadOptions? options = null)
     {
         byte[] bytes = BpfObject.ReadFile(path);
-        var abi = options?.Abi ?? AbiOf(path, BpfObject.ProgramSectionNames(bytes, path));
-        var obj = BpfObject.Open(bytes, path, new BpfObjectOpenOptions
+        var open = new BpfObjectOpenOptions
         {
-            Sections = Sections, MapTypeNumbering = abi.MapTypes, ObjectName = Path.GetFileNameWithoutExtension(path),
-        });
+            Sections = Sections, MapTypeNumbering = (options?.Abi ?? PlatformAbi.Windows).MapTypes,
+            ObjectName = Path.GetFileNameWithoutExtension(path),
+        };
+        var obj = BpfObject.Open(bytes, path, open);
+        var abi = options?.Abi ?? ChooseAbi(obj);
+        // Only map types read differently in another numbering: the programs that decided the ABI are the same.
+        if (abi.MapTypes != obj.MapTypeNumbering) obj = BpfObject.Open(bytes, path, open with { MapTypeNumbering = abi.MapTypes });
         return Load(obj, (options ?? ObjectLoadOptions.Default) with { Abi = abi });
     }
 
-    /// <summary>The ABI programs in <paramref name="sections"/> are compiled for; eBPF for Windows' when no section says.</summary>
-    private PlatformAbi AbiOf(string fileName, IEnumerable<string> sections) =>
-        Sections.ChooseAbi(sections, out string? problem) ?? (problem is null ? PlatformAbi.Windows
-            : throw new EbpfException(EbpfResult.InvalidArgument, $"{fileName}: cannot tell which platform the object is for: {problem}"));
+    /// <summary>
+    /// The ABI <paramref name="obj"/> is compiled for, by <see cref="ObjectAbi.Choose"/> over this runtime's
+    /// extensions; eBPF for Windows' when none of them claims any of its sections. INVALID_ARGUMENT naming the
+    /// sections when the ABI must be named (<see cref="ObjectLoadOptions.Abi"/>, <c>--platform</c>).
+    /// </summary>
+    public PlatformAbi ChooseAbi(BpfObject obj)
+    {
+        ArgumentNullException.ThrowIfNull(obj);
+        return ObjectAbi.Choose(Extensions, obj, out string? problem) ?? (problem is null ? PlatformAbi.Windows
+            : throw new EbpfException(EbpfResult.InvalidArgument, $"{obj.FileName}: cannot tell which platform the object is for: {problem}"));
+    }
 
     /// <summary>
     /// Checks the object's map definitions (<see cref="BpfObject.ValidateMaps"/>: a violation is INVALID_ARGUMENT
@@ -76,7 +87,7 @@ public sealed class EbpfRuntime : IProgramResolver
     {
         ArgumentNullException.ThrowIfNull(obj);
         options ??= ObjectLoadOptions.Default;
-        var abi = options.Abi ?? AbiOf(obj.FileName, obj.Programs.Where(p => p.Kind == BpfProgramKind.Entry).Select(p => p.SectionName));
+        var abi = options.Abi ?? ChooseAbi(obj);
         if (obj.MapTypeNumbering != abi.MapTypes)
             throw new EbpfException(EbpfResult.InvalidArgument,
                 $"{obj.FileName}: opened with {obj.MapTypeNumbering} map type numbers, but loaded as a {abi.Name} object (which numbers them as {abi.MapTypes})");
