@@ -13,9 +13,10 @@ using Ebpf.Runtime.Programs;
 namespace Ebpf.Benchmarks;
 
 /// <summary>
-/// Cost of invoking a program from C#: a trivial one (r0 = 1) on the raw JIT executor, the raw interpreter and the
-/// full <see cref="EbpfProgram.Invoke(void*)"/> path (epoch + invocation state + binding; no processor slot, as the
-/// program needs none), and a verified program doing one hash-map lookup through <see cref="EbpfProgram.Invoke(void*)"/>,
+/// Cost of invoking a program from C#: a trivial one (r0 = 1) on the raw JIT executor, the raw interpreter and
+/// <see cref="EbpfProgram.Invoke(void*)"/> (binding and metrics checks; it needs no invocation scope, so it runs from the
+/// invoker's frame); the same trivial program with a map reference, which needs the scope (epoch + invocation state,
+/// no processor slot); a verified program doing one hash-map lookup through <see cref="EbpfProgram.Invoke(void*)"/>,
 /// on a shared map (no slot) and on a per-CPU map (which leases a processor slot); and one tail call (the trivial
 /// program in slot 0 of a program array) per <see cref="EbpfProgram.Invoke(void*)"/>: the first hop of an invocation
 /// (the invocation leases a processor slot, as every program that tail-calls does: its targets may need one).
@@ -25,6 +26,7 @@ public unsafe class InvokeBenchmarks
     private JitExecutor _jit = null!;
     private Interpreter _interpreter = null!;
     private EbpfProgram _program = null!;
+    private EbpfProgram _scopedProgram = null!;
     private EbpfProgram _lookup = null!;
     private EbpfProgram _perCpuLookup = null!;
     private EbpfMap _map = null!;
@@ -61,6 +63,17 @@ public unsafe class InvokeBenchmarks
         });
         _map = CreateMap(MapType.Hash);
         _perCpuMap = CreateMap(MapType.PercpuHash);
+        _scopedProgram = registry.LoadProgram(new ProgramLoadRequest("trivial_scoped", "sample_ext", WellKnownProgramTypes.SampleGuid,
+            [.. Assembler.Assemble("lddw %r1, map_fd 0\nmov %r0, 1\nexit")])
+        {
+            Unverified = true,
+            Maps = [_map.Definition],
+            WideImmediates = (WideImmediate reference, out ulong value) =>
+            {
+                value = (ulong)_map.Handle;
+                return reference.Source == PseudoSource.MapFd && reference.Imm == 0;
+            },
+        });
         _lookup = LoadLookup(registry, _map);
         _perCpuLookup = LoadLookup(registry, _perCpuMap);
         _programArray = MapFactory.Create(new MapDefinition(MapType.ProgArray, 4, 4, 1), "programs");
@@ -73,8 +86,10 @@ public unsafe class InvokeBenchmarks
         _context = new SampleContextFactory().Create(new byte[32], []);
         if (_tailCaller.Invoke(_context.Context).ReturnValue != 1)
             throw new InvalidOperationException("the tail call did not reach the trivial program");
-        if (_lookup.RequiresProcessorSlot || !_perCpuLookup.RequiresProcessorSlot || _program.RequiresProcessorSlot)
+        if (_lookup.RequiresProcessorSlot || !_perCpuLookup.RequiresProcessorSlot || _program.RequiresProcessorSlot || _scopedProgram.RequiresProcessorSlot)
             throw new InvalidOperationException("unexpected processor-slot requirement");
+        if (_program.NeedsInvocationScope || !_scopedProgram.NeedsInvocationScope)
+            throw new InvalidOperationException("unexpected invocation-scope requirement");
         if (_lookup.Invoke(_context.Context).ReturnValue != 1 || _perCpuLookup.Invoke(_context.Context).ReturnValue != 1)
             throw new InvalidOperationException("the lookup program did not find key 0");
     }
@@ -114,6 +129,9 @@ public unsafe class InvokeBenchmarks
 
     [Benchmark]
     public ulong EbpfProgramInvoke() => _program.Invoke(_context.Context).ReturnValue;
+
+    [Benchmark]
+    public ulong ScopedTrivialInvoke() => _scopedProgram.Invoke(_context.Context).ReturnValue;
 
     [Benchmark]
     public ulong OneLookupInvoke() => _lookup.Invoke(_context.Context).ReturnValue;

@@ -24,6 +24,7 @@ public static class QuickInvokeRun
                 ("(empty delegate)", static () => 0),
                 (nameof(InvokeBenchmarks.JitExecutorRun), benchmarks.JitExecutorRun),
                 (nameof(InvokeBenchmarks.EbpfProgramInvoke), benchmarks.EbpfProgramInvoke),
+                (nameof(InvokeBenchmarks.ScopedTrivialInvoke), benchmarks.ScopedTrivialInvoke),
                 (nameof(InvokeBenchmarks.OneLookupInvoke), benchmarks.OneLookupInvoke),
                 (nameof(InvokeBenchmarks.PerCpuLookupInvoke), benchmarks.PerCpuLookupInvoke),
                 (nameof(InvokeBenchmarks.TailCallInvoke), benchmarks.TailCallInvoke),

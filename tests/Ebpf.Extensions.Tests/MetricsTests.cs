@@ -27,6 +27,7 @@ public class MetricsTests
         var sample = new SampleExtension();
         registry.Load(sample);
         var program = TestPlatform.Load(registry, "metered_program", WellKnownProgramTypes.SampleGuid, "mov %r0, 3\nexit");
+        Assert.False(program.NeedsInvocationScope); // unmetered, it would run from the invoker's frame: metered, it is still counted
         using var ctx = new SampleContextFactory().Create(new byte[32], []);
         for (int i = 0; i < 5; i++) program.Invoke(ctx.Context);
         registry.Unregister(sample.Provider);

@@ -395,10 +395,10 @@ public sealed class ExtensionRegistry
         var factory = ExecutorFactory;
         if (program.CachedExecutor is { } cached && ReferenceEquals(cached.Factory, factory) &&
             cached.Helpers.AsSpan().SequenceEqual(functions))
-            return new ProgramBinding(provider, cached.Executor);
+            return new ProgramBinding(provider, cached.Executor, program.NeedsInvocationScope);
         var executor = factory(program, table);
         program.CachedExecutor = new CachedExecutor(factory, functions, executor);
-        return new ProgramBinding(provider, executor);
+        return new ProgramBinding(provider, executor, program.NeedsInvocationScope);
     }
 
     /// <summary>The provider's implementation of helper <paramref name="id"/>, else the core's when its ABI has one.</summary>

@@ -46,6 +46,21 @@ public sealed class EbpfProgram : IProgramReference
         Epochs = epochs;
         RequiresProcessorSlot = ProcessorSlotRequirement.IsRequired(request, calledHelperIds, verifiedAgainst.Abi, implementationOf);
         MayTailCall = calledHelperIds.Contains(verifiedAgainst.Abi.TailCallHelperId) || request.Instructions.Any(insn => insn.Opcode == OpCodes.CallX);
+        NeedsInvocationScope = RequiresProcessorSlot || MayTailCall || !calledHelperIds.IsEmpty || ReferencesRuntimeMemory(request.Instructions);
+        // Initialized before any invocation is compiled: the JIT then reads the instruments as constants (no class-init check).
+        _ = RuntimeMetrics.Meter;
+    }
+
+    /// <summary>An lddw other than a plain constant: a map, a map value, a function or a kernel symbol (memory the runtime frees).</summary>
+    private static bool ReferencesRuntimeMemory(ImmutableArray<Instruction> code)
+    {
+        for (int pc = 0; pc < code.Length; pc++)
+        {
+            if (code[pc].Opcode != OpCodes.LdDw) continue;
+            if (code[pc].Src != PseudoSource.Imm64) return true;
+            pc++; // the second slot of lddw
+        }
+        return false;
     }
 
     public uint Id { get; }
@@ -85,6 +100,13 @@ public sealed class EbpfProgram : IProgramReference
     /// <summary>The program calls bpf_tail_call, or callx (whose register may name it).</summary>
     internal bool MayTailCall { get; }
 
+    /// <summary>
+    /// Invocations enter an epoch and take this thread's invocation state: decided at load, false only for a program
+    /// that calls nothing (no helper, no callx, no tail call) and references no runtime memory (no map, map value,
+    /// function or kernel symbol). Such a program reads its context and stack alone, which nothing can free under it.
+    /// </summary>
+    public bool NeedsInvocationScope { get; }
+
     /// <summary>Distinct helper ids the program calls, ascending.</summary>
     public ImmutableArray<uint> CalledHelperIds { get; }
 
@@ -119,10 +141,21 @@ public sealed class EbpfProgram : IProgramReference
     internal CachedExecutor? CachedExecutor { get; set; }
 
     /// <summary>Runs the program on <paramref name="context"/> (r1), following tail calls.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public unsafe InvocationResult Invoke(void* context) => Invoke(context, default);
 
     /// <summary>Runs the program; <paramref name="regions"/> are the memory a checked run may touch.</summary>
     public unsafe InvocationResult Invoke(void* context, ReadOnlySpan<MemoryRegion> regions, ulong r2 = 0)
+    {
+        // A compiled program that needs no scope (see NeedsInvocationScope) and no stack runs from this frame: no
+        // epoch, no thread state, no try/finally. Recorded runs take the scoped path, which times them.
+        if (_binding?.Unscoped is { } compiled && !RuntimeMetrics.Enabled)
+            return new InvocationResult(EbpfResult.Success, compiled.RunInCallerFrame((ulong)context, r2));
+        return InvokeScoped(context, regions, r2);
+    }
+
+    [MethodImpl(MethodImplOptions.NoInlining)]
+    private unsafe InvocationResult InvokeScoped(void* context, ReadOnlySpan<MemoryRegion> regions, ulong r2)
     {
         var state = EnterInvocation(out var participant);
         try
