@@ -21,7 +21,7 @@ trap 'rm -rf "$tool_path" "$home"' EXIT
 # A private NuGet cache so the installed tool comes from OUT, never from an earlier install of the same version.
 NUGET_PACKAGES="$home/nuget" dotnet tool install --tool-path "$tool_path" --add-source "$out" --version "$version" ebpf >/dev/null
 help=$("$tool_path/ebpf" --help)
-for command in verify test-run show disasm; do
+for command in verify test-run show disasm serve prog map link pin; do
   grep -q "$command" <<<"$help" || { echo "pack: installed 'ebpf --help' does not list '$command'" >&2; exit 1; }
 done
 echo "pack: $(ls "$out"/*.nupkg | wc -l) packages in $out; ebpf $version installs as a tool and runs --help"

@@ -1,6 +1,7 @@
 using System.CommandLine;
 using System.CommandLine.Help;
 using Ebpf.Cli.Commands;
+using Ebpf.Cli.Commands.Daemon;
 using Ebpf.Cli.ProgramFiles;
 
 namespace Ebpf.Cli;
@@ -35,6 +36,11 @@ public static class Program
         root.Subcommands.Add(VerifyCommand.Create());
         root.Subcommands.Add(TestRunCommand.Create());
         root.Subcommands.Add(RunCommand.Create());
+        root.Subcommands.Add(ServeCommand.Create());
+        root.Subcommands.Add(ProgCommand.Create());
+        root.Subcommands.Add(MapCommand.Create());
+        root.Subcommands.Add(LinkCommand.Create());
+        root.Subcommands.Add(PinCommand.Create());
         return root;
     }
 }

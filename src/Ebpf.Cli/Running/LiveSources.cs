@@ -2,6 +2,7 @@ using Ebpf.Extensions.Process;
 using Ebpf.Extensions.Process.Linux;
 using Ebpf.Runtime.Extensions;
 using Ebpf.Runtime.Programs;
+using Ebpf.Service;
 
 namespace Ebpf.Cli.Running;
 
@@ -10,7 +11,7 @@ namespace Ebpf.Cli.Running;
 /// through the Linux process connector where it is available. Every other hook fires only from test-run or an
 /// embedding application. Sources follow their hook: they run while a link is attached.
 /// </summary>
-public sealed class LiveSources : IDisposable
+public sealed class LiveSources : ILiveEventSources
 {
     private readonly Dictionary<HookProvider, ProcessEventSource> _sources = [];
     private readonly Dictionary<HookProvider, string> _unavailable = [];

@@ -49,18 +49,23 @@ public sealed class EbpfRuntime : IProgramResolver
     /// Opens an object file with this runtime's sections, in the map type numbering of its ABI (the one
     /// <see cref="ObjectLoadOptions.Abi"/> names, else <see cref="ChooseAbi"/>'s), and loads it.
     /// </summary>
-    public LoadedObject Load(string path, ObjectLoadOptions? options = null)
+    public LoadedObject Load(string path, ObjectLoadOptions? options = null) => Load(BpfObject.ReadFile(path), path, options);
+
+    /// <summary>
+    /// As <see cref="Load(string, ObjectLoadOptions?)"/>, for object bytes received from elsewhere (a client of a
+    /// service); <paramref name="fileName"/> names the object in errors and gives its name.
+    /// </summary>
+    public LoadedObject Load(ReadOnlyMemory<byte> bytes, string fileName, ObjectLoadOptions? options = null)
     {
-        byte[] bytes = BpfObject.ReadFile(path);
         var open = new BpfObjectOpenOptions
         {
             Sections = Sections, MapTypeNumbering = (options?.Abi ?? PlatformAbi.Windows).MapTypes,
-            ObjectName = Path.GetFileNameWithoutExtension(path),
+            ObjectName = Path.GetFileNameWithoutExtension(fileName),
         };
-        var obj = BpfObject.Open(bytes, path, open);
+        var obj = BpfObject.Open(bytes, fileName, open);
         var abi = options?.Abi ?? ChooseAbi(obj);
         // Only map types read differently in another numbering: the programs that decided the ABI are the same.
-        if (abi.MapTypes != obj.MapTypeNumbering) obj = BpfObject.Open(bytes, path, open with { MapTypeNumbering = abi.MapTypes });
+        if (abi.MapTypes != obj.MapTypeNumbering) obj = BpfObject.Open(bytes, fileName, open with { MapTypeNumbering = abi.MapTypes });
         return Load(obj, (options ?? ObjectLoadOptions.Default) with { Abi = abi });
     }
 
