@@ -40,6 +40,10 @@ public static class KernelRefusals
         if (line is not null)
             foreach (string capability in CapabilityLines)
                 if (line.Contains(capability, StringComparison.Ordinal)) return (KernelRefusalKind.HostLacksCapability, line);
+        // A load the verifier gave up on (more than its 1M processed instructions, or more instructions than it takes)
+        // fails with E2BIG, with or without a log: a verdict on the program, not something the host lacks.
+        if (errno == E2BIG && command == BpfCommand.ProgramLoad)
+            return (KernelRefusalKind.ProgramRefused, line ?? "program too large or too complex for the kernel's verifier (E2BIG)");
         foreach (var (number, only, onlyWithoutLog, meaning) in CapabilityErrors)
             if (number == errno && (only is null || only == command) && !(onlyWithoutLog && line is not null))
                 return (KernelRefusalKind.HostLacksCapability, line is null ? meaning : $"{meaning}: {line}");

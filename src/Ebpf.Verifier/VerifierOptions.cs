@@ -21,18 +21,13 @@ public sealed record VerifierOptions
     /// <summary>Skip the fixpoint and prove by path exploration alone: for testing the second pass on its own.</summary>
     public bool PathsOnly { get; init; }
     /// <summary>
-    /// Instructions the path pass may execute over all paths, for a program whose zone has at most
-    /// <see cref="PathBudgetReferenceVariables"/> variables (one function, a few loops); a larger zone (more loops,
-    /// deeper calls) gets proportionally fewer, as each instruction costs in proportion to the zone's size squared.
-    /// Lower than the Linux verifier's 1M: an instruction costs far more here than a kernel register state does, and
-    /// the budget is what a refused program spends.
+    /// Instructions the path pass may execute over all paths, as the Linux verifier's limit of processed instructions
+    /// (1M), for a program whose zone has at most <see cref="PathBudgetReferenceVariables"/> variables (one function,
+    /// a few loops); a larger zone (more loops, deeper calls) gets proportionally fewer, as each instruction costs in
+    /// proportion to the zone's size squared. The budget, not the program's size, bounds the pass: what a refused
+    /// program spends.
     /// </summary>
-    public long MaxExploredInstructions { get; init; } = 100_000;
-    /// <summary>
-    /// Programs whose call-expanded CFG holds more instructions than this skip the path pass: at that size (large
-    /// Cilium objects) exploring paths with a zone per state costs more than a load may.
-    /// </summary>
-    public int MaxPathExplorationSize { get; init; } = 1024;
+    public long MaxExploredInstructions { get; init; } = 1_000_000;
     /// <summary>The zone size at which <see cref="MaxExploredInstructions"/> applies unscaled.</summary>
     public const int PathBudgetReferenceVariables = 80;
     /// <summary>The program's return value (r0 at the final exit) must be a number.</summary>

@@ -495,4 +495,77 @@ public sealed class VerifierApiTests
         var error = Assert.Single(Verifier.Verify(broken, info, options: new VerifierOptions { SourceLineResolver = i => $"line {i}" }).Errors);
         Assert.Equal("line 5", error.SourceLine);
     }
+
+    /// <summary>Two lookups joined (the result's origin unknown), spilled, filled and null-checked, then filled again.</summary>
+    private const string JoinedLookupRefilled = """
+        r6 = r1
+        *(u32 *)(r10 - 4) = 0
+        r7 = *(u32 *)(r6 + 12)
+        r2 = r10
+        r2 += -4
+        if r7 == 0 goto <other>
+        r1 = map_fd 0
+        call 1
+        goto <join>
+        <other>:
+        r1 = map_fd 1
+        call 1
+        <join>:
+        *(u64 *)(r10 - 16) = r0
+        r1 = *(u64 *)(r10 - 16)
+        if r1 == 0 goto <out>
+        STEP
+        r2 = *(u64 *)(r10 - 16)
+        r0 = *(u32 *)(r2 + 0)
+        exit
+        <out>:
+        r0 = 0
+        exit
+        """;
+
+    [Fact]
+    public void ANullCheckOfAFilledPointerDecidesItsSpillSlot()
+    {
+        var platform = new LinuxPlatform(LinuxPlatform.Xdp,
+            [new MapDescriptor(1, MapValueKind.Data, 4, 8, 8), new MapDescriptor(1, MapValueKind.Data, 4, 8, 8)]);
+        var checkedSlot = Verify(JoinedLookupRefilled.Replace("STEP", "r3 = 0", StringComparison.Ordinal), platform: platform);
+        Assert.True(checkedSlot.Passed, checkedSlot.ToString());
+        // A new lookup stored into the slot after the check is a new value: its null is not excluded.
+        var replaced = Verify(JoinedLookupRefilled.Replace("STEP", """
+            r2 = r10
+            r2 += -4
+            r1 = map_fd 0
+            call 1
+            *(u64 *)(r10 - 16) = r0
+            """, StringComparison.Ordinal), platform: platform);
+        Assert.Contains(replaced.Errors, e => e.Message.Contains("null", StringComparison.OrdinalIgnoreCase) || e.Message.Contains("Invalid type", StringComparison.Ordinal));
+    }
+
+    [Fact]
+    public void AJoinOfTwoProgramArraysDoesNotTakeInTheMapBetween()
+    {
+        // Maps 0 and 2 are program arrays, map 1 a hash map: a descriptor joined from 0 and 2 is never map 1.
+        var platform = new LinuxPlatform(LinuxPlatform.Xdp,
+            [new MapDescriptor(3, MapValueKind.Programs, 4, 4, 8), new MapDescriptor(1, MapValueKind.Data, 4, 8, 8),
+             new MapDescriptor(3, MapValueKind.Programs, 4, 4, 8)]);
+        const string program = """
+            r6 = r1
+            r7 = *(u32 *)(r6 + 12)
+            if r7 == 0 goto <other>
+            r2 = map_fd 0
+            goto <call>
+            <other>:
+            r2 = map_fd 2
+            <call>:
+            r1 = r6
+            r3 = 0
+            call 12
+            r0 = 0
+            exit
+            """;
+        var joined = Verify(program, platform: platform);
+        Assert.True(joined.Passed, joined.ToString());
+        var withHash = Verify(program.Replace("map_fd 2", "map_fd 1", StringComparison.Ordinal), platform: platform);
+        Assert.False(withHash.Passed);
+    }
 }

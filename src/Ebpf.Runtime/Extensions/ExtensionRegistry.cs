@@ -410,7 +410,10 @@ public sealed class ExtensionRegistry
     public static IProgramExecutor DefaultExecutor(EbpfProgram program, HelperTable helpers) => program.Engine switch
     {
         ExecutionEngine.Jit => JitCompiler.Compile(program.ExecutableInstructions.AsSpan(), helpers,
-            new JitOptions { ResolveWideImmediate = program.WideImmediates, Mode = program.Mode, InstructionBudget = program.InstructionBudget }),
+            new JitOptions
+            {
+                ResolveWideImmediate = program.WideImmediates, Mode = program.Mode, InstructionBudget = program.InstructionBudget, Verified = program.Verified,
+            }),
         _ => new InterpreterExecutor(new Interpreter(program.ExecutableInstructions.AsSpan(), helpers,
             new InterpreterOptions { ResolveWideImmediate = program.WideImmediates, Mode = program.Mode, InstructionBudget = program.InstructionBudget })),
     };

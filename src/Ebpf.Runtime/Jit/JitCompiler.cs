@@ -70,7 +70,10 @@ public static class JitCompiler
             RuntimeHelpers.PrepareDelegate(method.CreateDelegate(method.ReturnType == typeof(int) ? typeof(JitRegion)
                 : Expression.GetDelegateType([.. method.GetParameters().Select(p => p.ParameterType), method.ReturnType])));
         return new JitExecutor(entry, code, helpers, options, Stopwatch.GetElapsedTime(start), emission.IlSize,
-            [.. emission.Methods.Select(m => m.Name)], emitter.HasLocalCalls, emitter.UsesStack, emitter.CallsTailCall);
+            [.. emission.Methods.Select(m => m.Name)], emitter.HasLocalCalls, emitter.UsesStack, emitter.CallsTailCall)
+        {
+            LoopIdioms = emission.LoopIdioms,
+        };
     }
 
     /// <summary>Decodes, validates and compiles a raw program image.</summary>

@@ -28,7 +28,7 @@ internal sealed class JitEmitter
     internal static readonly Type[] Parameters = [typeof(JitClosure), typeof(ExecutionRequest).MakeByRefType(), typeof(ulong), typeof(HelperCallContext).MakeByRefType()];
     internal static readonly Type[] RegionParameters = [.. Parameters, typeof(JitState).MakeByRefType(), typeof(int)];
     // Arguments: 0 closure, 1 request, 2 frame top (r10), 3 context (every method); regions: 4 state, 5 entry number;
-    // called functions: from 4 the registers of r1-r5 the function reads, in order, then the call depth.
+    // called functions: from 4 the registers of r0-r9 the function reads, in order, then the call depth.
     private const byte ArgState = 4, ArgEntry = 5, ArgFirstRegister = 4;
 
     /// <summary>What a region returns besides the number of the entry to continue at.</summary>
@@ -85,6 +85,14 @@ internal sealed class JitEmitter
     private Label _programReturn, _leave;
     private LocalBuilder _next = null!;
 
+    // Counted loops run as one block operation (unchecked, unbudgeted code only), by head pc; the label each one's
+    // latch branches back to (the loop itself, past the block operation's guard), by latch pc; per method temporaries.
+    private readonly Dictionary<int, JitLoopIdiom> _idioms;
+    private readonly Dictionary<int, JitSearchLoop> _searches;
+    private readonly Dictionary<int, Label> _loopBodies = [];
+    private LocalBuilder? _loopBytes, _loopFrom, _loopTo;
+    private int _loopIdiomsEmitted;
+
     public JitEmitter(Instruction[] code, ulong[] wideValues, HelperFunction?[] callTargets, HelperTable helpers, JitOptions options,
         JitMethodFactory define)
     {
@@ -98,6 +106,9 @@ internal sealed class JitEmitter
         _budget = options.InstructionBudget;
         Scan();
         _realCalls = FindFunctions();
+        _idioms = _checked || _budget != 0 || !options.LoopIdioms ? [] : JitLoopIdiom.Find(code, wideValues, _starts, _branchedTo);
+        _searches = _checked || _budget != 0 || !options.LoopIdioms ? []
+            : JitSearchLoop.Find(code, wideValues, _starts, _idioms.Values.Select(l => l.Latch).ToHashSet());
     }
 
     public bool HasLocalCalls => _hasLocalCalls;
@@ -158,7 +169,7 @@ internal sealed class JitEmitter
             ilSize += _il.ILOffset;
             largest[f] = _il.Counts;
         }
-        return new JitEmission(methods[0], methods, Closure(), ilSize, largest, costs);
+        return new JitEmission(methods[0], methods, Closure(), ilSize, largest, costs, _loopIdiomsEmitted);
     }
 
     private void EmitRegions(string name, IReadOnlyList<int> regionStarts, List<MethodInfo> methods, ref int ilSize, ref IlCounts largest)
@@ -192,8 +203,13 @@ internal sealed class JitEmitter
 
     private void EmitSlot(int pc)
     {
+        var search = _searches.TryGetValue(pc, out var s) && s.Head >= _regionStart && s.Latch < _regionEnd ? s : null;
+        var searchBody = _il.DefineLabel();
+        if (search is not null && search.Entry != search.Head) _il.Emit(OpCodes_.Br, searchBody); // the loop's own way into the entry
         _il.MarkLabel(_labels[pc]);
+        if (search is not null) EmitSearchLoop(search, searchBody);
         if (_budget != 0) EmitBudgetStep(pc);
+        if (_idioms.TryGetValue(pc, out var loop) && loop.Latch < _regionEnd) EmitLoopIdiom(loop);
         EmitInstruction(pc, _code[pc]);
     }
 
@@ -235,10 +251,9 @@ internal sealed class JitEmitter
 
     /// <summary>
     /// Splits the program into its bpf-to-bpf functions (from each call target to the next) and says whether local
-    /// calls may be real method calls: every jump stays in its function and no function runs into the next; no
-    /// function reads r0 or r6-r9 before writing them (a method receives only r1-r5) and no caller reads r1-r5 after a
-    /// call before writing them (a method returns only r0) — what a verified program never does, an unverified one
-    /// might; no instruction budget and no legacy packet loads (both end or count the whole run, not one function).
+    /// calls may be real method calls: every jump stays in its function and no function runs into the next; no caller
+    /// reads r1-r5 after a call before writing them (a method returns only r0; taken as given for a verified program,
+    /// see <see cref="JitOptions.Verified"/>, else shown by liveness); no instruction budget and no legacy packet loads (both end or count the whole run, not one function).
     /// Else the whole program is one function with inline frames, exactly the interpreter's model either way.
     /// </summary>
     private bool FindFunctions()
@@ -249,20 +264,21 @@ internal sealed class JitEmitter
         if (feasible)
         {
             var bounds = entries.Append(_code.Length).ToArray();
-            // Which arguments each function reads, narrowed from all five until nothing changes (a sound answer
-            // for recursion too: every round only drops registers a call cannot read).
-            var calleeReads = entries.Skip(1).ToDictionary(e => e, _ => (ushort)0b11_1110);
+            // Which registers each function reads before writing them (its arguments: r1-r5 usually, r0 and r6-r9
+            // when it reads the caller's, as the call model allows), narrowed from all ten until nothing changes (a
+            // sound answer for recursion too: every round only drops registers a call cannot read).
+            var calleeReads = entries.Skip(1).ToDictionary(e => e, _ => PassedRegisters);
             for (bool changed = true; changed;)
             {
                 changed = false;
                 for (int f = 1; f + 1 < bounds.Length; f++)
                 {
-                    ushort reads = (ushort)(JitLiveness.LiveIn(_code, _starts, bounds[f], bounds[f + 1], calleeReads)[0] & 0b11_1110);
+                    ushort reads = (ushort)(JitLiveness.LiveIn(_code, _starts, bounds[f], bounds[f + 1], calleeReads)[0] & PassedRegisters);
                     if (reads != calleeReads[bounds[f]]) { calleeReads[bounds[f]] = reads; changed = true; }
                 }
             }
             for (int f = 0; f + 1 < bounds.Length && feasible; f++)
-                feasible = FunctionIsSelfContained(bounds[f], bounds[f + 1], f == 0, calleeReads);
+                feasible = FunctionIsSelfContained(bounds[f], bounds[f + 1], calleeReads);
             if (feasible)
             {
                 for (int f = 0; f + 1 < bounds.Length; f++) _functions.Add((bounds[f], bounds[f + 1]));
@@ -311,9 +327,12 @@ internal sealed class JitEmitter
     }
 
     private Type[] FunctionParameters(int entry) =>
-        [.. Parameters, .. Enumerable.Range(1, 5).Where(r => (_calleeReads[entry] & (1 << r)) != 0).Select(_ => typeof(ulong)), typeof(int)];
+        [.. Parameters, .. Enumerable.Range(0, 10).Where(r => (_calleeReads[entry] & (1 << r)) != 0).Select(_ => typeof(ulong)), typeof(int)];
 
-    private bool FunctionIsSelfContained(int start, int end, bool main, IReadOnlyDictionary<int, ushort> calleeReads)
+    /// <summary>Registers a called function may receive as arguments: r0-r9 (r10 is the frame top it is given).</summary>
+    private const ushort PassedRegisters = 0b11_1111_1111;
+
+    private bool FunctionIsSelfContained(int start, int end, IReadOnlyDictionary<int, ushort> calleeReads)
     {
         int last = start;
         for (int pc = start; pc < end; pc += ProgramDecoder.SlotCount(_code[pc]))
@@ -326,9 +345,8 @@ internal sealed class JitEmitter
         }
         if (FallsThrough(_code[last], realCalls: true)) return false;
         var live = JitLiveness.LiveIn(_code, _starts, start, end, calleeReads);
-        const ushort calleeSaved = 0b11_1100_0001; // r0, r6-r9
+        if (_options.Verified) return true;
         const ushort arguments = 0b11_1110; // r1-r5
-        if (!main && (live[0] & calleeSaved) != 0) return false;
         for (int pc = start; pc < end; pc += ProgramDecoder.SlotCount(_code[pc]))
             if (IsLocalCall(_code[pc]) && pc + 1 < end && (live[pc + 1 - start] & arguments) != 0) return false;
         return true;
@@ -399,6 +417,7 @@ internal sealed class JitEmitter
         _labels = new Label[_code.Length];
         for (int i = _regionStart; i < _regionEnd; i++) _labels[i] = _il.DefineLabel();
         _address = _il.DeclareLocal(typeof(ulong));
+        _loopBytes = _loopFrom = _loopTo = null;
         _u32a = _il.DeclareLocal(typeof(int));
         _u32b = _il.DeclareLocal(typeof(int));
         _tailCallEntry = null;
@@ -433,7 +452,7 @@ internal sealed class JitEmitter
                     il.Emit(OpCodes_.Ldarg_1);
                     il.Emit(OpCodes_.Call, Getter(typeof(ExecutionRequest), register == 1 ? nameof(ExecutionRequest.R1) : nameof(ExecutionRequest.R2)));
                 });
-            else if (_function != 0 && register is >= 1 and <= 5 && (_calleeReads[_functionStart] & (1 << register)) != 0)
+            else if (_function != 0 && (_calleeReads[_functionStart] & (1 << register)) != 0)
                 yield return (register, () => il.Emit(OpCodes_.Ldarg_S, (byte)(ArgFirstRegister + ArgumentIndex(_functionStart, register))));
             else
                 yield return (register, () => il.Emit(OpCodes_.Ldc_I8, 0L));
@@ -441,13 +460,13 @@ internal sealed class JitEmitter
         yield return (10, () => il.Emit(OpCodes_.Ldarg_2));
     }
 
-    /// <summary>Position of <paramref name="register"/> among the called function's register arguments (6: the depth after them).</summary>
-    private int ArgumentIndex(int entry, int register) => System.Numerics.BitOperations.PopCount((uint)(_calleeReads[entry] & ((1 << register) - 2)));
+    /// <summary>Position of <paramref name="register"/> among the called function's register arguments (10: the depth after them).</summary>
+    private int ArgumentIndex(int entry, int register) => System.Numerics.BitOperations.PopCount((uint)(_calleeReads[entry] & ((1 << register) - 1)));
 
     private void EmitCallDepth()
     {
         if (_function == 0) _il.Emit(OpCodes_.Ldc_I4_0);
-        else _il.Emit(OpCodes_.Ldarg_S, (byte)(ArgFirstRegister + ArgumentIndex(_functionStart, 6)));
+        else _il.Emit(OpCodes_.Ldarg_S, (byte)(ArgFirstRegister + ArgumentIndex(_functionStart, 10)));
     }
 
     private void EmitPrologue()
@@ -1093,7 +1112,7 @@ internal sealed class JitEmitter
         switch (op)
         {
             case JmpOp.Ja:
-                il.Emit(OpCodes_.Br, Target(JumpTarget(pc, insn)));
+                il.Emit(OpCodes_.Br, BranchTarget(pc, JumpTarget(pc, insn)));
                 return;
             case JmpOp.Exit:
                 il.Emit(OpCodes_.Br, ExitLabel(pc));
@@ -1104,7 +1123,7 @@ internal sealed class JitEmitter
                 else EmitHelperCall(pc);
                 return;
         }
-        var target = Target(pc + 1 + insn.Offset);
+        var target = BranchTarget(pc, pc + 1 + insn.Offset);
         bool reg = insn.UsesSrcRegister;
         Ld(insn.Dst);
         if (!wide) il.Emit(OpCodes_.Conv_U4);
@@ -1128,6 +1147,224 @@ internal sealed class JitEmitter
             case JmpOp.Jslt: il.Emit(OpCodes_.Blt, target); break;
             case JmpOp.Jsle: il.Emit(OpCodes_.Ble, target); break;
             case JmpOp.Jset: il.Emit(OpCodes_.And); il.Emit(OpCodes_.Brtrue, target); break;
+        }
+    }
+
+    /// <summary>The label a jump at <paramref name="pc"/> to <paramref name="target"/> branches to: a block-operation loop's latch returns past the guard.</summary>
+    private Label BranchTarget(int pc, int target) => _loopBodies.TryGetValue(pc, out var body) ? body : Target(target);
+
+    // ---- counted loops as block operations ----
+
+    private static readonly MethodInfo[] Sums = [.. new[] { "SumU8", "SumU16", "SumU32", "SumU64" }.Select(n => typeof(JitReductions).GetMethod(n)!)];
+
+    /// <summary>
+    /// Entered at the loop's head from outside: when the counter is a whole number of steps below the limit (at most
+    /// 2^30 bytes) and, for a copy, source and destination do not overlap, does what all remaining iterations would do
+    /// in one block operation, sets every register the body writes to its value after the last iteration and leaves
+    /// by the loop's exit; otherwise runs the loop. The loop performs the same accesses, which verification proved.
+    /// </summary>
+    private void EmitLoopIdiom(JitLoopIdiom loop)
+    {
+        var il = _il;
+        var body = il.DefineLabel();
+        _loopBodies[loop.Latch] = body;
+        _loopIdiomsEmitted++;
+        _loopBytes ??= il.DeclareLocal(typeof(ulong));
+        _loopFrom ??= il.DeclareLocal(typeof(ulong));
+        _loopTo ??= il.DeclareLocal(typeof(ulong));
+        // bytes = limit - i: 1..2^30 and a multiple of the step (a power of two), or the loop runs as written.
+        LdcI8(loop.Limit);
+        Ld(loop.Counter);
+        il.Emit(OpCodes_.Sub);
+        il.Emit(OpCodes_.Dup);
+        il.Emit(OpCodes_.Stloc, _loopBytes);
+        LdcI8(1);
+        il.Emit(OpCodes_.Sub);
+        LdcI8(1L << 30);
+        il.Emit(OpCodes_.Bge_Un, body);
+        il.Emit(OpCodes_.Ldloc, _loopBytes);
+        LdcI8(loop.Step - 1);
+        il.Emit(OpCodes_.And);
+        il.Emit(OpCodes_.Brtrue, body);
+        void Counter() => Ld(loop.Counter);
+        EmitLoopValue(loop.Source.Address, Counter);
+        il.Emit(OpCodes_.Stloc, _loopFrom);
+        if (loop.Kind == JitLoopIdiomKind.Copy)
+        {
+            EmitLoopValue(loop.Destination!.Value.Address, Counter);
+            il.Emit(OpCodes_.Stloc, _loopTo);
+            // Disjoint: to - from >= bytes and from - to >= bytes, modulo 2^64.
+            foreach (var (a, b) in new[] { (_loopTo, _loopFrom), (_loopFrom, _loopTo) })
+            {
+                il.Emit(OpCodes_.Ldloc, a);
+                il.Emit(OpCodes_.Ldloc, b);
+                il.Emit(OpCodes_.Sub);
+                il.Emit(OpCodes_.Ldloc, _loopBytes);
+                il.Emit(OpCodes_.Blt_Un, body);
+            }
+            il.Emit(OpCodes_.Ldloc, _loopTo);
+            il.Emit(OpCodes_.Conv_U);
+            il.Emit(OpCodes_.Ldloc, _loopFrom);
+            il.Emit(OpCodes_.Conv_U);
+            il.Emit(OpCodes_.Ldloc, _loopBytes);
+            il.Emit(OpCodes_.Conv_U4);
+            il.Emit(OpCodes_.Unaligned, (byte)1);
+            il.Emit(OpCodes_.Cpblk);
+        }
+        else
+        {
+            il.Emit(OpCodes_.Ldloc, _loopFrom);
+            il.Emit(OpCodes_.Conv_U);
+            il.Emit(OpCodes_.Ldloc, _loopBytes);
+            LdcI4(System.Numerics.BitOperations.Log2((uint)loop.Step));
+            il.Emit(OpCodes_.Shr_Un);
+            il.Emit(OpCodes_.Conv_I);
+            il.Emit(OpCodes_.Call, Sums[System.Numerics.BitOperations.Log2((uint)loop.Step)]);
+            il.Emit(OpCodes_.Stloc, _loopTo); // the sum
+        }
+        // Registers after the last iteration (counter = limit - step at its start): they depend only on registers the
+        // body does not write, the accumulator's value on entry and constants, so their order does not matter.
+        void Last() => LdcI8(loop.Limit - loop.Step);
+        foreach (var (register, final) in loop.Finals)
+        {
+            if (final.Accumulator >= 0)
+            {
+                Ld(register);
+                il.Emit(OpCodes_.Ldloc, _loopTo);
+                il.Emit(OpCodes_.Add);
+            }
+            else if (final.Load >= 0) EmitLoopLoad(loop.Source, Last);
+            else EmitLoopValue(final, Last);
+            St(register);
+        }
+        il.Emit(OpCodes_.Br, Target(loop.Exit));
+        il.MarkLabel(body);
+    }
+
+    private static readonly MethodInfo CountWhile = typeof(JitReductions).GetMethod(nameof(JitReductions.CountWhile))!;
+
+    /// <summary>
+    /// Entered at the loop's entry from outside: k = the iterations from here that leave by no exit (none when the
+    /// counter is not 1..2^30 below the limit); when k > 0, sets the registers the body writes as iteration k left
+    /// them. Then runs the loop as written, from the entry.
+    /// </summary>
+    private void EmitSearchLoop(JitSearchLoop loop, Label body)
+    {
+        var il = _il;
+        if (loop.Entry == loop.Head) _loopBodies[loop.Latch] = body;
+        _loopIdiomsEmitted++;
+        _loopBytes ??= il.DeclareLocal(typeof(ulong));
+        _loopFrom ??= il.DeclareLocal(typeof(ulong));
+        _loopTo ??= il.DeclareLocal(typeof(ulong));
+        LdcI8(loop.Limit);
+        Ld(loop.Counter);
+        il.Emit(OpCodes_.Sub);
+        il.Emit(OpCodes_.Dup);
+        il.Emit(OpCodes_.Stloc, _loopBytes);
+        LdcI8(1);
+        il.Emit(OpCodes_.Sub);
+        LdcI8(1L << 30);
+        il.Emit(OpCodes_.Bge_Un, body);
+        void Counter() => Ld(loop.Counter);
+        // The first eight iterations' tests inline, a word at a time, so that a loop which leaves within them costs
+        // no call; it runs them as written. A word read may pass the byte that ends the loop but not its page (see
+        // JitReductions.CountWhile): a word that would cross into the next page sends the run through the loop.
+        il.Emit(OpCodes_.Ldloc, _loopBytes);
+        LdcI8(8);
+        il.Emit(OpCodes_.Blt_Un, body);
+        foreach (var address in loop.Second is { } other ? [loop.First, other] : new[] { loop.First })
+        {
+            EmitLoopValue(address, Counter);
+            LdcI8(4095);
+            il.Emit(OpCodes_.And);
+            LdcI8(4096 - 8);
+            il.Emit(OpCodes_.Bgt_Un, body);
+        }
+        EmitLoopWord(loop.First, Counter);
+        il.Emit(OpCodes_.Stloc, _loopFrom);
+        if (loop.Second is { } next)
+        {
+            il.Emit(OpCodes_.Ldloc, _loopFrom);
+            EmitLoopWord(next, Counter);
+            il.Emit(OpCodes_.Bne_Un, body);
+        }
+        if (loop.Stop >= 0)
+        {
+            // A byte equal to the stop value is a zero byte of word ^ stop * 0x0101...: (x - 0x0101...) & ~x & 0x8080... != 0.
+            il.Emit(OpCodes_.Ldloc, _loopFrom);
+            LdcI8(loop.Stop * 0x0101010101010101L);
+            il.Emit(OpCodes_.Xor);
+            il.Emit(OpCodes_.Dup);
+            il.Emit(OpCodes_.Stloc, _loopFrom);
+            LdcI8(0x0101010101010101L);
+            il.Emit(OpCodes_.Sub);
+            il.Emit(OpCodes_.Ldloc, _loopFrom);
+            il.Emit(OpCodes_.Not);
+            il.Emit(OpCodes_.And);
+            LdcI8(unchecked((long)0x8080808080808080UL));
+            il.Emit(OpCodes_.And);
+            il.Emit(OpCodes_.Brtrue, body);
+        }
+        EmitLoopValue(loop.First, Counter);
+        il.Emit(OpCodes_.Conv_U);
+        if (loop.Second is { } second) EmitLoopValue(second, Counter);
+        else il.Emit(OpCodes_.Ldc_I4_0);
+        il.Emit(OpCodes_.Conv_U);
+        il.Emit(OpCodes_.Ldloc, _loopBytes);
+        il.Emit(OpCodes_.Conv_I);
+        LdcI4(loop.Stop);
+        il.Emit(OpCodes_.Call, CountWhile);
+        il.Emit(OpCodes_.Conv_I8);
+        il.Emit(OpCodes_.Dup);
+        il.Emit(OpCodes_.Stloc, _loopTo);
+        il.Emit(OpCodes_.Brfalse, body);
+        // The counter at the start of the last iteration skipped; every final depends on it and on registers the body
+        // does not write only.
+        Ld(loop.Counter);
+        il.Emit(OpCodes_.Ldloc, _loopTo);
+        il.Emit(OpCodes_.Add);
+        LdcI8(1);
+        il.Emit(OpCodes_.Sub);
+        il.Emit(OpCodes_.Stloc, _loopFrom);
+        void Last() => il.Emit(OpCodes_.Ldloc, _loopFrom!);
+        foreach (var (register, final) in loop.Finals)
+        {
+            if (final.Load >= 0) EmitLoopLoad(new JitLoopAccess(final.Load == 0 ? loop.First : loop.Second!.Value, 1), Last);
+            else EmitLoopValue(final, Last);
+            St(register);
+        }
+        il.MarkLabel(body);
+    }
+
+    /// <summary>Pushes a linear loop value, the counter's value pushed by <paramref name="counter"/>.</summary>
+    private void EmitLoopValue(JitLoopValue value, Action counter)
+    {
+        var il = _il;
+        LdcI8(value.Constant);
+        if (value.Base >= 0) { Ld(value.Base); il.Emit(OpCodes_.Add); }
+        if (value.Counted) { counter(); il.Emit(OpCodes_.Add); }
+    }
+
+    /// <summary>Pushes the eight bytes at a loop address as one word.</summary>
+    private void EmitLoopWord(JitLoopValue address, Action counter)
+    {
+        EmitLoopValue(address, counter);
+        _il.Emit(OpCodes_.Conv_U);
+        _il.Emit(OpCodes_.Unaligned, (byte)1);
+        _il.Emit(OpCodes_.Ldind_I8);
+    }
+
+    /// <summary>Pushes the zero-extended element at a loop access, the counter's value pushed by <paramref name="counter"/>.</summary>
+    private void EmitLoopLoad(JitLoopAccess access, Action counter)
+    {
+        EmitLoopValue(access.Address, counter);
+        _il.Emit(OpCodes_.Conv_U);
+        switch (access.Size)
+        {
+            case 1: _il.Emit(OpCodes_.Ldind_U1); _il.Emit(OpCodes_.Conv_U8); break;
+            case 2: _il.Emit(OpCodes_.Ldind_U2); _il.Emit(OpCodes_.Conv_U8); break;
+            case 4: _il.Emit(OpCodes_.Ldind_U4); _il.Emit(OpCodes_.Conv_U8); break;
+            default: _il.Emit(OpCodes_.Ldind_I8); break;
         }
     }
 
@@ -1362,15 +1599,15 @@ internal sealed class JitEmitter
         }
         if (_realCalls)
         {
-            // r0 = callee(the registers of r1-r5 it reads) on the next frame down; the callee's own locals are its
-            // r6-r9, so ours survive.
+            // r0 = callee(the registers it reads) on the next frame down; the callee's own locals are its r6-r9, so
+            // ours survive, as the call model restores them.
             il.Emit(OpCodes_.Ldarg_0);
             il.Emit(OpCodes_.Ldarg_1);
             Ld(10);
             LdcI8(Registers.StackSize);
             il.Emit(OpCodes_.Sub);
             il.Emit(OpCodes_.Ldarg_3);
-            for (int i = 1; i <= 5; i++)
+            for (int i = 0; i < 10; i++)
                 if ((_calleeReads[callee] & (1 << i)) != 0) Ld(i);
             il.Emit(OpCodes_.Ldloc, _depth);
             LdcI4(1);

@@ -7,15 +7,15 @@ namespace Ebpf.Runtime.Jit;
 /// Which registers (r0-r9, as bits) each instruction of a function may read before writing (live in), by backward
 /// dataflow over the function's jumps. A local call reads the arguments its callee reads (all of r1-r5 unless told)
 /// and writes r0; a helper call reads r1-r5 (its arity is unknown here) and writes r0; an exit reads r0. Used to decide
-/// whether local calls may be real method calls (arguments r1-r5, result r0) without changing what an unverified
-/// program observes.
+/// whether local calls may be real method calls (arguments: the registers the callee reads, result r0) without changing
+/// what an unverified program observes.
 /// </summary>
 internal static class JitLiveness
 {
     private const ushort Arguments = 0b11_1110; // r1-r5
 
     /// <summary>Live-in masks for the instructions of [<paramref name="start"/>, <paramref name="end"/>) (indexed by pc - start).</summary>
-    /// <param name="calleeReads">Registers of r1-r5 the function at a pc reads, for local calls to it; absent: all five.</param>
+    /// <param name="calleeReads">Registers of r0-r9 the function at a pc reads, for local calls to it; absent: r1-r5.</param>
     public static ushort[] LiveIn(Instruction[] code, bool[] starts, int start, int end, IReadOnlyDictionary<int, ushort>? calleeReads = null)
     {
         var live = new ushort[end - start];

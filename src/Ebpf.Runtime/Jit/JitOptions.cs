@@ -24,6 +24,19 @@ public sealed class JitOptions
     public bool DirectHelperCalls { get; init; } = true;
 
     /// <summary>
+    /// The program passed a verifier, which refuses what the eBPF calling convention leaves undefined: here, reading
+    /// r1-r5 after a bpf-to-bpf call before writing them. Local calls then become real calls even where a path the
+    /// verifier found infeasible would read them (the liveness the JIT uses otherwise is path-insensitive).
+    /// </summary>
+    public bool Verified { get; init; }
+
+    /// <summary>
+    /// Run recognised counted loops (copies, sums of loaded elements; see <see cref="JitLoopIdiom"/>) as one block
+    /// operation each. Unchecked code without an instruction budget only. Off only to compare with the loops as written.
+    /// </summary>
+    public bool LoopIdioms { get; init; } = true;
+
+    /// <summary>
     /// Tests only: compile in regions of at most this many instruction slots even when one method would do, so that
     /// small programs exercise the region machinery large ones need. 0: regions only when one method is too large.
     /// </summary>

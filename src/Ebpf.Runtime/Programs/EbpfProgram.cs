@@ -37,6 +37,7 @@ public sealed class EbpfProgram : IProgramReference
         ExecutableInstructions = executable;
         Engine = request.Engine;
         Mode = request.Mode;
+        Verified = !request.Unverified;
         InstructionBudget = request.InstructionBudget;
         WideImmediates = request.WideImmediates;
         VerifiedAgainst = verifiedAgainst;
@@ -77,6 +78,9 @@ public sealed class EbpfProgram : IProgramReference
 
     /// <summary>Checked runs validate every memory access against the invocation's regions.</summary>
     public ExecutionMode Mode { get; }
+
+    /// <summary>The program passed the verifier at load (false for a load asked to skip it).</summary>
+    public bool Verified { get; }
 
     /// <summary>Instructions one run may execute; 0 means unlimited.</summary>
     public long InstructionBudget { get; }

@@ -29,6 +29,13 @@ internal sealed partial class Analyzer
     private const long KeptStateBytes = 96L << 20;
     /// <summary>States waiting to be explored before the pass gives up (each is a full abstract state).</summary>
     private const int MaxPendingPaths = 4096;
+    /// <summary>
+    /// Bytes of waiting states: with large zones (deep calls) fewer may wait. Paths that multiply faster than
+    /// they meet again are how a program too complex for this pass shows itself; giving up then costs less than
+    /// the budget (and memory) a hopeless exploration would take.
+    /// </summary>
+    private const long PendingStateBytes = 16L << 20;
+    private const int MinPendingPaths = 128;
 
     /// <summary>A state waiting at the start of a block, with the iterations of each loop on its path (by head rank).</summary>
     private readonly record struct PathItem(CfgBlock Block, AbstractState State, int[] Iterations);
@@ -52,6 +59,7 @@ internal sealed partial class Analyzer
         int prunePoints = Math.Max(1, _cfg.Blocks.Count(IsPrunePoint));
         long stateBytes = (long)_initial.Zone.Size * _initial.Zone.Size * 16 + 4096;
         int keep = (int)Math.Clamp(KeptStateBytes / stateBytes / prunePoints, 2, StatesPerPrunePoint);
+        int maxPending = (int)Math.Clamp(PendingStateBytes / stateBytes, MinPendingPaths, MaxPendingPaths);
         var kept = new List<AbstractState>?[_cfg.Blocks.Count];
 
         var queue = new PriorityQueue<PathItem, PathItem>(Comparer<PathItem>.Create(ComparePaths));
@@ -114,7 +122,7 @@ internal sealed partial class Analyzer
                 var path = new PathItem(to, next, counts);
                 queue.Enqueue(path, path);
             }
-            if (queue.Count > MaxPendingPaths) return Failed($"more than {MaxPendingPaths} paths pending");
+            if (queue.Count > maxPending) return Failed($"more than {maxPending} paths pending");
         }
         return new PathOutcome(true, "", executed, exit, recorded);
 

@@ -15,6 +15,12 @@ namespace Ebpf.Verifier.Analysis;
 internal sealed partial class Analyzer
 {
     private const int WideningDelay = 1;
+    /// <summary>
+    /// Widenings per loop head that stop at every constant of the program; later ones stop only at the constants
+    /// branches compare with (loop bounds). A program with thousands of constants (a hash round unrolled) would
+    /// otherwise climb them one iteration of the whole loop at a time.
+    /// </summary>
+    private const int ThresholdWidenings = 12;
     private const int NarrowingPasses = 2;
 
     private readonly IrProgram _program;
@@ -24,6 +30,7 @@ internal sealed partial class Analyzer
     private readonly VariableLayout _layout;
     private readonly Transformer _transformer;
     private readonly long[] _thresholds;
+    private readonly long[] _conditionThresholds;
     private readonly AbstractState?[] _in;
     private readonly AbstractState?[] _out;
     private readonly int[] _visits;
@@ -38,7 +45,8 @@ internal sealed partial class Analyzer
         _cfg = ControlFlowGraph.Build(program, options);
         _layout = new VariableLayout(1, options.CheckTermination ? _cfg.LoopHeads : 0, _cfg.MaxDepth);
         _transformer = new Transformer(platform, options, _layout);
-        _thresholds = CollectThresholds(program, options);
+        _thresholds = CollectThresholds(program, options, conditionsOnly: false);
+        _conditionThresholds = CollectThresholds(program, options, conditionsOnly: true);
         _in = new AbstractState?[_cfg.Blocks.Count];
         _out = new AbstractState?[_cfg.Blocks.Count];
         _visits = new int[_cfg.Blocks.Count];
@@ -131,8 +139,6 @@ internal sealed partial class Analyzer
         }
         var result = Check(diagnostics);
         if (result.Passed || !_options.ExplorePaths) return result;
-        if (_cfg.Blocks.Sum(b => b.Pcs.Count) > _options.MaxPathExplorationSize)
-            return result.WithPathExploration(null, 0, $"not tried: more than {_options.MaxPathExplorationSize} instructions once calls are expanded", null, null);
         var paths = ExplorePaths();
         if (!paths.Proven) return result.WithPathExploration(null, paths.Instructions, paths.Reason, null, null);
         // The fixpoint's objections were its imprecision: every path is safe. Its notes (unreachable code) stay.
@@ -193,9 +199,13 @@ internal sealed partial class Analyzer
             for (int i = count; i < (sink?.Count ?? 0); i++)
                 diagnostics!.Add(MakeDiagnostic(sink![i].Pc, DiagnosticSeverity.Error, sink[i].Message, null));
         }
-        foreach (int pc in b.Pcs)
+        // The state before a failing instruction is rebuilt from the block's start when needed, not copied ahead of
+        // every instruction: findings are rare, copies of a zone are not cheap.
+        var start = sink is null ? null : s.Clone();
+        for (int k = 0; k < b.Pcs.Count; k++)
         {
             if (s.IsBottom) break;
+            int pc = b.Pcs[k];
             var ins = _program.Slots[pc]!;
             if (states is not null && !states.ContainsKey(pc)) states[pc] = StateFormatter.Format(s, _layout, b.Depth);
             if (sink is null)
@@ -203,9 +213,11 @@ internal sealed partial class Analyzer
                 _transformer.Execute(s, b.Depth, pc, ins, null);
                 continue;
             }
-            var before = s.Clone();
             int count = sink.Count;
             _transformer.Execute(s, b.Depth, pc, ins, sink);
+            if (sink.Count == count) continue;
+            var before = start!.Clone();
+            for (int j = 0; j < k && !before.IsBottom; j++) _transformer.Execute(before, b.Depth, b.Pcs[j], _program.Slots[b.Pcs[j]]!, null);
             for (int i = count; i < sink.Count; i++)
             {
                 var f = sink[i];
@@ -229,7 +241,7 @@ internal sealed partial class Analyzer
                 if (b.IsLoopHead && _visits[b.Id] >= WideningDelay)
                 {
                     var widened = old.Clone();
-                    widened.WidenWith(newIn, _thresholds);
+                    widened.WidenWith(newIn, _visits[b.Id] < WideningDelay + ThresholdWidenings ? _thresholds : _conditionThresholds);
                     newIn = widened;
                 }
                 else
@@ -373,7 +385,7 @@ internal sealed partial class Analyzer
         return new Diagnostic(pc, severity, message, text, registers, source);
     }
 
-    private static long[] CollectThresholds(IrProgram program, VerifierOptions options)
+    private static long[] CollectThresholds(IrProgram program, VerifierOptions options, bool conditionsOnly)
     {
         var set = new SortedSet<long> { -1, 0, 1, 8, 16, 32, 64, 128, 255, 256, 512, 1024, 4096, 65535, 65536, int.MaxValue, uint.MaxValue, long.MaxValue, options.MaxLoopIterations, options.MaxPacketSize };
         foreach (var ins in program.Slots)
@@ -382,7 +394,7 @@ internal sealed partial class Analyzer
             {
                 JumpInstruction { Condition: { Right.IsRegister: false } cond } => cond.Right.Immediate,
                 AssumeInstruction { Condition: { Right.IsRegister: false } cond } => cond.Right.Immediate,
-                BinaryInstruction { Src.IsRegister: false } bin => bin.Src.Immediate,
+                BinaryInstruction { Src.IsRegister: false } bin when !conditionsOnly => bin.Src.Immediate,
                 _ => null,
             };
             if (c is long v && v > -(1L << 40) && v < 1L << 40)

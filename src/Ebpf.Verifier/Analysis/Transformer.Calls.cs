@@ -30,6 +30,7 @@ internal sealed partial class Transformer
         uint maxKey = 0, maxValue = 0, minValue = uint.MaxValue;
         for (int r = kind.MapReference; r <= kind.LastMapReference; r++)
         {
+            if (!kind.MayDesignate(r)) continue;
             var m = ResolveMap(r);
             if (m is null) return null;
             if (first is not null && (m.ValueKind != first.ValueKind || (m.Inner is null) != (first.Inner is null))) return null;
@@ -58,6 +59,7 @@ internal sealed partial class Transformer
         if (kind.MapReference == RegisterKind.UnknownMap) return;
         for (int r = kind.MapReference; r <= kind.LastMapReference; r++)
         {
+            if (!kind.MayDesignate(r)) continue;
             if (ResolveMap(r) is { } m && _platform.CheckMapHelper(helper, m) is { } reason)
             {
                 Fail($"{reason} (r{reg}.map_fd)", reg);

@@ -137,8 +137,7 @@ internal sealed partial class Transformer
             case ConditionOp.Ne or ConditionOp.Gt:
                 if (u.Hi == 0) { _s.Zone.SetBottom(); return; }
                 _s.Zone.Restrict(Uv(l), NonNull);
-                if (K(l) is { NumberIsZero: true } kind && (kind.Types & Number) != 0 && kind.Types != Number)
-                    _s.RefineKind(0, l, kind with { Types = kind.Types & ~Number, NumberIsZero = false });
+                if (WithoutZeroNumber(K(l)) is { } pointer) _s.RefineKind(0, l, pointer);
                 if (origin != 0) ApplyNullness(origin, isNull: false);
                 return;
             case ConditionOp.Lt:
@@ -154,16 +153,26 @@ internal sealed partial class Transformer
         {
             if (K(r).Origin != origin || _s.Zone.Get(Off(r)) != Interval.Const(0)) continue;
             if (isNull) SetConstant(r, 0);
-            else _s.Zone.Restrict(Uv(r), NonNull);
+            else
+            {
+                _s.Zone.Restrict(Uv(r), NonNull);
+                if (WithoutZeroNumber(K(r)) is { } pointer) _s.RefineKind(0, r, pointer);
+            }
         }
         _s.Stack.UpdateCells(c =>
         {
             if (c.Value.Kind.Origin != origin || c.Value.Offset != Interval.Const(0)) return null;
             return isNull
                 ? c with { Value = new StackValue(RegisterKind.Number, Interval.Const(0), Interval.Const(0), Interval.Top) }
-                : c with { Value = c.Value with { UValue = c.Value.UValue.Meet(NonNull) } };
+                : c with { Value = c.Value with { Kind = WithoutZeroNumber(c.Value.Kind) ?? c.Value.Kind, UValue = c.Value.UValue.Meet(NonNull) } };
         });
     }
+
+    /// <summary>A kind whose number part is only ever 0, known non-zero: the pointer types alone (null otherwise).</summary>
+    private static RegisterKind? WithoutZeroNumber(RegisterKind kind) =>
+        kind is { NumberIsZero: true } && (kind.Types & Number) != 0 && kind.Types != Number
+            ? kind with { Types = kind.Types & ~Number, NumberIsZero = false }
+            : null;
 
     private void AssumeNumbers(Condition c)
     {

@@ -265,7 +265,7 @@ internal sealed partial class Transformer
             var cell = _s.Stack.FindCell(at, width);
             if (cell is { } c && c.Value.Kind.Types != Number && width == 8)
             {
-                RestoreFromCell(dst, c.Value);
+                RestoreFromCell(dst, MayBeNull(c.Value) && c.Value.Kind.Origin == 0 ? TieToFill(at, c.Value) : c.Value);
                 return;
             }
             if (Readable(at, at + width))
@@ -335,6 +335,25 @@ internal sealed partial class Transformer
             result |= (ulong)bytes[i] << shift;
         }
         return result;
+    }
+
+    /// <summary>A spilled pointer that may be null: only then can a null check decide it.</summary>
+    private static bool MayBeNull(StackValue v) =>
+        (v.Kind.Types & (Shared | Socket)) != 0 && v.Offset == Interval.Const(0) && v.UValue.Lo <= 0;
+
+    /// <summary>
+    /// Gives a possibly-null cell of unknown origin (joined from several calls, or from a call and NULL) the origin of
+    /// this fill, so the register filled from it and the cell are one value: a null check of the register then
+    /// decides the cell, and a later fill of it (clang re-reads such spills rather than keep them in registers).
+    /// The fill's earlier copies lose the origin first: a fill executed again (a loop) starts a new value.
+    /// </summary>
+    private StackValue TieToFill(int at, StackValue v)
+    {
+        int origin = -(_pc + 1);
+        _s.ClearOrigin(origin);
+        var tied = v with { Kind = v.Kind with { Origin = origin } };
+        _s.Stack.UpdateCells(c => c.Offset == at && c.Width == 8 ? c with { Value = tied } : null);
+        return tied;
     }
 
     private void RestoreFromCell(int dst, StackValue v)

@@ -10,13 +10,24 @@ namespace Ebpf.Verifier.Domains;
 /// test against 0 that fails leaves only the pointer types.
 /// </summary>
 public readonly record struct RegisterKind(TypeFlags Types, int MapReference, Interval SharedSize, int MapLast = -1, int Origin = 0,
-    bool NumberIsZero = false)
+    bool NumberIsZero = false, ulong MapSet = 0)
 {
     public const int UnknownMap = -1;
     private const int MaxMapRange = 256;
     private const TypeFlags MapTypes = TypeFlags.MapFd | TypeFlags.MapFdPrograms | TypeFlags.Shared;
 
     public int LastMapReference => MapReference == UnknownMap ? UnknownMap : Math.Max(MapReference, MapLast);
+
+    /// <summary>
+    /// Which references of the range the register may designate, when the range lies below 64: a join of two
+    /// descriptors far apart (two program arrays of one object) does not take in the maps between them. 0: all of it.
+    /// </summary>
+    public bool MayDesignate(int reference) => MapSet == 0 || reference >= 64 || (MapSet >> reference & 1) != 0;
+
+    private ulong EffectiveMapSet => MapSet != 0 ? MapSet : RangeMask(MapReference, LastMapReference);
+
+    private static ulong RangeMask(int first, int last) =>
+        first < 0 || last >= 64 ? 0 : (last == 63 ? ulong.MaxValue : (1UL << (last + 1)) - 1) & ~((1UL << first) - 1);
 
     public static RegisterKind Uninitialized => new(TypeFlags.Uninitialized, UnknownMap, Interval.Bottom);
     public static RegisterKind Number => new(TypeFlags.Number, UnknownMap, Interval.Bottom);
@@ -38,13 +49,14 @@ public readonly record struct RegisterKind(TypeFlags Types, int MapReference, In
         if (MapReference == UnknownMap || other.MapReference == UnknownMap) return new(types, UnknownMap, SharedSize.Join(other.SharedSize));
         int first = Math.Min(MapReference, other.MapReference);
         int last = Math.Max(LastMapReference, other.LastMapReference);
-        return last - first > MaxMapRange
-            ? new(types, UnknownMap, SharedSize.Join(other.SharedSize))
-            : new(types, first, SharedSize.Join(other.SharedSize), last);
+        if (last - first > MaxMapRange) return new(types, UnknownMap, SharedSize.Join(other.SharedSize));
+        ulong set = last < 64 ? EffectiveMapSet | other.EffectiveMapSet : 0;
+        return new(types, first, SharedSize.Join(other.SharedSize), last, MapSet: set == RangeMask(first, last) ? 0 : set);
     }
 
     public bool IsIncludedIn(RegisterKind other) =>
         (other.Origin == 0 || other.Origin == Origin) && (!other.NumberIsZero || NumberPartIsZero) && (Types & ~other.Types) == 0 && SharedSize.IsWithin(other.SharedSize) &&
         ((Types & MapTypes) == 0 || other.MapReference == UnknownMap ||
-         (MapReference != UnknownMap && other.MapReference <= MapReference && LastMapReference <= other.LastMapReference));
+         (MapReference != UnknownMap && other.MapReference <= MapReference && LastMapReference <= other.LastMapReference &&
+          (other.MapSet == 0 || (EffectiveMapSet & ~other.MapSet) == 0)));
 }

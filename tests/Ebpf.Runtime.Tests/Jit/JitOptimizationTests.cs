@@ -40,6 +40,9 @@ public class JitOptimizationTests(ITestOutputHelper output)
         foreach (var large in BenchObjects.Large)
             Assert.Contains(checkedPrograms, p => p.Name == $"bench_{large}" && p.Instructions >= 2000 && p.Instructions <= 10_000);
         Assert.Contains(checkedPrograms, p => p.Name == "bench_calls");
+        // The copy, sum and compare loops of bench/programs run as block operations (JitLoopIdiom, JitSearchLoop).
+        foreach (var name in new[] { "bench_memcpy", "bench_checksum", "bench_strcmp" })
+            Assert.Contains(checkedPrograms, p => p.Name == name && p.LoopIdioms == 1);
     }
 
     /// <summary>The check can fail: the same large program forced into one method is reported as MinOpts.</summary>
@@ -54,7 +57,7 @@ public class JitOptimizationTests(ITestOutputHelper output)
         Assert.StartsWith("MINOPTS", observer.Describe(jit, ReportTimeout));
     }
 
-    private sealed record Checked(string File, string Name, int Instructions, int IlBytes, int Methods, string Compiled, double Milliseconds);
+    private sealed record Checked(string File, string Name, int Instructions, int IlBytes, int Methods, string Compiled, double Milliseconds, int LoopIdioms);
 
     private List<Checked> CheckAll(IEnumerable<string> objectPaths)
     {
@@ -81,13 +84,14 @@ public class JitOptimizationTests(ITestOutputHelper output)
             }
         }
         var results = compiled.Select(c => new Checked(Path.GetFileName(c.File), c.Name, c.Instructions, c.Jit.IlSize, c.Jit.MethodNames.Count,
-            observer.Describe(c.Jit, ReportTimeout), c.Ms)).ToList();
+            observer.Describe(c.Jit, ReportTimeout), c.Ms, c.Jit.LoopIdioms)).ToList();
         foreach (var r in results.OrderByDescending(r => r.Instructions).Take(8))
             output.WriteLine($"{r.File,-36} {r.Name,-30} {r.Instructions,6} insns {r.IlBytes,7} IL bytes {r.Methods,3} methods {r.Compiled,-14} {r.Milliseconds,6:F1} ms");
         var failures = results.Where(r => r.Compiled != "optimized" && !r.Compiled.StartsWith("optimized/", StringComparison.Ordinal)).ToList();
         Assert.True(failures.Count == 0, $"{failures.Count} of {results.Count} programs not optimized:\n" +
             string.Join("\n", failures.Select(f => $"{f.File} {f.Name}: {f.Instructions} insns, {f.IlBytes} IL bytes, {f.Methods} methods: {f.Compiled}")));
-        output.WriteLine($"{results.Count} programs, all optimized; {results.Count(r => r.Methods > 1)} in regions");
+        output.WriteLine($"{results.Count} programs, all optimized; {results.Count(r => r.Methods > 1)} in regions; " +
+            $"{results.Count(r => r.LoopIdioms > 0)} with loops run as block operations ({results.Sum(r => r.LoopIdioms)} loops)");
         return results;
     }
 

@@ -28,6 +28,9 @@ public class KernelRefusalTests(ITestOutputHelper output)
         { BpfCommand.ProgramLoad, 22, "0: (85) call bpf_trace_printk#6\ncannot call GPL-restricted function from non-GPL compatible program\n",
             KernelRefusalKind.ProgramRefused, "GPL-restricted" },
         { BpfCommand.ProgramTestRun, 22, null, KernelRefusalKind.ProgramRefused, "errno 22" },
+        { BpfCommand.ProgramLoad, 7, null, KernelRefusalKind.ProgramRefused, "too complex" },
+        { BpfCommand.ProgramLoad, 7, "BPF program is too large. Processed 1000001 insn\n" + Statistics, KernelRefusalKind.ProgramRefused, "too large" },
+        { BpfCommand.MapCreate, 7, null, KernelRefusalKind.HostLacksCapability, "E2BIG" },
     };
 
     [Theory]

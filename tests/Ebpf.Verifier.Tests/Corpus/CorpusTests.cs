@@ -12,23 +12,40 @@ public sealed class CorpusTests(ITestOutputHelper output)
 {
     private static readonly bool Long = Environment.GetEnvironmentVariable("EBPF_LONG_TESTS") == "1";
     /// <summary>
-    /// "pass" programs accepted at the last measurement: the whole corpus, and without the Cilium directories. Since
-    /// uninitialized stack reads are refused, build/twostackvars.o is refused: it reads through a pointer into one of
-    /// two arrays, each initialized on its own branch, and the join keeps neither as initialized.
+    /// "pass" programs accepted at the last measurement: the whole corpus, and without the Cilium directories
+    /// (build/twostackvars.o, which reads through a pointer into one of two arrays each initialized on its own
+    /// branch, is proved by path exploration: the fixpoint's join keeps neither array initialized). The whole corpus'
+    /// refusals are Cilium programs whose safety rests on correlations between paths (a stack slot reused for a
+    /// pointer and a number; a helper's size chosen with the bytes written) in programs with too many paths for the
+    /// path pass.
     /// </summary>
-    private const int MinimumPassAcceptedAll = 300;
+    private const int MinimumPassAcceptedAll = 305;
     private const int MinimumPassAcceptedQuick = 186;
 
     /// <summary>
     /// The "expected_failure" programs (PREVAIL refuses them though the kernel loads them) that we accept, each with
     /// why it is really safe. Any other accepted expected_failure program fails the test: it must be shown safe first.
     /// </summary>
-    private static readonly Dictionary<(string Object, string Section), string> SafeExpectedFailures = new()
+    private const string StoreBytesFlag =
+        "PREVAIL: VerifierBoundsTracking. Cilium's inline-asm xdp_store_bytes checks the packet bound into a return code " +
+        "(r = p + n > data_end ? -EINVAL : 0) and stores only when r == 0; the fixpoint (ours, like PREVAIL's) joins the " +
+        "two values of r before the test and loses which path checked. Proved by path exploration: each path keeps the " +
+        "bound its own test established, and every store and load happens on a path where it held. ";
+
+    private static readonly Dictionary<(string Object, string Section, string Function), string> SafeExpectedFailures = new()
     {
-        [("build/loop.o", "test_md")] =
+        [("cilium/bpf_xdp_dsr_linux.o", "2/20", "tail_nodeport_ipv4_dsr")] = StoreBytesFlag + "IPv4 DSR option: stores of the option at p+32 (pc 230).",
+        [("cilium/bpf_xdp_dsr_linux_v1.o", "2/20", "tail_nodeport_ipv4_dsr")] = StoreBytesFlag + "Same code as bpf_xdp_dsr_linux.o 2/20 (pc 230).",
+        [("cilium/bpf_xdp_dsr_linux_v1_1.o", "2/20", "tail_nodeport_ipv4_dsr")] = StoreBytesFlag + "Same code, other build (pc 256).",
+        [("cilium/bpf_xdp_dsr_linux.o", "2/21", "tail_nodeport_ipv6_dsr")] = StoreBytesFlag + "IPv6 DSR extension header: the 2-byte next-header store (pc 344) and the 8-byte option store (pc 559).",
+        [("cilium/bpf_xdp_dsr_linux_v1.o", "2/21", "tail_nodeport_ipv6_dsr")] = StoreBytesFlag + "Same code as bpf_xdp_dsr_linux.o 2/21 (pcs 344, 559).",
+        [("cilium/bpf_xdp_dsr_linux_v1_1.o", "2/21", "tail_nodeport_ipv6_dsr")] = StoreBytesFlag + "Same code, other build (pcs 375, 625).",
+        [("cilium-core/bpf_xdp.o", "xdp/tail", "tail_nodeport_ipv4_dsr")] = StoreBytesFlag + "tail_nodeport_ipv4_dsr: the option store at p+32 (pc 532), and the " +
+            "2-byte read at pc 283 through a pointer past the variable-length IPv4 header, checked on each path.",
+        [("build/loop.o", "test_md", "foo")] =
             "Two loops over a 40-byte zeroed stack buffer exit on `i != 40` (i from 0 by 1): i <= 39 inside both, so every " +
             "store and load stays within the buffer; PREVAIL's widening overshoots the `!= 40` bound, thresholds do not.",
-        [("linux/test_map_in_map_kern.o", "kprobe/sys_connect")] =
+        [("linux/test_map_in_map_kern.o", "kprobe/sys_connect", "kprobe/sys_connect")] =
             "Compares an inner map taken from an array of maps with &port_a (map descriptors compared for equality reveal " +
             "no address) and reads the inner maps' 4-byte values only after null checks; PREVAIL's type tracking of " +
             "map-in-map results is what refuses it.",
@@ -62,6 +79,10 @@ public sealed class CorpusTests(ITestOutputHelper output)
         output.WriteLine($"TOTAL pass accepted {passAccepted}/{allPass.Count}; reject refused {allReject.Count(o => o.Accepted == false)}/{allReject.Count}");
         output.WriteLine($"time {total.Elapsed.TotalSeconds:F1} s total; slowest {slowest.Elapsed.TotalSeconds:F2} s ({slowest.Row.Object} {slowest.Row.Section}); " +
             $"peak working set {Process.GetCurrentProcess().PeakWorkingSet64 / (1 << 20)} MiB");
+        foreach (var o in outcomes.OrderByDescending(o => o.Elapsed).Take(15))
+            output.WriteLine($"SLOW {o.Elapsed.TotalSeconds:F2} s {o.Row.Object} {o.Row.Section}/{o.Row.Function}: " +
+                $"{(o.Accepted == true ? "accepted by " + o.Result!.Pass : "refused")}, path pass {o.Result?.ExploredInstructions} instructions" +
+                (o.Result?.PathExplorationFailure is { } why ? $" ({why})" : ""));
         foreach (var o in outcomes.Where(o => o.Row.Status == "pass" && o.Accepted != true))
             output.WriteLine($"REFUSED pass {o.Row.Object} {o.Row.Section}/{o.Row.Function}: {o.Detail.Split('\n')[0]}");
         foreach (var o in allReject.Where(o => o.Accepted != false))
@@ -70,8 +91,9 @@ public sealed class CorpusTests(ITestOutputHelper output)
             output.WriteLine($"ACCEPTED expected_failure {o.Row.Object} {o.Row.Section}/{o.Row.Function}");
 
         var acceptedExpectedFailures = outcomes.Where(o => o.Row.Status == "expected_failure" && o.Accepted == true)
-            .Select(o => (o.Row.Object, o.Row.Section)).ToHashSet();
-        Assert.True(acceptedExpectedFailures.SetEquals(SafeExpectedFailures.Keys),
+            .Select(o => (o.Row.Object, o.Row.Section, o.Row.Function)).ToHashSet();
+        var inScope = rows.Select(r => (r.Object, r.Section, r.Function)).ToHashSet();
+        Assert.True(acceptedExpectedFailures.SetEquals(SafeExpectedFailures.Keys.Where(inScope.Contains)),
             "accepted expected_failure programs differ from the ones shown safe: " + string.Join(", ", acceptedExpectedFailures));
         Assert.All(allReject, o => Assert.False(o.Accepted == true, $"{o.Row.Object} {o.Row.Section} must be refused"));
         int minimum = Long ? MinimumPassAcceptedAll : MinimumPassAcceptedQuick;

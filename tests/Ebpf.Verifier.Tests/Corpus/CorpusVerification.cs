@@ -9,7 +9,8 @@ namespace Ebpf.Verifier.Tests.Corpus;
 /// <summary>Verifies one corpus program as a Linux program (PREVAIL's platform), timing it.</summary>
 internal static class CorpusVerification
 {
-    public sealed record Outcome(CorpusRow Row, bool? Accepted, string Detail, TimeSpan Elapsed, long? LoopBound);
+    public sealed record Outcome(CorpusRow Row, bool? Accepted, string Detail, TimeSpan Elapsed, long? LoopBound,
+        VerificationResult? Result = null);
 
     public static string Root => RepoPaths.SharedPath("ebpf-samples");
 
@@ -58,7 +59,7 @@ internal static class CorpusVerification
             var result = Verifier.Verify(program.Instructions.AsSpan(), platform, withLines);
             watch.Stop();
             var first = result.Errors.FirstOrDefault();
-            outcomes.Add(new Outcome(row, result.Passed, first?.ToString() ?? "", watch.Elapsed, result.MaxLoopIterations));
+            outcomes.Add(new Outcome(row, result.Passed, first?.ToString() ?? "", watch.Elapsed, result.MaxLoopIterations, result));
         }
         return outcomes;
     }
