@@ -16,8 +16,10 @@ namespace Ebpf.Benchmarks;
 /// Cost of invoking a program from C#: a trivial one (r0 = 1) on the raw JIT executor, the raw interpreter and
 /// <see cref="EbpfProgram.Invoke(void*)"/> (binding and metrics checks; it needs no invocation scope, so it runs from the
 /// invoker's frame); the same trivial program with a map reference, which needs the scope (epoch + invocation state,
-/// no processor slot); and a verified program doing one hash-map lookup through <see cref="EbpfProgram.Invoke(void*)"/>,
-/// on a shared map (no slot) and on a per-CPU map (which leases a processor slot).
+/// no processor slot); a verified program doing one hash-map lookup through <see cref="EbpfProgram.Invoke(void*)"/>,
+/// on a shared map (no slot) and on a per-CPU map (which leases a processor slot); and one tail call (the trivial
+/// program in slot 0 of a program array) per <see cref="EbpfProgram.Invoke(void*)"/>: the first hop of an invocation
+/// (the invocation leases a processor slot, as every program that tail-calls does: its targets may need one).
 /// </summary>
 public unsafe class InvokeBenchmarks
 {
@@ -29,6 +31,8 @@ public unsafe class InvokeBenchmarks
     private EbpfProgram _perCpuLookup = null!;
     private EbpfMap _map = null!;
     private EbpfMap _perCpuMap = null!;
+    private EbpfMap _programArray = null!;
+    private EbpfProgram _tailCaller = null!;
     private ProgramContext _context = null!;
 
     /// <summary>Looks up key 0 in map 0 and returns whether it was found.</summary>
@@ -72,7 +76,16 @@ public unsafe class InvokeBenchmarks
         });
         _lookup = LoadLookup(registry, _map);
         _perCpuLookup = LoadLookup(registry, _perCpuMap);
+        _programArray = MapFactory.Create(new MapDefinition(MapType.ProgArray, 4, 4, 1), "programs");
+        ((ProgramArrayMap)_programArray).SetProgram(0, _program);
+        _tailCaller = registry.LoadProgram(new ProgramLoadRequest("tail_caller", "sample_ext", WellKnownProgramTypes.SampleGuid,
+            [.. Assembler.Assemble($"lddw %r2, 0x{_programArray.Handle:x}\nmov %r3, 0\ncall {GlobalHelpers.TailCall}\nmov %r0, 2\nexit")])
+        {
+            Unverified = true,
+        });
         _context = new SampleContextFactory().Create(new byte[32], []);
+        if (_tailCaller.Invoke(_context.Context).ReturnValue != 1)
+            throw new InvalidOperationException("the tail call did not reach the trivial program");
         if (_lookup.RequiresProcessorSlot || !_perCpuLookup.RequiresProcessorSlot || _program.RequiresProcessorSlot || _scopedProgram.RequiresProcessorSlot)
             throw new InvalidOperationException("unexpected processor-slot requirement");
         if (_program.NeedsInvocationScope || !_scopedProgram.NeedsInvocationScope)
@@ -105,6 +118,7 @@ public unsafe class InvokeBenchmarks
         _context.Dispose();
         _map.Dispose();
         _perCpuMap.Dispose();
+        _programArray.Dispose();
     }
 
     [Benchmark(Baseline = true)]
@@ -124,6 +138,9 @@ public unsafe class InvokeBenchmarks
 
     [Benchmark]
     public ulong PerCpuLookupInvoke() => _perCpuLookup.Invoke(_context.Context).ReturnValue;
+
+    [Benchmark]
+    public ulong TailCallInvoke() => _tailCaller.Invoke(_context.Context).ReturnValue;
 
     /// <summary>The part of <see cref="EbpfProgram.Invoke(void*)"/> that is neither the program nor the executor.</summary>
     [Benchmark]

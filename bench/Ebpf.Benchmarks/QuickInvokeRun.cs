@@ -27,6 +27,7 @@ public static class QuickInvokeRun
                 (nameof(InvokeBenchmarks.ScopedTrivialInvoke), benchmarks.ScopedTrivialInvoke),
                 (nameof(InvokeBenchmarks.OneLookupInvoke), benchmarks.OneLookupInvoke),
                 (nameof(InvokeBenchmarks.PerCpuLookupInvoke), benchmarks.PerCpuLookupInvoke),
+                (nameof(InvokeBenchmarks.TailCallInvoke), benchmarks.TailCallInvoke),
                 (nameof(InvokeBenchmarks.ExecutionScopeOnly), () => (ulong)benchmarks.ExecutionScopeOnly()),
             })
             {

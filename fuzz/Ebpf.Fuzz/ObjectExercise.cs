@@ -35,8 +35,8 @@ public sealed class ObjectExercise : IDisposable
     private readonly string? _inputPath;
     private readonly MemoizedVerifier _verifier = new(new AbstractInterpretationVerifier());
 
-    /// <summary>Both ABIs' sections: the table a runtime with every extension here chooses an object's ABI from.</summary>
-    private readonly SectionRegistry _sections;
+    /// <summary>A runtime with every extension here: what chooses an object's ABI (<see cref="ObjectAbi"/>).</summary>
+    private readonly EbpfRuntime _chooser;
 
     /// <param name="inputPath">Where each input is written before it loads (a crash leaves it there); by default a
     /// file per thread in a temporary directory that <see cref="Dispose"/> removes.</param>
@@ -44,7 +44,7 @@ public sealed class ObjectExercise : IDisposable
     {
         _inputPath = inputPath;
         if (inputPath is null) _directory = Directory.CreateTempSubdirectory("ebpf-fuzz").FullName;
-        _sections = WindowsRuntime().Use(new LinuxExtension()).Sections;
+        _chooser = WindowsRuntime().Use(new LinuxExtension());
     }
 
     private EbpfRuntime WindowsRuntime() => new EbpfRuntime(_verifier, new PinNamespace())
@@ -53,9 +53,9 @@ public sealed class ObjectExercise : IDisposable
     private EbpfRuntime LinuxRuntime() => new EbpfRuntime(_verifier, new PinNamespace()).Use(new LinuxExtension());
 
     /// <summary>
-    /// Exercises the object in the ABI its sections choose (<see cref="SectionRegistry.ChooseAbi"/> over both ABIs'
-    /// sections, as <see cref="EbpfRuntime.Load(string, ObjectLoadOptions?)"/> does). Where that is ambiguous (SEC("xdp")
-    /// is XDP in both) the bytes go through both ABIs; the result is the first that loaded, else Linux's refusal.
+    /// Exercises the object in the ABI <see cref="ObjectAbi"/> chooses over both ABIs' extensions, as
+    /// <see cref="EbpfRuntime.Load(string, ObjectLoadOptions?)"/> does. Where that is ambiguous (a SEC("xdp") program
+    /// that fits both) the bytes go through both ABIs; the result is the first that loaded, else Linux's refusal.
     /// </summary>
     public ExerciseResult Run(ReadOnlySpan<byte> input)
     {
@@ -66,7 +66,7 @@ public sealed class ObjectExercise : IDisposable
         string? ambiguity;
         try
         {
-            abi = _sections.ChooseAbi(BpfObject.ProgramSectionNames(bytes, path), out ambiguity);
+            abi = ObjectAbi.Choose(_chooser.Extensions, BpfObject.Open(bytes, path, new BpfObjectOpenOptions { Sections = _chooser.Sections }), out ambiguity);
         }
         catch (BpfObjectException e)
         {

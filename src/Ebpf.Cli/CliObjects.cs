@@ -1,30 +1,32 @@
 using Ebpf.Elf;
+using Ebpf.Extensions.Linux;
 using Ebpf.Platform;
 using Ebpf.Runtime.Extensions;
 using Ebpf.Runtime.Native;
+using Ebpf.Runtime.Objects;
 
 namespace Ebpf.Cli;
 
-/// <summary>Opens an object in the ABI the user chose, or with "auto" in the one its programs belong to.</summary>
+/// <summary>Opens an object in the ABI the user chose, or with "auto" in the one the runtime's rule picks.</summary>
 internal static class CliObjects
 {
     /// <summary>
-    /// "windows" and "linux" read the object's map types in that ABI's numbering. With "auto" an object that does
-    /// not fit the extensions (none of its programs is claimed, or a claimed one calls a helper its type lacks, as a
-    /// Linux SEC("xdp") program calling Linux helper ids does) is opened again as Linux, with no extension sections.
+    /// "windows" reads the object with the extensions' eBPF for Windows sections and map type numbers; "linux" with
+    /// Linux's map type numbers and no extension sections (its programs are checked against the verifier's Linux
+    /// platform). "auto" is the ABI the runtime's rule (<see cref="ObjectAbi"/>, which every runtime load follows)
+    /// picks with the command line's extensions, Linux when none of them claims any of the object's programs.
     /// </summary>
     public static BpfObject Open(string path, string platformChoice, IReadOnlyList<IExtension> extensions)
     {
         if (IsModule(path)) return NativeModule.Read(path, loadCode: false).Object;
-        var sections = platformChoice == "linux" ? new SectionRegistry() : CliPlatform.Sections(extensions);
-        var numbering = platformChoice == "linux" ? MapTypeNumbering.Linux : MapTypeNumbering.Windows;
-        var obj = BpfObject.Open(path, new BpfObjectOpenOptions { Sections = sections, MapTypeNumbering = numbering });
-        var providers = CliPlatform.ProgramInformation(extensions);
-        if (platformChoice == "auto" && !FitsExtensions(obj, providers))
-            obj = BpfObject.Open(path, new BpfObjectOpenOptions { Sections = new SectionRegistry(), MapTypeNumbering = MapTypeNumbering.Linux });
-        else if (platformChoice != "linux" && AbiOfClaimed(obj, providers) is { } abi && abi.MapTypes != numbering)
-            obj = BpfObject.Open(path, new BpfObjectOpenOptions { Sections = sections, MapTypeNumbering = abi.MapTypes }); // the Linux extension's types
-        return obj;
+        var abi = platformChoice switch
+        {
+            "linux" => LinuxAbi.Instance,
+            "windows" => PlatformAbi.Windows,
+            _ => Choose(path, extensions),
+        };
+        var sections = abi == PlatformAbi.Windows ? CliPlatform.Sections(extensions, abi) : new SectionRegistry();
+        return BpfObject.Open(path, new BpfObjectOpenOptions { Sections = sections, MapTypeNumbering = abi.MapTypes });
     }
 
     /// <summary>Whether <paramref name="path"/> is a native module (<c>ebpf compile</c>'s output) rather than an ELF object.</summary>
@@ -35,19 +37,18 @@ internal static class CliObjects
         return stream.ReadAtLeast(header, 2, throwOnEndOfStream: false) == 2 && NativeModule.IsModule(header);
     }
 
-    /// <summary>The ABI of the extensions' program types that claim the object's entry programs, when they agree.</summary>
-    private static PlatformAbi? AbiOfClaimed(BpfObject obj, IReadOnlyDictionary<Guid, IProgramInformationProvider> providers)
+    /// <summary>
+    /// What "auto" means for <paramref name="path"/>: the runtime's rule (<see cref="ObjectAbi"/>) over the command
+    /// line's extensions; Linux when none of them claims any of its sections. An ambiguity is an error naming it.
+    /// </summary>
+    public static PlatformAbi Choose(string path, IReadOnlyList<IExtension> extensions)
     {
-        var abis = obj.Programs.Where(p => p.Kind == BpfProgramKind.Entry && providers.ContainsKey(p.ProgramType))
-            .Select(p => providers[p.ProgramType].Information.Abi).Distinct().ToArray();
-        return abis.Length == 1 ? abis[0] : null;
-    }
-
-    private static bool FitsExtensions(BpfObject obj, IReadOnlyDictionary<Guid, IProgramInformationProvider> providers)
-    {
-        var entries = obj.Programs.Where(p => p.Kind == BpfProgramKind.Entry).ToArray();
-        return entries.Any(p => p.ProgramType != Guid.Empty) && entries.All(p =>
-            p.ProgramType == Guid.Empty || providers.TryGetValue(p.ProgramType, out var provider) &&
-            ExtensionRegistry.CalledHelperIds(p.Instructions).All(id => provider.Information.FindHelper(id) is not null));
+        var runtime = new EbpfRuntime();
+        foreach (var extension in extensions) runtime.Use(extension);
+        var obj = BpfObject.Open(path, new BpfObjectOpenOptions { Sections = runtime.Sections });
+        var abi = ObjectAbi.Choose(runtime.Extensions, obj, out string? problem);
+        if (problem is not null)
+            throw new CliInputException($"{path}: cannot tell which platform the object is for: {problem} (--platform windows or --platform linux)");
+        return abi ?? LinuxAbi.Instance; // a Linux object of a type only the verifier's Linux platform knows
     }
 }

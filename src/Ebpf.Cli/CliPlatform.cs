@@ -1,3 +1,4 @@
+using Ebpf.Extensions.Linux;
 using Ebpf.Extensions.Net;
 using Ebpf.Extensions.Process;
 using Ebpf.Extensions.Sample;
@@ -6,16 +7,20 @@ using Ebpf.Runtime.Extensions;
 
 namespace Ebpf.Cli;
 
-/// <summary>The extensions the command line knows: process, network and sample.</summary>
+/// <summary>The extensions the command line knows: process, network, sample and Linux's program types.</summary>
 internal static class CliPlatform
 {
-    public static IReadOnlyList<IExtension> CreateExtensions() => [new ProcessExtension(), new NetExtension(), new SampleExtension()];
+    public static IReadOnlyList<IExtension> CreateExtensions() =>
+        [new ProcessExtension(), new NetExtension(), new SampleExtension(), new LinuxExtension()];
 
-    /// <summary>A section registry holding the sections the extensions claim.</summary>
-    public static SectionRegistry Sections(IEnumerable<IExtension> extensions)
+    /// <summary>A section registry holding the sections the extensions claim (those of <paramref name="abi"/> when given).</summary>
+    public static SectionRegistry Sections(IEnumerable<IExtension> extensions, PlatformAbi? abi = null)
     {
         var sections = new SectionRegistry();
-        foreach (var mapping in extensions.SelectMany(e => e.Sections)) sections.Register(mapping);
+        foreach (var mapping in extensions.SelectMany(e => e.Sections))
+        {
+            if (abi is null || mapping.Abi == abi) sections.Register(mapping);
+        }
         return sections;
     }
 

@@ -115,13 +115,6 @@ public sealed class BpfObject
         }
     }
 
-    /// <summary>
-    /// The names of the sections holding program code (not <c>.text</c>), read from the ELF headers alone: what
-    /// decides an object's ABI before it is opened with that ABI's map type numbering.
-    /// </summary>
-    public static IReadOnlyList<string> ProgramSectionNames(ReadOnlyMemory<byte> bytes, string name) =>
-        [.. Format.ElfImage.Parse(name, bytes).Sections.Where(s => s.IsExecutable && s.Size > 0 && s.Name != ".text").Select(s => s.Name)];
-
     /// <summary>Opens an object held in memory (libbpf's bpf_object__open_mem); <paramref name="name"/> names it in errors.</summary>
     public static BpfObject Open(ReadOnlyMemory<byte> bytes, string name, BpfObjectOpenOptions? options = null)
     {

@@ -1,4 +1,3 @@
-using Ebpf.Extensions.Linux;
 using Ebpf.Platform;
 using Ebpf.Runtime.Objects;
 using Ebpf.Runtime.Programs;
@@ -7,8 +6,8 @@ namespace Ebpf.Extensions.Net.Packets;
 
 /// <summary>
 /// One loaded XDP program run through the runtime's test-run path, the same invocation <c>ebpf test-run</c> uses:
-/// eBPF for Windows xdp and xdp_test programs, and Linux XDP programs (the Linux extension), whose verdicts are
-/// numbered differently.
+/// eBPF for Windows xdp and xdp_test programs, and Linux XDP programs (<see cref="LinuxProgramTypeIds.Xdp"/>, which
+/// the Linux extension provides), whose verdicts are numbered differently.
 /// </summary>
 public sealed class ProgramProcessor : IPacketProcessor
 {
@@ -22,7 +21,7 @@ public sealed class ProgramProcessor : IPacketProcessor
         _program = program;
         _action = program.ProgramType == WellKnownProgramTypes.XdpGuid || program.ProgramType == WellKnownProgramTypes.XdpTestGuid
             ? WindowsXdpAction
-            : program.ProgramType == LinuxProgramTypes.XdpGuid ? LinuxXdpAction
+            : program.ProgramType == LinuxProgramTypeIds.Xdp ? LinuxXdpAction
             : throw new ArgumentException(
                 $"program {program.Name} is of type '{program.ProgramTypeName}'; packets are for xdp and xdp_test programs", nameof(program));
     }

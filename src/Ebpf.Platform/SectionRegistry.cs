@@ -7,7 +7,7 @@ namespace Ebpf.Platform;
 /// longest prefix wins among prefixes. eBPF for Windows registers every section as a prefix (its store holds
 /// prefixes and the loader takes the longest that starts the name), so "bind/0", "bind_3" and "xdp/foo" resolve as
 /// "bind", "bind" and "xdp". Each ABI has its own mappings (<see cref="SectionMapping.Abi"/>): an object's ABI follows
-/// from its sections (<see cref="ChooseAbi"/>), and its sections then resolve among that ABI's mappings.
+/// from its sections (<see cref="ClosestMappings"/>), and its sections then resolve among that ABI's mappings.
 /// Thread-safe: readers see an immutable snapshot.
 /// </summary>
 public sealed class SectionRegistry
@@ -99,50 +99,21 @@ public sealed class SectionRegistry
     }
 
     /// <summary>
-    /// The ABI an object whose programs are in <paramref name="sections"/> is compiled for: each section belongs to
-    /// the ABI whose mapping matches it most closely (<see cref="SectionMapping.Specificity"/>); sections no mapping
-    /// claims say nothing. Null when no section is claimed. <paramref name="problem"/> says why no ABI could be
-    /// chosen: sections of two ABIs, or sections two ABIs claim equally closely (an explicit choice is needed then).
+    /// The mappings that claim <paramref name="section"/> most closely (<see cref="SectionMapping.Specificity"/>), one
+    /// per ABI: none when no mapping matches it, one when a single ABI's mapping is the closest, more when ABIs claim it
+    /// alike (SEC("xdp") is an XDP program of each). <c>ObjectAbi</c> in the runtime decides an object's ABI from these.
     /// </summary>
-    public PlatformAbi? ChooseAbi(IEnumerable<string> sections, out string? problem)
+    public IReadOnlyList<SectionMapping> ClosestMappings(string section)
     {
-        problem = null;
+        var byAbi = new Dictionary<PlatformAbi, SectionMapping>();
         var snapshot = _mappings;
-        var decided = new Dictionary<PlatformAbi, string>();
-        var ties = new List<(string Section, PlatformAbi[] Abis)>();
-        foreach (string section in sections.Distinct())
+        foreach (var m in snapshot)
         {
-            var best = snapshot.Where(m => m.Matches(section))
-                .GroupBy(m => m.Abi).Select(g => (Abi: g.Key, Specificity: g.Max(m => m.Specificity)))
-                .OrderByDescending(b => b.Specificity).ToArray();
-            if (best.Length == 0) continue;
-            if (best.Length > 1 && best[1].Specificity == best[0].Specificity)
-                ties.Add((section, best.TakeWhile(b => b.Specificity == best[0].Specificity).Select(b => b.Abi).ToArray()));
-            else
-                decided.TryAdd(best[0].Abi, section);
+            if (!m.Matches(section)) continue;
+            if (!byAbi.TryGetValue(m.Abi, out var best) || m.Specificity > best.Specificity) byAbi[m.Abi] = m;
         }
-        if (decided.Count > 1)
-        {
-            problem = "its programs are in sections of different ABIs: " +
-                string.Join(", ", decided.Select(d => $"'{d.Value}' ({d.Key.Name})"));
-            return null;
-        }
-        if (decided.Count == 1)
-        {
-            var abi = decided.Keys.First();
-            if (ties.FirstOrDefault(t => !t.Abis.Contains(abi)) is { Section: not null } other)
-            {
-                problem = $"section '{decided[abi]}' is {abi.Name}, section '{other.Section}' is not";
-                return null;
-            }
-            return abi;
-        }
-        if (ties.Count > 0)
-        {
-            problem = $"section '{ties[0].Section}' means a program type of each of " +
-                string.Join(" and ", ties[0].Abis.Select(a => a.Name)) + "; name the platform";
-            return null;
-        }
-        return null;
+        if (byAbi.Count == 0) return [];
+        int closest = byAbi.Values.Max(m => m.Specificity);
+        return [.. byAbi.Values.Where(m => m.Specificity == closest)];
     }
 }

@@ -100,8 +100,12 @@ public class VerifyAndHashCommandTests
     [Fact]
     public void ShowHashOfAnObjectNoExtensionOwnsFails()
     {
-        var run = CliRun.Invoke("show", "hash", RepoPaths.SharedPath("ebpf-samples", "build", "correlated_branch2.o"));
+        var run = CliRun.Invoke("show", "hash", RepoPaths.SharedPath("ebpf-samples", "linux", "lathist_kern.o"));
         Assert.Equal(1, run.ExitCode);
         Assert.Contains("no extension owns this section", run.Output);
+        // SEC("socket_filter") is the Linux extension's: a helper its socket_filter type lacks fails the hash, by name.
+        var socket = CliRun.Invoke("show", "hash", RepoPaths.SharedPath("ebpf-samples", "build", "correlated_branch2.o"));
+        Assert.Equal(1, socket.ExitCode);
+        Assert.Contains("Helper id 9 is called but program type 'socket_filter' provides no such helper", socket.Output);
     }
 }

@@ -26,13 +26,20 @@ public static class ShowCommand
         var command = new Command(name, description);
         var file = new Argument<FileInfo>("object") { Description = "The ELF object file (clang -target bpf)." };
         var json = new Option<bool>("--json") { Description = "One JSON record per line instead of a table." };
-        var linux = new Option<bool>("--linux-map-types") { Description = "Read map type numbers in Linux numbering (default: Linux when no extension claims a program)." };
+        var linux = new Option<bool>("--linux-map-types") { Description = "Read map type numbers in Linux numbering (as --platform linux)." };
+        var platform = new Option<string>("--platform")
+        {
+            Description = "auto: the ABI the runtime picks from the sections and helper calls (Linux when no extension claims them).",
+            DefaultValueFactory = _ => "auto",
+        };
+        platform.AcceptOnlyFromAmong("auto", "windows", "linux");
         command.Arguments.Add(file);
         command.Options.Add(json);
         command.Options.Add(linux);
+        command.Options.Add(platform);
         command.SetAction(parse => CommandErrors.Run(parse, output =>
         {
-            var obj = CliObjects.Open(parse.GetRequiredValue(file).FullName, parse.GetValue(linux) ? "linux" : "auto",
+            var obj = CliObjects.Open(parse.GetRequiredValue(file).FullName, parse.GetValue(linux) ? "linux" : parse.GetValue(platform)!,
                 CliPlatform.CreateExtensions());
             write(obj, parse.GetValue(json), output);
             return ExitCodes.Ok;
@@ -88,6 +95,7 @@ public static class ShowCommand
                     w.WriteString("kind", ObjectDescriptions.Kind(p.Kind));
                     w.WriteString("program_type", ObjectDescriptions.ProgramType(p));
                     w.WriteString("program_type_guid", p.ProgramType);
+                    w.WriteString("platform", obj.MapTypeNumbering == MapTypeNumbering.Linux ? "linux" : "windows");
                     w.WriteString("attach_type_guid", p.ExpectedAttachType);
                     w.WriteNumber("instructions", p.Instructions.Length);
                     w.WriteNumber("own_instructions", p.MainInstructionCount);

@@ -23,16 +23,24 @@ public static class ShowHashCommand
             var output = parse.InvocationConfiguration.Output;
             var error = parse.InvocationConfiguration.Error;
             var extensions = CliPlatform.CreateExtensions();
-            var sections = CliPlatform.Sections(extensions);
+            string path = parse.GetRequiredValue(file).FullName;
             BpfObject obj;
             NativeModule? module = null;
             try
             {
-                string path = parse.GetRequiredValue(file).FullName;
-                if (CliObjects.IsModule(path)) module = NativeModule.Read(path, loadCode: false);
-                obj = module?.Object ?? BpfObject.Open(path, new BpfObjectOpenOptions { Sections = sections });
+                if (CliObjects.IsModule(path))
+                {
+                    module = NativeModule.Read(path, loadCode: false);
+                    obj = module.Object;
+                }
+                else
+                {
+                    // Each program is hashed against the type its section names in the object's ABI (the runtime's rule).
+                    var abi = CliObjects.Choose(path, extensions);
+                    obj = BpfObject.Open(path, new BpfObjectOpenOptions { Sections = CliPlatform.Sections(extensions, abi), MapTypeNumbering = abi.MapTypes });
+                }
             }
-            catch (Exception e) when (e is BpfObjectException or EbpfException or IOException)
+            catch (Exception e) when (e is BpfObjectException or EbpfException or IOException or CliInputException)
             {
                 error.WriteLine($"error: {e.Message}");
                 return 1;

@@ -60,7 +60,7 @@ public static class VerifyCommand
             obj = CliObjects.Open(file.FullName, platformChoice, extensions);
             obj.ValidateMaps();
         }
-        catch (BpfObjectException e)
+        catch (Exception e) when (e is BpfObjectException or CliInputException)
         {
             error.WriteLine($"error: {e.Message}");
             return 1;

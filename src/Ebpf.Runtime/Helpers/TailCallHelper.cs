@@ -45,6 +45,9 @@ public static class TailCallHelper
         var map = MapHelpers.Resolve(programArray, GlobalHelpers.TailCall, ref call);
         // Only an invocation (EbpfProgram.Invoke) can run the callee; a bare interpreter run has no invoker.
         if (map is not ProgramArrayMap programs || call.State is not InvocationState state) return Outcome.NoProgramArray;
+        // The compiled fast path only reads what is cached (it calls nothing): the helper brings the cache up to date.
+        state.RememberProgramArray(programArray, programs);
+        programs.RefreshDirectTargets();
         if (programs.GetProgram((uint)index) is not EbpfProgram callee) return Outcome.EmptySlot;
         if (state.TailCallCount >= InvocationState.MaxTailCalls) return Outcome.LimitReached;
         state.TailCallCount++;
@@ -57,18 +60,27 @@ public static class TailCallHelper
     /// <summary>
     /// Compiled code's fast path of <see cref="TailCall"/> (unchecked runs only): when the tail call succeeds and its
     /// target is bound to compiled code that may run on the caller's stack of <paramref name="stackBytes"/>, counts it,
-    /// records the slot entered (<see cref="InvocationState.Program"/> reads it back) and returns its entry for the caller to enter. Null (nothing changed)
-    /// leaves the call to <see cref="TailCall"/>: failures and targets only the invoker can run.
+    /// records the slot entered (<see cref="InvocationState.Program"/> reads it back) and returns its entry for the
+    /// caller to enter. Null (nothing changed) leaves the call to <see cref="TailCall"/>: failures, targets only the
+    /// invoker can run, an array the helper has not met on this thread, and bindings changed since it last read them.
     /// </summary>
+    /// <remarks>
+    /// Inlined into compiled code, so it calls nothing (a call would make every hop save and restore the registers
+    /// the program keeps across it). A chain sees bindings as of its first hop, as the invoked program's own binding
+    /// is read once per invocation: only that hop compares the binding generation.
+    /// </remarks>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     internal static JitEntry? DirectTailCallEntry(ref HelperCallContext call, ulong programArray, ulong index, int stackBytes)
     {
-        if (call.State is not InvocationState state || state.TailCallCount >= InvocationState.MaxTailCalls ||
-            state.ProgramArray(programArray)?.DirectTarget((uint)index) is not { } target)
+        if (call.State is not InvocationState state) return null;
+        int count = state.TailCallCount;
+        if (count >= InvocationState.MaxTailCalls || state.ProgramArray(programArray) is not { } array ||
+            count == 0 && !array.DirectTargetsCurrent ||
+            array.DirectTarget((uint)index) is not { } target)
             return null;
         var entry = target.DirectTailCallEntry;
         if (entry is null || target.StackBytes > stackBytes) return null;
-        state.TailCallCount++;
+        state.TailCallCount = count + 1;
         state.EnteredDirectly((uint)index);
         return entry;
     }

@@ -15,9 +15,10 @@ public sealed class ProgramArrayMap : EbpfMap
 {
     private readonly IProgramReference?[] _programs;
     // Per slot, the compiled code its program is bound to, for the tail-call fast path: one read on a hop instead of
-    // program, binding, executor. Valid while _directGeneration is the programs' binding generation (see DirectTarget).
+    // program, binding, executor. Current as of _directGeneration, the programs' binding generation (see DirectTarget).
     private readonly Jit.JitExecutor?[] _directTargets;
     private int _directGeneration = -1;
+    private readonly Lock _directLock = new();
     private readonly IProgramResolver? _resolver;
     private readonly Lock _typeLock = new();
     private Guid _programType;
@@ -42,24 +43,49 @@ public sealed class ProgramArrayMap : EbpfMap
     public IProgramReference? GetProgram(uint index) => index < (uint)_programs.Length ? _programs[index] : null;
 
     /// <summary>
-    /// The compiled code slot <paramref name="index"/>'s program is bound to now, or null (empty, out of range, not
-    /// compiled, unbound). After any binding changed, the slots are read again first.
+    /// The compiled code slot <paramref name="index"/>'s program was bound to when the slot was stored or
+    /// <see cref="RefreshDirectTargets"/> last ran, or null (empty, out of range, not compiled, unbound). Current
+    /// while <see cref="DirectTargetsCurrent"/>; the tail-call helper refreshes.
     /// </summary>
+    /// <remarks>Calls nothing: it is inlined into compiled code (see <see cref="Helpers.TailCallHelper.DirectTailCallEntry"/>).</remarks>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     internal Jit.JitExecutor? DirectTarget(uint index)
     {
-        if (_directGeneration != Programs.EbpfProgram.BindingGeneration) RefreshDirectTargets();
         var targets = _directTargets;
         return index < (uint)targets.Length ? targets[index] : null;
     }
 
-    [MethodImpl(MethodImplOptions.NoInlining)]
-    private void RefreshDirectTargets()
+    /// <summary>No program's binding changed since the slots' bound code was last read.</summary>
+    internal bool DirectTargetsCurrent
     {
-        // Read the generation first: a binding that changes while the slots are read leaves the cache stale, not wrong.
-        int generation = Programs.EbpfProgram.BindingGeneration;
-        for (int i = 0; i < _programs.Length; i++) _directTargets[i] = (_programs[i] as Programs.EbpfProgram)?.Binding?.Jit;
-        Volatile.Write(ref _directGeneration, generation);
+        [MethodImpl(MethodImplOptions.AggressiveInlining)]
+        get => _directGeneration == Programs.EbpfProgram.BindingGeneration;
+    }
+
+    /// <summary>Reads the slots' bound code again if any binding changed since they were last read.</summary>
+    internal void RefreshDirectTargets()
+    {
+        if (Volatile.Read(ref _directGeneration) == Programs.EbpfProgram.BindingGeneration) return;
+        lock (_directLock)
+        {
+            // Read the generation first: a binding that changes while the slots are read leaves the cache stale
+            // (refreshed again next time), not wrong.
+            int generation = Programs.EbpfProgram.BindingGeneration;
+            for (int i = 0; i < _programs.Length; i++) _directTargets[i] = DirectTargetOf(_programs[i]);
+            Volatile.Write(ref _directGeneration, generation);
+        }
+    }
+
+    private static Jit.JitExecutor? DirectTargetOf(IProgramReference? program) => (program as Programs.EbpfProgram)?.Binding?.Jit;
+
+    /// <summary>Stores a slot and its direct target together, so a refresh running meanwhile cannot pair them wrongly.</summary>
+    private void StoreSlot(uint index, IProgramReference? program)
+    {
+        lock (_directLock)
+        {
+            Volatile.Write(ref _programs[index], program);
+            _directTargets[index] = DirectTargetOf(program);
+        }
     }
 
     /// <summary>Fixes the program type if not yet fixed; <see cref="EbpfResult.InvalidFd"/> if it is fixed to another type.</summary>
@@ -87,8 +113,7 @@ public sealed class ProgramArrayMap : EbpfMap
             var bound = TryBindProgramType(program.ProgramType);
             if (bound != EbpfResult.Success) return bound;
         }
-        Volatile.Write(ref _programs[index], program);
-        _directTargets[index] = (program as Programs.EbpfProgram)?.Binding?.Jit;
+        StoreSlot(index, program);
         return EbpfResult.Success;
     }
 
@@ -123,8 +148,7 @@ public sealed class ProgramArrayMap : EbpfMap
     {
         uint index = MemoryMarshal.Read<uint>(key);
         if (index >= MaxEntries) return EbpfResult.InvalidArgument;
-        Volatile.Write(ref _programs[index], null);
-        _directTargets[index] = null;
+        StoreSlot(index, null);
         return EbpfResult.Success;
     }
 
@@ -133,8 +157,11 @@ public sealed class ProgramArrayMap : EbpfMap
 
     protected override void OnLastReferenceReleased()
     {
-        Array.Clear(_programs);
-        Array.Clear(_directTargets);
+        lock (_directLock)
+        {
+            Array.Clear(_programs);
+            Array.Clear(_directTargets);
+        }
     }
 
     protected override void FreeNativeResources() { }

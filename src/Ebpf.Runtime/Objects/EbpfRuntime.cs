@@ -48,7 +48,7 @@ public sealed class EbpfRuntime : IProgramResolver
 
     /// <summary>
     /// Opens an object file with this runtime's sections, in the map type numbering of its ABI (the one
-    /// <see cref="ObjectLoadOptions.Abi"/> names, else the one its program sections belong to), and loads it.
+    /// <see cref="ObjectLoadOptions.Abi"/> names, else <see cref="ChooseAbi"/>'s), and loads it.
     /// </summary>
     public LoadedObject Load(string path, ObjectLoadOptions? options = null) => Load(BpfObject.ReadFile(path), path, options);
 
@@ -60,11 +60,15 @@ public sealed class EbpfRuntime : IProgramResolver
     public LoadedObject Load(ReadOnlyMemory<byte> bytes, string fileName, ObjectLoadOptions? options = null)
     {
         if (NativeModule.IsModule(bytes.Span)) return Load(NativeModule.Read(bytes.ToArray(), fileName), options);
-        var abi = options?.Abi ?? AbiOf(fileName, BpfObject.ProgramSectionNames(bytes, fileName));
-        var obj = BpfObject.Open(bytes, fileName, new BpfObjectOpenOptions
+        var open = new BpfObjectOpenOptions
         {
-            Sections = Sections, MapTypeNumbering = abi.MapTypes, ObjectName = Path.GetFileNameWithoutExtension(fileName),
-        });
+            Sections = Sections, MapTypeNumbering = (options?.Abi ?? PlatformAbi.Windows).MapTypes,
+            ObjectName = Path.GetFileNameWithoutExtension(fileName),
+        };
+        var obj = BpfObject.Open(bytes, fileName, open);
+        var abi = options?.Abi ?? ChooseAbi(obj);
+        // Only map types read differently in another numbering: the programs that decided the ABI are the same.
+        if (abi.MapTypes != obj.MapTypeNumbering) obj = BpfObject.Open(bytes, fileName, open with { MapTypeNumbering = abi.MapTypes });
         return Load(obj, (options ?? ObjectLoadOptions.Default) with { Abi = abi });
     }
 
@@ -82,17 +86,32 @@ public sealed class EbpfRuntime : IProgramResolver
         if (module.Unverified && !options.Unverified)
             throw new EbpfException(EbpfResult.VerificationFailed,
                 $"{module.FileName}: the module was compiled with --unverified; load it only as unverified");
-        var abi = options.Abi ?? AbiOf(module.FileName, module.Object.Programs.Select(p => p.SectionName));
+        // The module names the ABI it was compiled for; the runtime's claims on its sections say whether it loads so.
+        var abi = options.Abi ?? ModuleAbi(module);
         if (abi.Name != module.AbiName)
             throw new EbpfException(EbpfResult.InvalidArgument,
                 $"{module.FileName}: the module was compiled for the {module.AbiName} ABI, but would load as a {abi.Name} object");
         return Load(module.Object, options with { Abi = abi, NativePrograms = module.Programs });
     }
 
-    /// <summary>The ABI programs in <paramref name="sections"/> are compiled for; eBPF for Windows' when no section says.</summary>
-    private PlatformAbi AbiOf(string fileName, IEnumerable<string> sections) =>
-        Sections.ChooseAbi(sections, out string? problem) ?? (problem is null ? PlatformAbi.Windows
-            : throw new EbpfException(EbpfResult.InvalidArgument, $"{fileName}: cannot tell which platform the object is for: {problem}"));
+    /// <summary>The ABI named <see cref="NativeModule.AbiName"/> among those claiming the module's sections (eBPF for Windows' by default).</summary>
+    private PlatformAbi ModuleAbi(NativeModule module) =>
+        module.Object.Programs.SelectMany(p => Sections.ClosestMappings(p.SectionName)).Select(m => m.Abi)
+            .FirstOrDefault(abi => abi.Name == module.AbiName) ?? (PlatformAbi.Windows.Name == module.AbiName ? PlatformAbi.Windows
+            : throw new EbpfException(EbpfResult.InvalidArgument,
+                $"{module.FileName}: the module was compiled for the {module.AbiName} ABI, which no extension loaded here provides"));
+
+    /// <summary>
+    /// The ABI <paramref name="obj"/> is compiled for, by <see cref="ObjectAbi.Choose"/> over this runtime's
+    /// extensions; eBPF for Windows' when none of them claims any of its sections. INVALID_ARGUMENT naming the
+    /// sections when the ABI must be named (<see cref="ObjectLoadOptions.Abi"/>, <c>--platform</c>).
+    /// </summary>
+    public PlatformAbi ChooseAbi(BpfObject obj)
+    {
+        ArgumentNullException.ThrowIfNull(obj);
+        return ObjectAbi.Choose(Extensions, obj, out string? problem) ?? (problem is null ? PlatformAbi.Windows
+            : throw new EbpfException(EbpfResult.InvalidArgument, $"{obj.FileName}: cannot tell which platform the object is for: {problem}"));
+    }
 
     /// <summary>
     /// Checks the object's map definitions (<see cref="BpfObject.ValidateMaps"/>: a violation is INVALID_ARGUMENT
@@ -105,7 +124,7 @@ public sealed class EbpfRuntime : IProgramResolver
     {
         ArgumentNullException.ThrowIfNull(obj);
         options ??= ObjectLoadOptions.Default;
-        var abi = options.Abi ?? AbiOf(obj.FileName, obj.Programs.Where(p => p.Kind == BpfProgramKind.Entry).Select(p => p.SectionName));
+        var abi = options.Abi ?? ChooseAbi(obj);
         if (obj.MapTypeNumbering != abi.MapTypes)
             throw new EbpfException(EbpfResult.InvalidArgument,
                 $"{obj.FileName}: opened with {obj.MapTypeNumbering} map type numbers, but loaded as a {abi.Name} object (which numbers them as {abi.MapTypes})");

@@ -24,8 +24,8 @@ public sealed record ObjectLoadOptions
 
     /// <summary>
     /// The ABI the object is compiled for (its helper ids, map type numbers, section names). Null: the one its
-    /// sections belong to (<see cref="Ebpf.Platform.SectionRegistry.ChooseAbi"/>), eBPF for Windows' when none says;
-    /// needed where the sections are claimed by program types of two ABIs alike (as <c>--platform</c>).
+    /// sections and helper calls belong to (<see cref="ObjectAbi"/>), eBPF for Windows' when no extension claims its
+    /// sections; needed where program types of two ABIs claim them alike and fit its helper calls (as <c>--platform</c>).
     /// </summary>
     public Ebpf.Platform.PlatformAbi? Abi { get; init; }
 

@@ -67,26 +67,26 @@ public sealed class InvocationState : Interpretation.ITailCallInvocation
 
     void Interpretation.ITailCallInvocation.SetPendingTailCall(object program) => PendingTailCall = (EbpfProgram)program;
 
-    // The program array the last tail call went through, by handle: a chain hops through one array, so the compiled
-    // fast path finds it with one compare. Valid within an invocation (its epoch keeps the handle's block alive),
-    // so it is forgotten when the invocation ends.
+    // The program array the tail-call helper last resolved on this thread, by handle: a chain hops through one array,
+    // so the compiled fast path finds it with one compare. Kept across invocations, so a chain's first hop is fast
+    // too. A handle the array's disposal freed and a later map reuses still finds the disposed array here, whose
+    // slots are empty: the hop goes to the helper, which resolves the handle again.
     private ulong _programArrayHandle;
     private Maps.ProgramArrayMap? _programArray;
 
-    /// <summary>The program array behind a map handle a tail call passes, or null when the handle names another kind of map.</summary>
+    /// <summary>
+    /// The program array the helper last resolved <paramref name="handle"/> to on this thread, else null (the
+    /// compiled fast path then leaves the hop to the helper). Calls nothing: see <see cref="Maps.ProgramArrayMap.DirectTarget"/>.
+    /// </summary>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    internal Maps.ProgramArrayMap? ProgramArray(ulong handle)
-    {
-        return handle == _programArrayHandle ? _programArray : FindProgramArray(handle);
-    }
+    internal Maps.ProgramArrayMap? ProgramArray(ulong handle) => handle == _programArrayHandle ? _programArray : null;
 
-    [MethodImpl(MethodImplOptions.NoInlining)]
-    private Maps.ProgramArrayMap? FindProgramArray(ulong handle)
+    /// <summary>Remembers the program array the tail-call helper resolved <paramref name="handle"/> to, for the fast path.</summary>
+    internal void RememberProgramArray(ulong handle, Maps.ProgramArrayMap array)
     {
-        var array = Maps.EbpfMap.FromHandle((nint)handle) as Maps.ProgramArrayMap;
+        if (handle == _programArrayHandle && ReferenceEquals(array, _programArray)) return;
         _programArrayHandle = handle;
         _programArray = array;
-        return array;
     }
 
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
@@ -124,11 +124,6 @@ public sealed class InvocationState : Interpretation.ITailCallInvocation
         state.TailCallCount = 0;
         state.LeasedProcessor = NoProcessor;
         state._enteredSlot = -1;
-        if (state._programArrayHandle != 0)
-        {
-            state._programArrayHandle = 0;
-            state._programArray = null;
-        }
     }
 
     /// <summary>This thread's participant in <paramref name="epochs"/>.</summary>

@@ -1,4 +1,7 @@
 using Ebpf.Platform;
+using Ebpf.Runtime.Extensions;
+using Ebpf.Runtime.Helpers;
+using Ebpf.Runtime.Interpretation;
 using Ebpf.Runtime.Maps;
 using Ebpf.Runtime.Programs;
 using Ebpf.Runtime.Tracing;
@@ -180,5 +183,29 @@ public unsafe class TailCallTests
         Assert.Equal(5ul, Invoke(caller)); // the callee's r0: bytes printed
         var printed = trace.Drain().Where(record => record.Text == marker).ToList();
         Assert.Equal("tail_callee", Assert.Single(printed).ProgramName);
+    }
+
+    [Fact]
+    public void AChainEntersTheTargetsBoundNowAfterTheirProviderWasReplaced()
+    {
+        // entry -> slot 1 -> slot 2, all JIT-compiled (each hop enters the next program's compiled code); the last
+        // program returns what the provider's bpf_get_prandom_u32 gives: 1 from the first provider, 2 from the next.
+        using var programs = ProgramArray();
+        var registry = new ExtensionRegistry(CoreHelpers.Find);
+        ProgramInformationProvider Returning(ulong value) => new("swap-tests", TestType,
+            globalOverrides: [(GlobalHelpers.GetPrandomU32, (ulong r1, ulong r2, ulong r3, ulong r4, ulong r5, ref HelperCallContext call) => value)]);
+        var first = Returning(1);
+        registry.Register(first);
+        var entry = Load(registry, "entry", TailCallOr100(programs, 1));
+        var array = (ProgramArrayMap)programs;
+        array.SetProgram(1, Load(registry, "middle", TailCallOr100(programs, 2)));
+        array.SetProgram(2, Load(registry, "last", $"call {GlobalHelpers.GetPrandomU32}\nexit"));
+        Assert.Equal(1ul, Invoke(entry));
+        Assert.Equal(1ul, Invoke(entry)); // now every hop's target is cached for the compiled fast path
+        registry.Unregister(first);
+        registry.Register(Returning(2));
+        Assert.True(entry.IsBound && ((EbpfProgram)array.GetProgram(2)!).IsBound);
+        Assert.Equal(2ul, Invoke(entry));
+        Assert.Equal(2ul, Invoke(entry));
     }
 }

@@ -57,12 +57,9 @@ public class BothAbisTests
         var runtime = new EbpfRuntime(new AbstractInterpretationVerifier(), new PinNamespace())
             .Use(new NetExtension()).Use(new LinuxExtension());
 
-        // "xdp" is a section of both ABIs' XDP (equally long prefixes): the Linux object names its ABI, as --platform
-        // does. "xdp_test" is claimed more closely by eBPF for Windows' program type, so that object needs nothing.
-        var ambiguous = Assert.Throws<EbpfException>(() => runtime.Load(linuxPath).Dispose());
-        Assert.Equal(EbpfResult.InvalidArgument, ambiguous.Result);
-        Assert.Contains("section 'xdp' means a program type of each of", ambiguous.Message);
-        using var linux = runtime.Load(linuxPath, new ObjectLoadOptions { Abi = LinuxAbi.Instance });
+        // "xdp" is a section of both ABIs' XDP (equally long prefixes): the Linux program reads xdp_md's 32-bit
+        // fields, so it is Linux's. "xdp_test" is claimed more closely by eBPF for Windows' program type.
+        using var linux = runtime.Load(linuxPath);
         using var windows = runtime.Load(windowsPath);
         Assert.Same(LinuxAbi.Instance, linux.Abi);
         Assert.Same(PlatformAbi.Windows, windows.Abi);
@@ -85,6 +82,25 @@ public class BothAbisTests
         var shared = runtime.Pins.Get<EbpfMap>("shared_counts");
         Assert.Equal(3ul * 64, BitConverter.ToUInt64(shared.Lookup(BitConverter.GetBytes(0u))));
         Assert.Equal(3ul, BitConverter.ToUInt64(shared.Lookup(BitConverter.GetBytes(1u))));
+    }
+
+    [Fact]
+    public void AnXdpObjectThatFitsBothAbisLoadsOnlyWithItsAbiNamed()
+    {
+        // Reads no context field and calls no helper: eBPF for Windows' XDP and Linux's fit it alike.
+        string path = ClangObjects.Compile("both_abis_either", """
+            #include <linux/bpf.h>
+            #include <bpf/bpf_helpers.h>
+            SEC("xdp") int either(struct xdp_md *ctx) { return 2; }
+            """);
+        var runtime = new EbpfRuntime(new AbstractInterpretationVerifier()).Use(new NetExtension()).Use(new LinuxExtension());
+        var ambiguous = Assert.Throws<EbpfException>(() => runtime.Load(path).Dispose());
+        Assert.Equal(EbpfResult.InvalidArgument, ambiguous.Result);
+        Assert.Contains("section 'xdp' means a program type of each of windows (xdp) and linux (xdp), and program 'either' fits both", ambiguous.Message);
+        using var linux = runtime.Load(path, new ObjectLoadOptions { Abi = LinuxAbi.Instance });
+        Assert.Equal(LinuxProgramTypes.XdpGuid, linux.Program("either").ProgramType);
+        using var windows = runtime.Load(path, new ObjectLoadOptions { Abi = PlatformAbi.Windows });
+        Assert.Equal(WellKnownProgramTypes.XdpGuid, windows.Program("either").ProgramType);
     }
 
     [Fact]

@@ -2,7 +2,6 @@ using System.CommandLine;
 using System.Globalization;
 using Ebpf.Cli.Running;
 using Ebpf.Cli.Telemetry;
-using Ebpf.Extensions.Linux;
 using Ebpf.Runtime.Extensions;
 using Ebpf.Service;
 
@@ -48,7 +47,7 @@ public static class ServeCommand
         Group = group,
         SocketMode = socketMode,
         ConsoleLogging = consoleLogging,
-        Extensions = () => [.. CliPlatform.CreateExtensions(), new LinuxExtension()],
+        Extensions = CliPlatform.CreateExtensions,
         LiveSources = extensions => new LiveSources(extensions),
     };
 
