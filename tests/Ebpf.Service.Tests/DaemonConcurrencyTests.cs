@@ -44,7 +44,8 @@ public class DaemonConcurrencyTests(ITestOutputHelper output)
             using var racer = daemon.Client();
             byte[] key = new byte[2];
             BinaryPrimitives.WriteUInt16LittleEndian(key, (ushort)(1000 + i));
-            for (ulong round = 1; stop.Elapsed < duration; round++)
+            // The duration is a floor: on a loaded machine one round can take longer, and every client must finish one.
+            for (ulong round = 1; round == 1 || stop.Elapsed < duration; round++)
             {
                 var loaded = client.Call(d => d.LoadObject(new LoadRequest { Object = sample, FileName = $"client{i}.o" }));
                 var programs = loaded.Programs.ToDictionary(p => p.Name);
@@ -86,7 +87,6 @@ public class DaemonConcurrencyTests(ITestOutputHelper output)
         await Task.WhenAll(workers);
         output.WriteLine($"{Clients} clients, {duration.TotalSeconds} s: {rounds.Sum()} rounds (load, pin, 2 attaches, update, 2 raced detaches, unload), " +
             $"{raceLosses.Sum()} detach races with one winner each; rounds per client {string.Join(",", rounds)}");
-        Assert.All(rounds, r => Assert.True(r > 0, "a client made no round"));
 
         var programsLeft = admin.Call(d => d.ListPrograms(new Empty())).Programs;
         Assert.Equal(shared.Programs.Select(p => p.Id).Order(), programsLeft.Select(p => p.Id).Order());
