@@ -51,26 +51,14 @@ public class CompileCommandTests
     public void AnUnverifiableObjectCompilesOnlyUnverifiedAndSuchAModuleLoadsOnlyUnverified()
     {
         using var dir = new TempDirectory();
-        File.WriteAllText(dir.File("unchecked.c"), """
-            #include "bpf_helpers.h"
-            #include "sample_ext_helpers.h"
-            SEC("sample_ext")
-            int unchecked_read(sample_program_context_t* ctx) { return ctx->data_start[3]; }
-            char _license[] SEC("license") = "MIT";
-            """);
-        var clang = System.Diagnostics.Process.Start(new System.Diagnostics.ProcessStartInfo("clang-19",
-            ["-target", "bpf", "-O2", "-g", "-I", RepoPaths.RepoPath("include"), "-c", dir.File("unchecked.c"), "-o", dir.File("unchecked.o")])
-            { RedirectStandardError = true })!;
-        string compileErrors = clang.StandardError.ReadToEnd();
-        clang.WaitForExit();
-        Assert.True(clang.ExitCode == 0, compileErrors);
+        string uncheckedObject = ClangObjects.Compile("unchecked", ClangObjects.UncheckedSampleExtRead, RepoPaths.RepoPath("include"));
 
-        var refused = CliRun.Invoke("compile", dir.File("unchecked.o"), "-o", dir.File("m.dll"));
+        var refused = CliRun.Invoke("compile", uncheckedObject, "-o", dir.File("m.dll"));
         Assert.Equal(ExitCodes.Failure, refused.ExitCode);
         Assert.Contains("failed verification", refused.Error);
         Assert.False(File.Exists(dir.File("m.dll")));
 
-        var compiled = CliRun.Invoke("compile", dir.File("unchecked.o"), "-o", dir.File("m.dll"), "--unverified");
+        var compiled = CliRun.Invoke("compile", uncheckedObject, "-o", dir.File("m.dll"), "--unverified");
         Assert.True(compiled.ExitCode == 0, compiled.Error);
         Assert.Contains("(unverified)", compiled.Output);
         File.WriteAllBytes(dir.File("data.bin"), [9, 8, 7, 6, 5]);

@@ -66,27 +66,15 @@ public partial class TestRunCommandTests
     {
         // Reads the packet without checking its end: the verifier must refuse it; --unverified runs it checked.
         using var dir = new TempDirectory();
-        File.WriteAllText(dir.File("unchecked.c"), """
-            #include "bpf_helpers.h"
-            #include "sample_ext_helpers.h"
-            SEC("sample_ext")
-            int unchecked_read(sample_program_context_t* ctx) { return ctx->data_start[3]; }
-            char _license[] SEC("license") = "MIT";
-            """);
-        var clang = System.Diagnostics.Process.Start(new System.Diagnostics.ProcessStartInfo("clang-19",
-            ["-target", "bpf", "-O2", "-g", "-I", RepoPaths.RepoPath("include"), "-c", dir.File("unchecked.c"), "-o", dir.File("unchecked.o")])
-            { RedirectStandardError = true })!;
-        string compileErrors = clang.StandardError.ReadToEnd();
-        clang.WaitForExit();
-        Assert.True(clang.ExitCode == 0, compileErrors);
+        string uncheckedObject = ClangObjects.Compile("unchecked", ClangObjects.UncheckedSampleExtRead, RepoPaths.RepoPath("include"));
 
-        var run = CliRun.Invoke("test-run", dir.File("unchecked.o"), "unchecked_read");
+        var run = CliRun.Invoke("test-run", uncheckedObject, "unchecked_read");
         Assert.Equal(ExitCodes.Failure, run.ExitCode);
         Assert.Contains("failed verification", run.Error);
         Assert.Contains("--unverified", run.Error);
 
         var (dataFile, ctxFile) = Inputs(dir, [9, 8, 7, 6, 5], 0);
-        var unverified = CliRun.Invoke("test-run", dir.File("unchecked.o"), "unchecked_read", "--data", dataFile, "--ctx", ctxFile, "--unverified");
+        var unverified = CliRun.Invoke("test-run", uncheckedObject, "unchecked_read", "--data", dataFile, "--ctx", ctxFile, "--unverified");
         Assert.True(unverified.ExitCode == 0, unverified.Error);
         Assert.Equal(6u, RetVal(unverified.Output));
     }

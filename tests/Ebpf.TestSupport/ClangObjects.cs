@@ -50,4 +50,13 @@ public static class ClangObjects
         }
         char _license[] __attribute__((section("license"), used)) = "GPL";
         """;
+
+    /// <summary>A sample_ext program (this repository's include/) reading its data without a bounds check: refused.</summary>
+    public const string UncheckedSampleExtRead = """
+        #include "bpf_helpers.h"
+        #include "sample_ext_helpers.h"
+        SEC("sample_ext")
+        int unchecked_read(sample_program_context_t* ctx) { return ctx->data_start[3]; }
+        char _license[] SEC("license") = "MIT";
+        """;
 }
