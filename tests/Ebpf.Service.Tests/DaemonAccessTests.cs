@@ -45,7 +45,7 @@ public class DaemonAccessTests(ITestOutputHelper output)
         var maps = CliProcess.Run(["map", "dump", "name", "connections_per_port", "--socket", daemon.Socket], CliProcess.Nobody);
         Assert.True(maps.ExitCode == 0, maps.ToString());
 
-        var load = CliProcess.Run(["prog", "load", sample, "--socket", daemon.Socket], CliProcess.Nobody);
+        var load = CliProcess.Run(["prog", "load", CliProcess.Readable(sample), "--socket", daemon.Socket], CliProcess.Nobody);
         Assert.Equal(1, load.ExitCode);
         Assert.Contains("LoadObject changes the daemon's state: only root may load, attach, detach, pin, unload or change maps", load.Error);
         Assert.Contains("uid 65534", load.Error);
@@ -78,7 +78,7 @@ public class DaemonAccessTests(ITestOutputHelper output)
         Assert.Equal(TestGroup.ToString(), Stat("%g", daemon.Socket));
 
         // nobody with the group as a supplementary group (SO_PEERGROUPS): may load.
-        var member = CliProcess.Run(["prog", "load", SampleObjects.Path("multi_extension"), "--socket", daemon.Socket, "--json"], CliProcess.Nobody, TestGroup);
+        var member = CliProcess.Run(["prog", "load", CliProcess.Readable(SampleObjects.Path("multi_extension")), "--socket", daemon.Socket, "--json"], CliProcess.Nobody, TestGroup);
         Assert.True(member.ExitCode == 0, member.ToString());
         Assert.Equal(4, member.Json.GetProperty("programs").GetArrayLength());
 
