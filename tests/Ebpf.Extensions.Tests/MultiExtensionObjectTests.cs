@@ -44,13 +44,7 @@ public class MultiExtensionObjectTests
         using var loaded = runtime.Load(SamplePath);
 
         // Each program was verified and hashed against its own extension's program information.
-        var expected = new Dictionary<string, IProgramInformationProvider>
-        {
-            ["process_monitor"] = process.Provider,
-            ["connection_tracker"] = net.SockAddrProvider,
-            ["bind_monitor"] = net.BindProvider,
-            ["connection_monitor"] = net.SockOpsProvider,
-        };
+        var expected = ProviderOfEachProgram(process, net);
         Assert.Equal(expected.Keys.Order(), loaded.Programs.Keys.Order());
         foreach (var (name, provider) in expected)
         {
@@ -63,6 +57,15 @@ public class MultiExtensionObjectTests
 
         AttachAndCheckHooksAndRingBuffer(runtime, process, net, loaded);
     }
+
+    /// <summary>The extension provider that serves each of the seed's four programs.</summary>
+    internal static Dictionary<string, IProgramInformationProvider> ProviderOfEachProgram(ProcessExtension process, NetExtension net) => new()
+    {
+        ["process_monitor"] = process.Provider,
+        ["connection_tracker"] = net.SockAddrProvider,
+        ["bind_monitor"] = net.BindProvider,
+        ["connection_monitor"] = net.SockOpsProvider,
+    };
 
     /// <summary>Attaches every program, fires each hook once and checks what the programs did (the JIT's and a native module's alike).</summary>
     internal static void AttachAndCheckHooksAndRingBuffer(EbpfRuntime runtime, ProcessExtension process, NetExtension net, LoadedObject loaded)

@@ -55,13 +55,7 @@ public class NativeModuleTests
         using var fromObject = Runtime(new ProcessExtension(), new NetExtension(), new SampleExtension()).Load(path);
         using var loaded = runtime.Load(module);
 
-        var expected = new Dictionary<string, IProgramInformationProvider>
-        {
-            ["process_monitor"] = process.Provider,
-            ["connection_tracker"] = net.SockAddrProvider,
-            ["bind_monitor"] = net.BindProvider,
-            ["connection_monitor"] = net.SockOpsProvider,
-        };
+        var expected = MultiExtensionObjectTests.ProviderOfEachProgram(process, net);
         Assert.Equal(expected.Keys.Order(), loaded.Programs.Keys.Order());
         foreach (var (name, provider) in expected)
         {

@@ -1192,20 +1192,8 @@ internal sealed class JitEmitter
         var il = _il;
         var body = il.DefineLabel();
         _loopBodies[loop.Latch] = body;
-        _loopIdiomsEmitted++;
-        _loopBytes ??= il.DeclareLocal(typeof(ulong));
-        _loopFrom ??= il.DeclareLocal(typeof(ulong));
-        _loopTo ??= il.DeclareLocal(typeof(ulong));
         // bytes = limit - i: 1..2^30 and a multiple of the step (a power of two), or the loop runs as written.
-        LdcI8(loop.Limit);
-        Ld(loop.Counter);
-        il.Emit(OpCodes_.Sub);
-        il.Emit(OpCodes_.Dup);
-        il.Emit(OpCodes_.Stloc, _loopBytes);
-        LdcI8(1);
-        il.Emit(OpCodes_.Sub);
-        LdcI8(1L << 30);
-        il.Emit(OpCodes_.Bge_Un, body);
+        EmitLoopBytesGuard(loop.Counter, loop.Limit, body);
         il.Emit(OpCodes_.Ldloc, _loopBytes);
         LdcI8(loop.Step - 1);
         il.Emit(OpCodes_.And);
@@ -1265,6 +1253,29 @@ internal sealed class JitEmitter
         il.MarkLabel(body);
     }
 
+    /// <summary>
+    /// The entry of a recognised loop (copy, sum or search): declares the locals the idioms share, stores
+    /// bytes = limit - counter in one of them, and goes to <paramref name="body"/> (the loop as written) unless it is 1..2^30.
+    /// </summary>
+    [System.Diagnostics.CodeAnalysis.MemberNotNull(nameof(_loopBytes), nameof(_loopFrom), nameof(_loopTo))]
+    private void EmitLoopBytesGuard(int counter, long limit, Label body)
+    {
+        var il = _il;
+        _loopIdiomsEmitted++;
+        _loopBytes ??= il.DeclareLocal(typeof(ulong));
+        _loopFrom ??= il.DeclareLocal(typeof(ulong));
+        _loopTo ??= il.DeclareLocal(typeof(ulong));
+        LdcI8(limit);
+        Ld(counter);
+        il.Emit(OpCodes_.Sub);
+        il.Emit(OpCodes_.Dup);
+        il.Emit(OpCodes_.Stloc, _loopBytes);
+        LdcI8(1);
+        il.Emit(OpCodes_.Sub);
+        LdcI8(1L << 30);
+        il.Emit(OpCodes_.Bge_Un, body);
+    }
+
     private static readonly MethodInfo CountWhile = typeof(JitReductions).GetMethod(nameof(JitReductions.CountWhile))!;
 
     /// <summary>
@@ -1276,19 +1287,7 @@ internal sealed class JitEmitter
     {
         var il = _il;
         if (loop.Entry == loop.Head) _loopBodies[loop.Latch] = body;
-        _loopIdiomsEmitted++;
-        _loopBytes ??= il.DeclareLocal(typeof(ulong));
-        _loopFrom ??= il.DeclareLocal(typeof(ulong));
-        _loopTo ??= il.DeclareLocal(typeof(ulong));
-        LdcI8(loop.Limit);
-        Ld(loop.Counter);
-        il.Emit(OpCodes_.Sub);
-        il.Emit(OpCodes_.Dup);
-        il.Emit(OpCodes_.Stloc, _loopBytes);
-        LdcI8(1);
-        il.Emit(OpCodes_.Sub);
-        LdcI8(1L << 30);
-        il.Emit(OpCodes_.Bge_Un, body);
+        EmitLoopBytesGuard(loop.Counter, loop.Limit, body);
         void Counter() => Ld(loop.Counter);
         // The first eight iterations' tests inline, a word at a time, so that a loop which leaves within them costs
         // no call; it runs them as written. A word read may pass the byte that ends the loop but not its page (see
