@@ -85,6 +85,7 @@ internal sealed record JitFloorLog2(int Start, int End, int X, int Low, int High
         {
             if (predecessors[pc].Length != 1) return ulong.MaxValue;
             int at = predecessors[pc][0];
+            if (at < 0) return ulong.MaxValue; // the entry of the program or of a function
             var insn = code[at];
             if (at + ProgramDecoder.SlotCount(insn) != pc) return ulong.MaxValue; // reached by a jump
             pc = at;

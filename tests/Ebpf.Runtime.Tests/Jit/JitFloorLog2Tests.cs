@@ -185,6 +185,32 @@ public class JitFloorLog2Tests
         }
     }
 
+    /// <summary>
+    /// Each search with one immediate changed at random (a threshold, a shift, a step of the result): recognised or
+    /// not, the JIT agrees with the interpreter on every edge value; and both outcomes occur.
+    /// </summary>
+    [Fact]
+    public void MutatedSearchesMatchInterpreter()
+    {
+        var random = new Random(1818);
+        var immediate = new System.Text.RegularExpressions.Regex(@"(?<=, )(0x[0-9a-f]+|[0-9]+)$", System.Text.RegularExpressions.RegexOptions.Multiline);
+        int recognised = 0, left = 0;
+        for (int k = 0; k < 150; k++)
+        {
+            string source = new[] { ClangSelects, Branches64, LeadingZeros32 }[k % 3];
+            var sites = immediate.Matches(source);
+            var site = sites[random.Next(sites.Count)];
+            ulong value = Convert.ToUInt64(site.Value, site.Value.StartsWith("0x") ? 16 : 10);
+            ulong changed = random.Next(3) switch { 0 => value + 1, 1 => value - 1, _ => (ulong)random.Next(0, 40) };
+            source = source[..site.Index] + (changed & 0x7fff_ffff) + source[(site.Index + site.Length)..];
+            var program = Assembler.Assemble(source);
+            var jit = JitCompiler.Compile(program, options: new JitOptions());
+            if (jit.FloorLog2s > 0) recognised++; else left++;
+            AssertSameAsInterpreter(program, jit);
+        }
+        Assert.True(recognised > 0 && left > 0, $"recognised {recognised}, left {left}");
+    }
+
     [Fact]
     public void CheckedBudgetedAndSplitCodeRunsTheSearchAsWritten()
     {
