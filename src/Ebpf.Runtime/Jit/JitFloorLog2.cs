@@ -52,7 +52,7 @@ internal sealed record JitFloorLog2(int Start, int End, int X, int Low, int High
     public static Dictionary<int, JitFloorLog2> Find(Instruction[] code, ulong[] wideValues, bool[] starts, Func<int, ushort> liveIn)
     {
         var found = new Dictionary<int, JitFloorLog2>();
-        int[][] predecessors = Predecessors(code, starts);
+        int[][]? predecessors = null; // built when a candidate passes the cheap filter
         int coveredUpTo = -1;
         for (int pc = 1; pc < code.Length; pc++)
         {
@@ -60,12 +60,13 @@ internal sealed record JitFloorLog2(int Start, int End, int X, int Low, int High
             int before = pc - 1;
             while (before > 0 && !starts[before]) before--;
             // x: what the instruction before the start wrote; the start has no other way in.
-            if (!starts[before] || predecessors[pc].Length != 1 || predecessors[pc][0] != before) continue;
             var definer = code[before];
             if (definer.Class is not (OpClass.Alu32 or OpClass.Alu64 or OpClass.Ldx) && definer.Opcode != OpCodes.LdDw) continue;
             int x = definer.Dst;
-            if (x >= Registers.FramePointer) continue;
-            ulong high = Bound(code, starts, predecessors, before + ProgramDecoder.SlotCount(definer), x);
+            if (x >= Registers.FramePointer || !TestsSoon(code, pc, x)) continue;
+            predecessors ??= Predecessors(code, starts);
+            if (predecessors[pc].Length != 1 || predecessors[pc][0] != before) continue;
+            ulong high = Bound(code, starts, predecessors, pc, x);
             if (Match(code, wideValues, starts, predecessors, liveIn, pc, x, high) is { } region)
             {
                 found[pc] = region;
@@ -73,6 +74,36 @@ internal sealed record JitFloorLog2(int Start, int End, int X, int Low, int High
             }
         }
         return found;
+    }
+
+    /// <summary>
+    /// Whether the code from <paramref name="pc"/>, along fall-through paths, tests registers derived from x (copies
+    /// and shifts of it) twice within a few instructions, touching nothing but registers: a cheap filter before the
+    /// symbolic run.
+    /// </summary>
+    private static bool TestsSoon(Instruction[] code, int pc, int x)
+    {
+        int derived = 1 << x, tests = 0;
+        for (int steps = 0; steps < 24 && (uint)pc < (uint)code.Length; steps++)
+        {
+            var insn = code[pc];
+            if (insn.Class is OpClass.Jmp or OpClass.Jmp32)
+            {
+                var op = (JmpOp)insn.Operation;
+                if (op == JmpOp.Ja) { pc += 1 + (insn.Class == OpClass.Jmp32 ? insn.Imm : insn.Offset); continue; }
+                if (op is JmpOp.Call or JmpOp.Exit) return false;
+                if ((derived & (1 << insn.Dst)) == 0 && !(insn.UsesSrcRegister && (derived & (1 << insn.Src)) != 0)) return false;
+                if (++tests == MinBranches) return true;
+                pc++; // on along the fall-through path
+                continue;
+            }
+            if (insn.Class is not (OpClass.Alu32 or OpClass.Alu64) && insn.Opcode != OpCodes.LdDw) return false;
+            bool fromX = insn.UsesSrcRegister && (derived & (1 << insn.Src)) != 0;
+            if ((AluOp)insn.Operation == AluOp.Mov || insn.Opcode == OpCodes.LdDw)
+                derived = fromX ? derived | (1 << insn.Dst) : derived & ~(1 << insn.Dst);
+            pc += ProgramDecoder.SlotCount(insn);
+        }
+        return false;
     }
 
     /// <summary>
