@@ -248,7 +248,8 @@ internal sealed class JitEmitter
         if (search is not null) EmitSearchLoop(search, searchBody);
         if (_budget != 0) EmitBudgetStep(pc);
         if (_idioms.TryGetValue(pc, out var loop) && loop.Latch < _regionEnd) EmitLoopIdiom(loop);
-        if (_floorLog2s.TryGetValue(pc, out var log2) && log2.Low >= _regionStart && Math.Max(log2.High, log2.End) < _regionEnd) EmitFloorLog2(log2);
+        if (_floorLog2s.TryGetValue(pc, out var log2) && Math.Min(log2.Low, log2.End) >= _regionStart && Math.Max(log2.High, log2.End) < _regionEnd)
+            EmitFloorLog2(log2);
         EmitInstruction(pc, _code[pc]);
     }
 

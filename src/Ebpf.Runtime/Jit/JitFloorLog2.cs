@@ -148,7 +148,7 @@ internal sealed record JitFloorLog2(int Start, int End, int X, int Low, int High
         for (int pc = 0; pc < code.Length; pc++)
         {
             if (!starts[pc]) continue;
-            foreach (int next in Successors(code, pc))
+            foreach (int next in JitLiveness.Successors(code, pc, code[pc]))
                 if ((uint)next < (uint)lists.Length) (lists[next] ??= []).Add(pc);
             if (code[pc].Opcode == OpCodes.Call && code[pc].Src == PseudoSource.LocalCall)
             {
@@ -158,20 +158,6 @@ internal sealed record JitFloorLog2(int Start, int End, int X, int Low, int High
         }
         lists[0] = [.. lists[0] ?? [], -1]; // the program's entry
         return [.. lists.Select(l => l?.ToArray() ?? [])];
-    }
-
-    private static IEnumerable<int> Successors(Instruction[] code, int pc)
-    {
-        var insn = code[pc];
-        int next = pc + ProgramDecoder.SlotCount(insn);
-        if (insn.Class is not (OpClass.Jmp or OpClass.Jmp32)) { yield return next; yield break; }
-        switch ((JmpOp)insn.Operation)
-        {
-            case JmpOp.Exit: yield break;
-            case JmpOp.Call: yield return next; yield break;
-            case JmpOp.Ja: yield return pc + 1 + (insn.Class == OpClass.Jmp32 ? insn.Imm : insn.Offset); yield break;
-            default: yield return pc + 1 + insn.Offset; yield return next; yield break;
-        }
     }
 
     private static JitFloorLog2? Match(Instruction[] code, ulong[] wideValues, bool[] starts, int[][] predecessors,
