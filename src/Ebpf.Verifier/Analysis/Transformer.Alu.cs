@@ -480,7 +480,7 @@ internal sealed partial class Transformer
             return;
         }
         SetUninitialized(m.Dst);
-        _s.SetKind(0, m.Dst, new RegisterKind(Shared, m.MapReference, Interval.Const(map.ValueSize)));
+        _s.SetKind(0, m.Dst, new RegisterKind(Shared, m.MapReference, Interval.Const(map.ValueSize), MayBeReadOnly: map.ReadOnly));
         _s.Zone.Assign(Uv(m.Dst), NonNull);
         _s.Zone.Assign(Off(m.Dst), Interval.Const(m.Offset));
     }
