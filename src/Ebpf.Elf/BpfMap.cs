@@ -33,7 +33,7 @@ public sealed record BpfMap
     /// <summary>Initial contents of the value (global data: the section bytes; zeros for .bss); empty for other maps.</summary>
     public ImmutableArray<byte> InitialData { get; init; } = [];
     /// <summary>True for .rodata-backed maps (libbpf freezes them and sets BPF_F_RDONLY_PROG).</summary>
-    public bool IsReadOnly { get; init; }
+    public bool IsReadOnly => Definition.ReadOnlyForPrograms;
     /// <summary>Byte offset of the definition inside <see cref="SectionName"/>.</summary>
     public ulong SectionOffset { get; init; }
     /// <summary>Initial slots of a PROG_ARRAY or map-in-map (<c>.values = { [i] = &amp;x }</c>): slot index to program or map name.</summary>

@@ -90,8 +90,15 @@ public sealed class BpfObject
         : map.Definition with
         {
             AbiType = map.RawType,
-            InnerMap = map.InnerMap is { } inner ? inner.Definition with { AbiType = inner.RawType } : map.Definition.InnerMap,
+            ReadOnlyForPrograms = map.Definition.ReadOnlyForPrograms || IsReadOnlyForPrograms(map.Definition),
+            InnerMap = map.InnerMap is { } inner
+                ? inner.Definition with { AbiType = inner.RawType, ReadOnlyForPrograms = IsReadOnlyForPrograms(inner.Definition) }
+                : map.Definition.InnerMap,
         };
+
+    /// <summary>A Linux definition's BPF_F_RDONLY_PROG flag.</summary>
+    private bool IsReadOnlyForPrograms(MapDefinition definition) =>
+        MapTypeNumbering == MapTypeNumbering.Linux && (definition.Flags & LinuxMapFlags.ReadOnlyProgram) != 0;
 
     public BpfProgram? FindProgram(string name) => Programs.FirstOrDefault(p => p.Name == name);
     public BpfMap? FindMap(string name) => Maps.FirstOrDefault(m => m.Name == name);

@@ -426,8 +426,8 @@ internal sealed class BpfObjectLoader
             {
                 Index = _maps.Count, Name = s.Name, SectionName = s.Name, Kind = BpfMapKind.GlobalData,
                 RawType = (uint)MapType.Array, PlatformType = MapType.Array,
-                Definition = new MapDefinition(MapType.Array, 4, (uint)s.Size, 1), InitialData = initial,
-                IsReadOnly = kind == BpfSectionKind.ReadOnlyData,
+                Definition = new MapDefinition(MapType.Array, 4, (uint)s.Size, 1) { ReadOnlyForPrograms = kind == BpfSectionKind.ReadOnlyData },
+                InitialData = initial,
             });
         }
     }

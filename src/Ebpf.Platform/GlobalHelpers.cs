@@ -54,8 +54,8 @@ public static class GlobalHelpers
     public static ImmutableArray<HelperPrototype> All { get; } =
     [
         new(MapLookupElem, "bpf_map_lookup_elem", PtrToMapValueOrNull, PtrToMap, PtrToMapKey),
-        new(MapUpdateElem, "bpf_map_update_elem", Integer, PtrToMap, PtrToMapKey, PtrToMapValue, Anything),
-        new(MapDeleteElem, "bpf_map_delete_elem", Integer, PtrToMap, PtrToMapKey),
+        new(MapUpdateElem, "bpf_map_update_elem", Integer, PtrToMap, PtrToMapKey, PtrToMapValue, Anything) { ModifiesMap = true },
+        new(MapDeleteElem, "bpf_map_delete_elem", Integer, PtrToMap, PtrToMapKey) { ModifiesMap = true },
         new(MapLookupAndDeleteElem, "bpf_map_lookup_and_delete_elem", PtrToMapValueOrNull, PtrToMap, PtrToMapKey),
         new(TailCall, "bpf_tail_call", IntegerOrNoReturnIfSucceed, PtrToCtx, PtrToMapOfPrograms, Anything),
         new(GetPrandomU32, "bpf_get_prandom_u32", Integer),
@@ -68,8 +68,8 @@ public static class GlobalHelpers
         new(TracePrintk3, "bpf_trace_printk3", Integer, PtrToReadableMem, ConstSize, Anything),
         new(TracePrintk4, "bpf_trace_printk4", Integer, PtrToReadableMem, ConstSize, Anything, Anything),
         new(TracePrintk5, "bpf_trace_printk5", Integer, PtrToReadableMem, ConstSize, Anything, Anything, Anything),
-        new(MapPushElem, "bpf_map_push_elem", Integer, PtrToMap, PtrToMapValue, Anything),
-        new(MapPopElem, "bpf_map_pop_elem", Integer, PtrToMap, PtrToMapValue) { WritesMapValue = true },
+        new(MapPushElem, "bpf_map_push_elem", Integer, PtrToMap, PtrToMapValue, Anything) { ModifiesMap = true },
+        new(MapPopElem, "bpf_map_pop_elem", Integer, PtrToMap, PtrToMapValue) { WritesMapValue = true, ModifiesMap = true },
         new(MapPeekElem, "bpf_map_peek_elem", Integer, PtrToMap, PtrToMapValue) { WritesMapValue = true },
         new(GetCurrentPidTgid, "bpf_get_current_pid_tgid", Integer),
         new(GetCurrentLogonId, "bpf_get_current_logon_id", Integer, PtrToCtx),

@@ -37,6 +37,11 @@ public sealed record HelperPrototype
     /// be uninitialized. Not hashed: eBPF for Windows' prototype types the argument PTR_TO_MAP_VALUE.
     /// </summary>
     public bool WritesMapValue { get; init; }
+    /// <summary>
+    /// The helper changes the contents of its map argument (update, delete, push, pop): refused on a map programs may
+    /// only read (Linux: "write into map forbidden"). Not hashed.
+    /// </summary>
+    public bool ModifiesMap { get; init; }
 
     /// <summary>Number of declared (leading, non-DontCare) arguments.</summary>
     public int ArgumentCount
@@ -52,7 +57,8 @@ public sealed record HelperPrototype
     public bool Equals(HelperPrototype? other) =>
         other is not null && Id == other.Id && Name == other.Name && ReturnType == other.ReturnType &&
         Arguments.AsSpan().SequenceEqual(other.Arguments.AsSpan()) && ReallocatePacket == other.ReallocatePacket &&
-        ImplicitContext == other.ImplicitContext && WritesMapValue == other.WritesMapValue;
+        ImplicitContext == other.ImplicitContext && WritesMapValue == other.WritesMapValue &&
+        ModifiesMap == other.ModifiesMap;
 
     public override int GetHashCode() => HashCode.Combine(Id, Name, ReturnType, ReallocatePacket, ImplicitContext);
 }

@@ -20,6 +20,12 @@ public sealed record MapDefinition(
     /// </summary>
     public uint? AbiType { get; init; }
 
+    /// <summary>
+    /// Programs may read the map's values but never change them (a <c>.rodata</c> section; Linux's
+    /// BPF_F_RDONLY_PROG): the verifier refuses stores into its values and the helpers that modify it.
+    /// </summary>
+    public bool ReadOnlyForPrograms { get; init; }
+
     public bool IsPerCpu => Type is MapType.PercpuHash or MapType.PercpuArray or MapType.LruPercpuHash or MapType.PerfEventArray;
     public bool IsMapOfMaps => Type is MapType.HashOfMaps or MapType.ArrayOfMaps;
 }

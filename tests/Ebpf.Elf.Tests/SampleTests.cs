@@ -130,7 +130,7 @@ public sealed class SampleTests
             var section = dump.SectionNamed(name);
             var map = obj.FindMap(name)!;
             Assert.Equal(BpfMapKind.GlobalData, map.Kind);
-            Assert.Equal(new MapDefinition(MapType.Array, 4, (uint)section.Size, 1), map.Definition);
+            Assert.Equal(new MapDefinition(MapType.Array, 4, (uint)section.Size, 1) { ReadOnlyForPrograms = name == ".rodata" }, map.Definition);
             Assert.Equal(name == ".rodata", map.IsReadOnly);
             byte[] expected = section.Type == "NOBITS" ? new byte[section.Size] : LlvmTools.SectionBytes(path, name);
             Assert.Equal(expected, map.InitialData.ToArray());

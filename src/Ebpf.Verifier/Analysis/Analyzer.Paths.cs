@@ -7,14 +7,17 @@ namespace Ebpf.Verifier.Analysis;
 /// <summary>
 /// The second pass, run when the fixpoint cannot prove a program: the kernel's way, paths explored one by one (no
 /// joins, loops unrolled iteration by iteration) with the same transformers and checks, within an instruction budget
-/// (<see cref="VerifierOptions.MaxExploredInstructions"/>, scaled down for large zones). At joins and loop heads a state that falls inside one already seen there is dropped, after
-/// the dead registers and the numbers no address, store, call or loop exit depends on were forgotten
-/// (<see cref="RegisterRelevance"/>).
+/// (<see cref="VerifierOptions.MaxExploredInstructions"/>, scaled down for large zones). A state bound for a join or
+/// loop head is first abstracted: dead registers and stack bytes become "anything", and the numbers (in registers
+/// and stack cells) that no address, stored-to-stack value, call or loop exit depends on lose their values
+/// (<see cref="RegisterRelevance"/>, the kernel's liveness and precision marks). It is then dropped when a state
+/// explored there, or one still waiting there, includes it.
 /// <para>
-/// Why that is sound: every state kept is explored, so the kept states cover every reachable state (an inductive
-/// invariant, as a fixpoint's is). Termination: with it checked, the iteration counters stay in the states, exact
-/// on each path, and are bounded at every loop head as in the fixpoint, so the invariant bounds every loop per entry;
-/// an endless loop exceeds that bound or the budget.
+/// Why that is sound: the abstraction only widens, and the widened state is the one explored (and kept), so
+/// whatever the liveness says, the kept and waiting states cover every reachable state (an inductive invariant, as a
+/// fixpoint's is): a wrong liveness could only cost precision. Termination: with it checked, the iteration counters
+/// stay in the states, exact on each path, and are bounded at every loop head as in the fixpoint, so the invariant
+/// bounds every loop per entry; an endless loop exceeds that bound or the budget.
 /// </para>
 /// <para>
 /// Order: by loop iterations (outer loops first), then reverse post-order, so the paths through one iteration meet at
@@ -37,8 +40,14 @@ internal sealed partial class Analyzer
     private const long PendingStateBytes = 16L << 20;
     private const int MinPendingPaths = 128;
 
-    /// <summary>A state waiting at the start of a block, with the iterations of each loop on its path (by head rank).</summary>
-    private readonly record struct PathItem(CfgBlock Block, AbstractState State, int[] Iterations);
+    /// <summary>
+    /// A state waiting at the start of a block, with the iterations of each loop on its path (by head rank).
+    /// <see cref="Superseded"/>: a state waiting at the same block that includes it came later; it is not explored.
+    /// </summary>
+    private sealed record PathItem(CfgBlock Block, AbstractState State, int[] Iterations)
+    {
+        public bool Superseded { get; set; }
+    }
 
     /// <summary>How the path pass ended: proven, or why not.</summary>
     internal readonly record struct PathOutcome(bool Proven, string Reason, long Instructions, AbstractState? Exit,
@@ -49,7 +58,7 @@ internal sealed partial class Analyzer
     internal PathOutcome ExplorePaths()
     {
         var sink = new List<Transformer.Finding>();
-        var relevance = RegisterRelevance.Compute(_cfg);
+        var relevance = RegisterRelevance.Compute(_cfg, _options.PathsOnly ? null : StackAccesses(), _stackTop);
         var recorded = _options.RecordStates ? new Dictionary<int, AbstractState>() : null;
         // Loop heads ranked by reverse post-order: an outer loop's head comes before its inner loops'.
         var heads = _cfg.Blocks.Where(b => b.IsLoopHead).OrderBy(b => b.Order).ToList();
@@ -61,10 +70,10 @@ internal sealed partial class Analyzer
         int keep = (int)Math.Clamp(KeptStateBytes / stateBytes / prunePoints, 2, StatesPerPrunePoint);
         int maxPending = (int)Math.Clamp(PendingStateBytes / stateBytes, MinPendingPaths, MaxPendingPaths);
         var kept = new List<AbstractState>?[_cfg.Blocks.Count];
+        var waiting = new List<PathItem>?[_cfg.Blocks.Count];
 
         var queue = new PriorityQueue<PathItem, PathItem>(Comparer<PathItem>.Create(ComparePaths));
-        var first = new PathItem(_cfg.Blocks[0], _initial.Clone(), new int[heads.Count]);
-        queue.Enqueue(first, first);
+        Enqueue(new PathItem(_cfg.Blocks[0], _initial.Clone(), new int[heads.Count]));
         AbstractState? exit = null;
         long size = Math.Max(_initial.Zone.Size, VerifierOptions.PathBudgetReferenceVariables);
         long budget = _options.MaxExploredInstructions * VerifierOptions.PathBudgetReferenceVariables * VerifierOptions.PathBudgetReferenceVariables / (size * size);
@@ -73,9 +82,10 @@ internal sealed partial class Analyzer
         while (queue.TryDequeue(out var item, out _))
         {
             var (b, s, iterations) = item;
+            if (item.Superseded) continue;
             if (IsPrunePoint(b))
             {
-                _transformer.ForgetRegisters(s, relevance.LiveAt(b), relevance.RelevantAt(b));
+                waiting[b.Id]!.Remove(item);
                 var list = kept[b.Id] ??= [];
                 if (list.Exists(s.IsIncludedIn)) continue;
                 if (b.IsLoopHead && _layout.LoopCounters > 0 && list.Count > 0 && RepeatsButForCounters(s, list[^1]))
@@ -119,14 +129,63 @@ internal sealed partial class Analyzer
                     counts = (int[])iterations.Clone();
                     counts[rank[to.Id]] = b.Order < to.Order ? 0 : counts[rank[to.Id]] + 1;
                 }
-                var path = new PathItem(to, next, counts);
-                queue.Enqueue(path, path);
+                Enqueue(new PathItem(to, next, counts));
             }
             if (queue.Count > maxPending) return Failed($"more than {maxPending} paths pending");
         }
         return new PathOutcome(true, "", executed, exit, recorded);
 
         PathOutcome Failed(string reason) => new(false, reason, executed, null, null);
+
+        // A state for a prune point is abstracted at once, and dropped when a state explored there or waiting there
+        // includes it: paths that fan out before they meet wait as few distinct states. A waiting state it includes
+        // is superseded (its paths are covered by this one's).
+        void Enqueue(PathItem path)
+        {
+            var to = path.Block;
+            if (IsPrunePoint(to))
+            {
+                _transformer.ForgetRegisters(path.State, relevance.LiveAt(to), relevance.RelevantAt(to));
+                if (relevance.LiveStackAt(to) is { } liveStack)
+                    path.State.Stack.ForgetDeadAndIrrelevant(liveStack, relevance.RelevantStackAt(to)!);
+                if (kept[to.Id] is { } explored && explored.Exists(path.State.IsIncludedIn)) return;
+                var others = waiting[to.Id] ??= [];
+                foreach (var other in others)
+                {
+                    if (path.State.IsIncludedIn(other.State)) return;
+                }
+                foreach (var other in others)
+                {
+                    if (other.State.IsIncludedIn(path.State)) other.Superseded = true;
+                }
+                others.RemoveAll(o => o.Superseded);
+                others.Add(path);
+            }
+            queue.Enqueue(path, path);
+        }
+    }
+
+    /// <summary>Per block of the CFG and instruction, its stack accesses as the fixpoint's states say (see <see cref="RegisterRelevance"/>).</summary>
+    private StackAccess[][] StackAccesses()
+    {
+        var result = new StackAccess[_cfg.Blocks.Count][];
+        foreach (var b in _cfg.Blocks)
+        {
+            var accesses = result[b.Id] = new StackAccess[b.Pcs.Count];
+            var s = _in[b.Id]?.Clone();
+            for (int k = 0; k < b.Pcs.Count; k++)
+            {
+                if (s is null || s.IsBottom)
+                {
+                    accesses[k] = StackAccess.None;
+                    continue;
+                }
+                var ins = _program.Slots[b.Pcs[k]]!;
+                accesses[k] = _transformer.DescribeStackAccess(s, b.Depth, ins);
+                _transformer.Execute(s, b.Depth, b.Pcs[k], ins, null);
+            }
+        }
+        return result;
     }
 
     /// <summary>

@@ -10,6 +10,17 @@ namespace Ebpf.Verifier.Analysis;
 /// sum or a value tested inside one iteration meet in one state. Comparisons that exit loops keep their operands:
 /// they are what makes an unrolled loop end. Forgetting only widens a state, so a wrong answer here costs
 /// precision, never soundness.
+/// <para>
+/// The same holds for stack bytes, when the fixpoint says what each instruction may read (<see cref="StackAccess"/>):
+/// a byte is live when some path reads it before a store certainly overwrites it, and relevant when that read is an
+/// atomic operation's or a load into a register that is relevant after it (a helper reads memory only as initialized
+/// numbers: a key's or a record's value decides no check). A store's value is then relevant only when it may land in
+/// relevant stack bytes (a number stored anywhere else is never read back as more than a number). The path pass makes dead
+/// bytes "anything" (a pointer or a number: they are never read) and forgets the values of numbers in bytes that
+/// are not relevant, as the kernel's stack-slot liveness and precision marks do. As for registers, forgetting only
+/// widens the state the path pass goes on to explore, so a read this analysis missed costs a refusal, never a wrong
+/// acceptance; the fixpoint's states (which cover every execution) are what make the reads it finds complete.
+/// </para>
 /// </summary>
 internal sealed class RegisterRelevance
 {
@@ -19,20 +30,38 @@ internal sealed class RegisterRelevance
 
     private readonly ushort[] _live;
     private readonly ushort[] _relevant;
+    /// <summary>Per block, live and relevant stack bytes (one bit per byte of the whole stack); null without stack accesses.</summary>
+    private readonly ulong[][]? _liveStack;
+    private readonly ulong[][]? _relevantStack;
 
-    private RegisterRelevance(int blocks)
+    private RegisterRelevance(int blocks, int stackWords)
     {
         _live = new ushort[blocks];
         _relevant = new ushort[blocks];
+        if (stackWords == 0) return;
+        _liveStack = new ulong[blocks][];
+        _relevantStack = new ulong[blocks][];
+        for (int i = 0; i < blocks; i++)
+        {
+            _liveStack[i] = new ulong[stackWords];
+            _relevantStack[i] = new ulong[stackWords];
+        }
     }
 
     public ushort LiveAt(CfgBlock b) => _live[b.Id];
     public ushort RelevantAt(CfgBlock b) => _relevant[b.Id];
+    /// <summary>Stack bytes live at the block's start, or null when every byte must be taken as live.</summary>
+    public ulong[]? LiveStackAt(CfgBlock b) => _liveStack?[b.Id];
+    public ulong[]? RelevantStackAt(CfgBlock b) => _relevantStack?[b.Id];
 
-    public static RegisterRelevance Compute(ControlFlowGraph cfg)
+    /// <param name="accesses">Per block and instruction, its stack accesses; null: the stack is all live.</param>
+    public static RegisterRelevance Compute(ControlFlowGraph cfg, StackAccess[][]? accesses = null, int stackBytes = 0)
     {
-        var result = new RegisterRelevance(cfg.Blocks.Count);
+        int words = accesses is null ? 0 : (stackBytes + 63) / 64;
+        var result = new RegisterRelevance(cfg.Blocks.Count, words);
         var exits = LoopExits(cfg);
+        var liveStack = new ulong[words];
+        var relevantStack = new ulong[words];
         bool changed = true;
         while (changed)
         {
@@ -41,10 +70,17 @@ internal sealed class RegisterRelevance
             {
                 var b = cfg.Order[i];
                 ushort live = 0, relevant = 0;
+                Array.Clear(liveStack);
+                Array.Clear(relevantStack);
                 foreach (var e in b.Successors)
                 {
                     live |= result._live[e.Target];
                     relevant |= result._relevant[e.Target];
+                    if (accesses is not null)
+                    {
+                        Or(liveStack, result._liveStack![e.Target]);
+                        Or(relevantStack, result._relevantStack![e.Target]);
+                    }
                     // A callee's exit returns to the caller's r6-r9 as they were before the call, and its r0 is the
                     // caller's result: keep the caller's callee-saved registers (and everything) through calls.
                     if (e.Kind is EdgeKind.CallEnter or EdgeKind.Return)
@@ -54,12 +90,29 @@ internal sealed class RegisterRelevance
                     }
                 }
                 if (b.IsProgramExit) live |= 1; // the result is checked to be a number; its value does not matter
-                for (int k = b.Pcs.Count - 1; k >= 0; k--) Step(cfg.Program.Slots[b.Pcs[k]]!, exits[b.Id], ref live, ref relevant);
+                for (int k = b.Pcs.Count - 1; k >= 0; k--)
+                {
+                    bool storedValueMatters = true;
+                    if (accesses is not null)
+                    {
+                        var access = accesses[b.Id][k];
+                        storedValueMatters = access.StoreMayHitStack && AnySet(relevantStack, access.StoreStart, access.StoreEnd);
+                        StepStack(access, relevant, liveStack, relevantStack);
+                    }
+                    Step(cfg.Program.Slots[b.Pcs[k]]!, exits[b.Id], storedValueMatters, ref live, ref relevant);
+                }
                 live |= FramePointer;
                 if (live != result._live[b.Id] || relevant != result._relevant[b.Id])
                 {
                     result._live[b.Id] = live;
                     result._relevant[b.Id] = relevant;
+                    changed = true;
+                }
+                if (accesses is not null &&
+                    (!liveStack.AsSpan().SequenceEqual(result._liveStack![b.Id]) || !relevantStack.AsSpan().SequenceEqual(result._relevantStack![b.Id])))
+                {
+                    liveStack.CopyTo(result._liveStack![b.Id], 0);
+                    relevantStack.CopyTo(result._relevantStack![b.Id], 0);
                     changed = true;
                 }
             }
@@ -69,8 +122,59 @@ internal sealed class RegisterRelevance
 
     private static ushort Bit(int r) => (ushort)(1 << r);
 
-    /// <summary>Backward transfer of one instruction: what must be live and relevant before it.</summary>
-    private static void Step(IrInstruction ins, bool exitsLoop, ref ushort live, ref ushort relevant)
+    private static void Or(ulong[] into, ulong[] from)
+    {
+        for (int i = 0; i < into.Length; i++) into[i] |= from[i];
+    }
+
+    /// <summary>
+    /// Backward transfer of one instruction's stack accesses, given the registers relevant after it: a certain
+    /// overwrite kills, then reads make live (and relevant, unless it is a load into an irrelevant register).
+    /// </summary>
+    private static void StepStack(StackAccess access, ushort relevantAfter, ulong[] live, ulong[] relevant)
+    {
+        SetBits(live, access.KillStart, access.KillEnd, false);
+        SetBits(relevant, access.KillStart, access.KillEnd, false);
+        bool matters = access.ReadValueInto switch
+        {
+            StackAccess.ValueMatters => true,
+            StackAccess.ValueIgnored => false,
+            var r => (relevantAfter & Bit(r)) != 0,
+        };
+        foreach (var (start, end) in access.Reads)
+        {
+            SetBits(live, start, end, true);
+            if (matters) SetBits(relevant, start, end, true);
+        }
+    }
+
+    private static bool AnySet(ulong[] bits, int start, int end)
+    {
+        for (int o = start; o < end; o++)
+        {
+            if ((bits[o >> 6] >> (o & 63) & 1) != 0) return true;
+        }
+        return false;
+    }
+
+    private static void SetBits(ulong[] bits, int start, int end, bool value)
+    {
+        while (start < end)
+        {
+            int word = start >> 6, from = start & 63, to = Math.Min(64, from + end - start);
+            ulong mask = (to == 64 ? ulong.MaxValue : (1UL << to) - 1) & ~((1UL << from) - 1);
+            if (value) bits[word] |= mask;
+            else bits[word] &= ~mask;
+            start += to - from;
+        }
+    }
+
+    /// <summary>
+    /// Backward transfer of one instruction: what must be live and relevant before it. A store's value matters when
+    /// <paramref name="storedValueMatters"/>: it may land in relevant stack bytes (what it writes elsewhere is a
+    /// number whose value no check reads; a pointer's type is never forgotten).
+    /// </summary>
+    private static void Step(IrInstruction ins, bool exitsLoop, bool storedValueMatters, ref ushort live, ref ushort relevant)
     {
         switch (ins)
         {
@@ -123,7 +227,7 @@ internal sealed class RegisterRelevance
                 if (store.Value.IsRegister)
                 {
                     live |= Bit(store.Value.Register);
-                    relevant |= Bit(store.Value.Register);
+                    if (storedValueMatters) relevant |= Bit(store.Value.Register);
                 }
                 break;
             case AtomicInstruction a:

@@ -380,6 +380,16 @@ internal sealed partial class Transformer
             SetNumber(dst, Interval.Signed64, Interval.Unsigned64);
             return;
         }
+        if (!b.Is64 && b.Op == BinaryOp.Sub && src.IsRegister && dt == st && (dt == Packet || dt == Stack || dt == Context))
+        {
+            // Two pointers into the one packet, stack or context of this run: the low 32 bits of their difference
+            // are those of their offsets' difference (the base cancels), which reveals no address.
+            var diff = _s.Zone.Difference(Off(src.Register), Off(dst));
+            if (src.Register == dst) diff = Interval.Const(0);
+            var value = diff.IsWithin(Interval.Unsigned32) ? diff : Interval.Unsigned32;
+            SetNumber(dst, value, value);
+            return;
+        }
         // Any other arithmetic on a pointer would expose or forge an address.
         int culprit = (dt & ~Number) != 0 ? dst : src.Register;
         Fail($"Invalid type (r{culprit}.type == number)", culprit);
@@ -470,7 +480,7 @@ internal sealed partial class Transformer
             return;
         }
         SetUninitialized(m.Dst);
-        _s.SetKind(0, m.Dst, new RegisterKind(Shared, m.MapReference, Interval.Const(map.ValueSize)));
+        _s.SetKind(0, m.Dst, new RegisterKind(Shared, m.MapReference, Interval.Const(map.ValueSize), MayBeReadOnly: map.ReadOnly));
         _s.Zone.Assign(Uv(m.Dst), NonNull);
         _s.Zone.Assign(Off(m.Dst), Interval.Const(m.Offset));
     }

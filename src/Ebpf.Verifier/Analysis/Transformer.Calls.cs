@@ -28,6 +28,7 @@ internal sealed partial class Transformer
         if (kind.MapReference == RegisterKind.UnknownMap) return null;
         MapDescriptor? first = null;
         uint maxKey = 0, maxValue = 0, minValue = uint.MaxValue;
+        bool anyReadOnly = false;
         for (int r = kind.MapReference; r <= kind.LastMapReference; r++)
         {
             if (!kind.MayDesignate(r)) continue;
@@ -38,8 +39,9 @@ internal sealed partial class Transformer
             maxKey = Math.Max(maxKey, m.KeySize);
             maxValue = Math.Max(maxValue, m.ValueSize);
             minValue = Math.Min(minValue, m.ValueSize);
+            anyReadOnly |= m.ReadOnly;
         }
-        return first is null ? null : (first with { KeySize = maxKey, ValueSize = maxValue }, minValue);
+        return first is null ? null : (first with { KeySize = maxKey, ValueSize = maxValue, ReadOnly = anyReadOnly }, minValue);
     }
 
     /// <summary>
@@ -60,9 +62,15 @@ internal sealed partial class Transformer
         for (int r = kind.MapReference; r <= kind.LastMapReference; r++)
         {
             if (!kind.MayDesignate(r)) continue;
-            if (ResolveMap(r) is { } m && _platform.CheckMapHelper(helper, m) is { } reason)
+            if (ResolveMap(r) is not { } m) continue;
+            if (_platform.CheckMapHelper(helper, m) is { } reason)
             {
                 Fail($"{reason} (r{reg}.map_fd)", reg);
+                return;
+            }
+            if (helper.ModifiesMap && m.ReadOnly)
+            {
+                Fail($"write into map forbidden: {helper.Name} changes a map programs may only read (r{reg}.map_fd)", reg);
                 return;
             }
         }
@@ -259,7 +267,8 @@ internal sealed partial class Transformer
                 }
                 else
                 {
-                    _s.SetKind(0, 0, new RegisterKind(Shared, RegisterKind.UnknownMap, Interval.Const(smallestValue), Origin: origin));
+                    _s.SetKind(0, 0, new RegisterKind(Shared, RegisterKind.UnknownMap, Interval.Const(smallestValue), Origin: origin,
+                        MayBeReadOnly: map.ReadOnly));
                     _s.Zone.Assign(Off(0), Interval.Const(0));
                 }
                 _s.Zone.Assign(Uv(0), MaybeNull);

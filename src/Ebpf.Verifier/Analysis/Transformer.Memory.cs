@@ -136,6 +136,11 @@ internal sealed partial class Transformer
                 ok = false;
                 Fail($"Upper bound must be at most r{baseReg}.shared_region_size ({access})", baseReg);
             }
+            if (purpose == "write" && K(baseReg).MayBeReadOnly)
+            {
+                ok = false;
+                Fail($"Cannot write to a map value programs may only read ({access})", baseReg);
+            }
         }
         if ((types & Socket) != 0)
         {

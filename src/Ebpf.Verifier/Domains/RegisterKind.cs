@@ -7,10 +7,11 @@ namespace Ebpf.Verifier.Domains;
 /// helper call that produced a possibly-null pointer, most recently on every path: copies in registers and stack
 /// cells with the same origin are the same value, so a null check of one applies to all. <see cref="NumberIsZero"/>:
 /// on every path where the register holds a number, that number is 0 (as in <c>p = cond ? data : NULL</c>), so a
-/// test against 0 that fails leaves only the pointer types.
+/// test against 0 that fails leaves only the pointer types. <see cref="MayBeReadOnly"/>: the shared region it points
+/// into may belong to a map programs may only read, so no store may go through it.
 /// </summary>
 public readonly record struct RegisterKind(TypeFlags Types, int MapReference, Interval SharedSize, int MapLast = -1, int Origin = 0,
-    bool NumberIsZero = false, ulong MapSet = 0)
+    bool NumberIsZero = false, ulong MapSet = 0, bool MayBeReadOnly = false)
 {
     public const int UnknownMap = -1;
     private const int MaxMapRange = 256;
@@ -36,6 +37,7 @@ public readonly record struct RegisterKind(TypeFlags Types, int MapReference, In
     {
         Origin = Origin == other.Origin ? Origin : 0,
         NumberIsZero = NumberPartIsZero && other.NumberPartIsZero,
+        MayBeReadOnly = MayBeReadOnly || other.MayBeReadOnly,
     };
 
     /// <summary>True when no number this register may hold is other than 0 (vacuously, when it holds none).</summary>
@@ -55,7 +57,8 @@ public readonly record struct RegisterKind(TypeFlags Types, int MapReference, In
     }
 
     public bool IsIncludedIn(RegisterKind other) =>
-        (other.Origin == 0 || other.Origin == Origin) && (!other.NumberIsZero || NumberPartIsZero) && (Types & ~other.Types) == 0 && SharedSize.IsWithin(other.SharedSize) &&
+        (other.Origin == 0 || other.Origin == Origin) && (!other.NumberIsZero || NumberPartIsZero) &&
+        (!MayBeReadOnly || other.MayBeReadOnly) && (Types & ~other.Types) == 0 && SharedSize.IsWithin(other.SharedSize) &&
         ((Types & MapTypes) == 0 || other.MapReference == UnknownMap ||
          (MapReference != UnknownMap && other.MapReference <= MapReference && LastMapReference <= other.LastMapReference &&
           (other.MapSet == 0 || (EffectiveMapSet & ~other.MapSet) == 0)));

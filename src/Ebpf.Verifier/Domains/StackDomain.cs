@@ -116,6 +116,39 @@ public sealed class StackDomain
         SetDirty(start, end, false);
     }
 
+    /// <summary>
+    /// The path pass's abstraction at a prune point (bit i of the masks: byte Bottom + i). Bytes outside
+    /// <paramref name="live"/> become "anything" (no longer known numeric, maybe a pointer), with the cells wholly
+    /// among them; number cells with no byte in <paramref name="relevant"/> lose their values (the bytes stay
+    /// numeric). A cell partly live stays whole (a pointer cannot be kept in part). Only widens the state.
+    /// </summary>
+    public void ForgetDeadAndIrrelevant(ulong[] live, ulong[] relevant)
+    {
+        _cells.RemoveAll(c => !AnySet(live, c.Offset, c.End) ||
+            (c.Value.Kind.Types == TypeFlags.Number && !AnySet(relevant, c.Offset, c.End)));
+        // The bytes of the cells kept keep what they are: a live cell's dead bytes still belong to it.
+        var keep = (ulong[])live.Clone();
+        foreach (var c in _cells)
+        {
+            for (int o = c.Offset; o < c.End; o++) keep[(o - Bottom) >> 6] |= 1UL << ((o - Bottom) & 63);
+        }
+        for (int i = 0; i < _numeric.Length && i < keep.Length; i++)
+        {
+            _numeric[i] &= keep[i];
+            _dirty[i] |= ~keep[i];
+        }
+    }
+
+    private bool AnySet(ulong[] bits, int start, int end)
+    {
+        for (int o = start; o < end; o++)
+        {
+            int i = o - Bottom;
+            if ((bits[i >> 6] >> (i & 63) & 1) != 0) return true;
+        }
+        return false;
+    }
+
     /// <summary>Removes the cells overlapping [start, end); a removed pointer cell's other bytes stay unreadable.</summary>
     private void RemoveCells(int start, int end) => _cells.RemoveAll(c => c.Overlaps(start, end));
 

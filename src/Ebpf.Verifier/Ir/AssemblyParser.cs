@@ -28,6 +28,8 @@ public static partial class AssemblyParser
     [GeneratedRegex(@"^" + Reg + @"\s*=\s*-\s*" + Reg + "$")] private static partial Regex NegRegex();
     [GeneratedRegex(@"^" + Reg + @"\s*=\s*(be16|be32|be64|le16|le32|le64|swap16|swap32|swap64)\s+" + Reg + "$")] private static partial Regex SwapRegex();
     [GeneratedRegex(@"^r(\d+)\s*=\s*(map_fd|map_by_idx)\s+(\d+)$")] private static partial Regex MapRegex();
+    /// <summary>lddw of a map value's address (BPF_PSEUDO_MAP_VALUE / _IDX_VALUE), as IrFormatter prints it: <c>r1 = map_val(0) + 8</c>.</summary>
+    [GeneratedRegex(@"^r(\d+)\s*=\s*(map_val|map_val_by_idx)\((\d+)\)\s*\+\s*(\d+)$")] private static partial Regex MapValueRegex();
     [GeneratedRegex(@"^" + Reg + @"\s*(=|\+=|-=|\*=|/=|%=|s/=|s%=|\|=|&=|<<=|>>=|s>>=|\^=|s8=|s16=|s32=)\s*(?:" + Reg + "|" + Num + ")$")] private static partial Regex BinaryRegex();
 
     /// <summary>Parses labelled blocks (label, lines) in order; a label's slot is the count of lines before it.</summary>
@@ -199,6 +201,9 @@ public static partial class AssemblyParser
         }
         if ((m = MapRegex().Match(s)).Success)
             return new LoadMapInstruction(Register(m.Groups[1].Value, line), int.Parse(m.Groups[3].Value, CultureInfo.InvariantCulture), m.Groups[2].Value == "map_by_idx");
+        if ((m = MapValueRegex().Match(s)).Success)
+            return new LoadMapValueInstruction(Register(m.Groups[1].Value, line), int.Parse(m.Groups[3].Value, CultureInfo.InvariantCulture),
+                int.Parse(m.Groups[4].Value, CultureInfo.InvariantCulture), m.Groups[2].Value == "map_val_by_idx");
         if ((m = BinaryRegex().Match(s)).Success)
         {
             bool is64 = m.Groups[1].Value == "r";

@@ -25,8 +25,8 @@ public static class LinuxHelpers
     public static IReadOnlyList<HelperPrototype> All { get; } =
     [
         P(1, "map_lookup_elem", PtrToMapValueOrNull, PtrToMap, PtrToMapKey),
-        P(2, "map_update_elem", Integer, PtrToMap, PtrToMapKey, PtrToMapValue, Anything),
-        P(3, "map_delete_elem", Integer, PtrToMap, PtrToMapKey),
+        P(2, "map_update_elem", Integer, PtrToMap, PtrToMapKey, PtrToMapValue, Anything) with { ModifiesMap = true },
+        P(3, "map_delete_elem", Integer, PtrToMap, PtrToMapKey) with { ModifiesMap = true },
         P(4, "probe_read", Integer, PtrToWritableMem, ConstSizeOrZero, Anything),
         P(5, "ktime_get_ns", Integer),
         P(6, "trace_printk", Integer, PtrToReadableMem, ConstSize),
@@ -110,8 +110,8 @@ public static class LinuxHelpers
         P(84, "sk_lookup_tcp", PtrToSocketOrNull, PtrToCtx, PtrToReadableMem, ConstSize, Anything, Anything),
         P(85, "sk_lookup_udp", PtrToSocketOrNull, PtrToCtx, PtrToReadableMem, ConstSize, Anything, Anything),
         P(86, "sk_release", Integer, PtrToSockCommon),
-        P(87, "map_push_elem", Integer, PtrToMap, PtrToMapValue, Anything),
-        P(88, "map_pop_elem", Integer, PtrToMap, PtrToUninitMapValue),
+        P(87, "map_push_elem", Integer, PtrToMap, PtrToMapValue, Anything) with { ModifiesMap = true },
+        P(88, "map_pop_elem", Integer, PtrToMap, PtrToUninitMapValue) with { ModifiesMap = true },
         P(89, "map_peek_elem", Integer, PtrToMap, PtrToUninitMapValue),
         Moves(P(90, "msg_push_data", Integer, PtrToCtx, Anything, Anything, Anything)),
         Moves(P(91, "msg_pop_data", Integer, PtrToCtx, Anything, Anything, Anything)),

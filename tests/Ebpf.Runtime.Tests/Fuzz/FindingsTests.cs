@@ -34,4 +34,12 @@ public class FindingsTests
         Assert.Contains("BpfObjectException", result.Refusal);
         Assert.Contains("two programs are named 'entry'", result.Refusal);
     }
+
+    [Fact]
+    public void AStoreRelocatedIntoReadOnlyDataIsRefused()
+    {
+        var result = new ObjectExercise().Run(File.ReadAllBytes(RepoPaths.RepoPath("tests", "Ebpf.Runtime.Tests", "Fuzz", "Findings", "global_data-rodata-write.o")));
+        Assert.False(result.Loaded);
+        Assert.Contains("Cannot write to a map value programs may only read", result.Refusal);
+    }
 }

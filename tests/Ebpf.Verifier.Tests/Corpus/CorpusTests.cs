@@ -15,11 +15,12 @@ public sealed class CorpusTests(ITestOutputHelper output)
     /// "pass" programs accepted at the last measurement: the whole corpus, and without the Cilium directories
     /// (build/twostackvars.o, which reads through a pointer into one of two arrays each initialized on its own
     /// branch, is proved by path exploration: the fixpoint's join keeps neither array initialized). The whole corpus'
-    /// refusals are Cilium programs whose safety rests on correlations between paths (a stack slot reused for a
-    /// pointer and a number; a helper's size chosen with the bytes written) in programs with too many paths for the
-    /// path pass.
+    /// refusals are Cilium programs with more distinct paths than the path pass may keep waiting: cilium/bpf_lxc.o
+    /// 2/7 and 2/10 (a helper's size chosen with the bytes written, behind an unrolled walk over IPv6 extension
+    /// headers whose offsets differ per path) and cilium-core/bpf_overlay.o tail_nodeport_nat_egress_ipv6 (protocol
+    /// offsets and a spilled maybe-null map value that differ per path and are all read later).
     /// </summary>
-    private const int MinimumPassAcceptedAll = 305;
+    private const int MinimumPassAcceptedAll = 313;
     private const int MinimumPassAcceptedQuick = 186;
 
     /// <summary>
@@ -32,8 +33,28 @@ public sealed class CorpusTests(ITestOutputHelper output)
         "two values of r before the test and loses which path checked. Proved by path exploration: each path keeps the " +
         "bound its own test established, and every store and load happens on a path where it held. ";
 
+    /// <summary>The same idiom for loads: xdp_load_bytes, r = p + n > data_end ? -EINVAL : 0, then a load when r == 0.</summary>
+    private const string LoadBytesFlag =
+        "PREVAIL: VerifierBoundsTracking. Cilium's inline-asm xdp_load_bytes checks the packet bound into a return code " +
+        "and loads only when it is 0; the fixpoint joins the code's values and loses which path checked. Proved by path " +
+        "exploration (tractable since the path pass ignores dead stack slots and irrelevant stack numbers at its joins): " +
+        "every load happens on a path whose own check covers it. ";
+
     private static readonly Dictionary<(string Object, string Section, string Function), string> SafeExpectedFailures = new()
     {
+        [("cilium/bpf_xdp_dsr_linux.o", "2/7", "tail_lb_ipv4")] = LoadBytesFlag + "Loads at pcs 126, 341, 359, 421, 510; and " +
+            "w3 &= 0xff at pc 366 on a register that holds the byte loaded at pc 341 on every path reaching it (a pointer only " +
+            "on paths the fixpoint joins in).",
+        [("cilium/bpf_xdp_dsr_linux_v1.o", "2/7", "tail_lb_ipv4")] = LoadBytesFlag + "Another build of bpf_xdp_dsr_linux.o 2/7.",
+        [("cilium/bpf_xdp_dsr_linux_v1_1.o", "2/7", "tail_lb_ipv4")] = LoadBytesFlag + "Another build of bpf_xdp_dsr_linux.o 2/7.",
+        [("cilium-core/bpf_xdp.o", "xdp/tail", "tail_nodeport_nat_egress_ipv4")] = LoadBytesFlag + "Loads at pcs 97 " +
+            "(4 bytes at p + ihl), 1220 (and 1233, 1241 through the same pointer), 1309, and the store at 1284 (the store " +
+            "idiom), each after its own check folded into r3.",
+        [("cilium-core/bpf_sock.o", "cgroup/recvmsg6", "cil_sock6_recvmsg")] =
+            "PREVAIL: VerifierMapTyping. The map update at pc 303 reads its 24-byte key at fp-48; the fixpoint joins paths " +
+            "that leave before the update with ones that reach it and so loses that every byte of the key was written. " +
+            "Path exploration checks the key on each path that reaches the update (only numeric stack bytes pass: the " +
+            "path pass's pruning never makes a byte numeric).",
         [("cilium/bpf_xdp_dsr_linux.o", "2/20", "tail_nodeport_ipv4_dsr")] = StoreBytesFlag + "IPv4 DSR option: stores of the option at p+32 (pc 230).",
         [("cilium/bpf_xdp_dsr_linux_v1.o", "2/20", "tail_nodeport_ipv4_dsr")] = StoreBytesFlag + "Same code as bpf_xdp_dsr_linux.o 2/20 (pc 230).",
         [("cilium/bpf_xdp_dsr_linux_v1_1.o", "2/20", "tail_nodeport_ipv4_dsr")] = StoreBytesFlag + "Same code, other build (pc 256).",
