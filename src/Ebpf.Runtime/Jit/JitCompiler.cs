@@ -57,6 +57,7 @@ public static class JitCompiler
             [.. emission.Methods.Select(m => m.Name)], emitter.HasLocalCalls, emitter.UsesStack, emitter.CallsTailCall)
         {
             LoopIdioms = emission.LoopIdioms,
+            FloorLog2s = emission.FloorLog2s,
         };
     }
 

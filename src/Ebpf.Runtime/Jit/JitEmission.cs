@@ -9,4 +9,4 @@ namespace Ebpf.Runtime.Jit;
 /// method, the counts before each of its instructions (indexed from the function's start; the last at its end).
 /// </summary>
 internal sealed record JitEmission(MethodInfo Entry, IReadOnlyList<MethodInfo> Methods, JitClosure Closure, int IlSize, IlCounts[] Largest,
-    IlCounts[]?[] CostBefore, int LoopIdioms);
+    IlCounts[]?[] CostBefore, int LoopIdioms, int FloorLog2s);

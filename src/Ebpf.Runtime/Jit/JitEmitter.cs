@@ -99,6 +99,12 @@ internal sealed class JitEmitter
     private LocalBuilder? _loopBytes, _loopFrom, _loopTo;
     private int _loopIdiomsEmitted;
 
+    // Floor-log2 searches run as one leading-zero count (same conditions), by start pc; per method temporaries.
+    private readonly Dictionary<int, JitFloorLog2> _floorLog2s;
+    private LocalBuilder? _log2X, _log2Value;
+    private readonly List<LocalBuilder> _log2Outputs = [];
+    private int _floorLog2sEmitted;
+
     public JitEmitter(Instruction[] code, ulong[] wideValues, HelperFunction?[] callTargets, HelperTable helpers, JitOptions options,
         JitMethodFactory define, bool relocatable = false)
     {
@@ -116,6 +122,22 @@ internal sealed class JitEmitter
         _idioms = _checked || _budget != 0 || !options.LoopIdioms ? [] : JitLoopIdiom.Find(code, wideValues, _starts, _branchedTo);
         _searches = _checked || _budget != 0 || !options.LoopIdioms ? []
             : JitSearchLoop.Find(code, wideValues, _starts, _idioms.Values.Select(l => l.Latch).ToHashSet());
+        _floorLog2s = _checked || _budget != 0 || !options.LoopIdioms ? [] : JitFloorLog2.Find(code, wideValues, _starts, LiveAt);
+    }
+
+    private readonly Dictionary<int, ushort[]> _liveInByFunction = [];
+
+    /// <summary>
+    /// Registers live at <paramref name="pc"/> (liveness over its function). Unverified code with local calls may read
+    /// a callee's r1-r5 after the call: those count as live too.
+    /// </summary>
+    private ushort LiveAt(int pc)
+    {
+        int f = _functions.FindLastIndex(fn => fn.Start <= pc);
+        var (start, end) = _functions[f];
+        if (!_liveInByFunction.TryGetValue(f, out var live))
+            _liveInByFunction[f] = live = JitLiveness.LiveIn(_code, _starts, start, end, _realCalls ? _calleeReads : null);
+        return (ushort)(live[pc - start] | (_hasLocalCalls && !_options.Verified ? 0b11_1110 : 0));
     }
 
     public bool HasLocalCalls => _hasLocalCalls;
@@ -185,7 +207,7 @@ internal sealed class JitEmitter
             ilSize += _il.ILOffset;
             largest[f] = _il.Counts;
         }
-        return new JitEmission(methods[0], methods, Closure(), ilSize, largest, costs, _loopIdiomsEmitted);
+        return new JitEmission(methods[0], methods, Closure(), ilSize, largest, costs, _loopIdiomsEmitted, _floorLog2sEmitted);
     }
 
     private void EmitRegions(string name, IReadOnlyList<int> regionStarts, List<MethodInfo> methods, ref int ilSize, ref IlCounts largest)
@@ -226,6 +248,8 @@ internal sealed class JitEmitter
         if (search is not null) EmitSearchLoop(search, searchBody);
         if (_budget != 0) EmitBudgetStep(pc);
         if (_idioms.TryGetValue(pc, out var loop) && loop.Latch < _regionEnd) EmitLoopIdiom(loop);
+        if (_floorLog2s.TryGetValue(pc, out var log2) && Math.Min(log2.Low, log2.End) >= _regionStart && Math.Max(log2.High, log2.End) < _regionEnd)
+            EmitFloorLog2(log2);
         EmitInstruction(pc, _code[pc]);
     }
 
@@ -434,6 +458,8 @@ internal sealed class JitEmitter
         for (int i = _regionStart; i < _regionEnd; i++) _labels[i] = _il.DefineLabel();
         _address = _il.DeclareLocal(typeof(ulong));
         _loopBytes = _loopFrom = _loopTo = null;
+        _log2X = _log2Value = null;
+        _log2Outputs.Clear();
         _u32a = _il.DeclareLocal(typeof(int));
         _u32b = _il.DeclareLocal(typeof(int));
         _tailCallEntry = null;
@@ -1176,6 +1202,77 @@ internal sealed class JitEmitter
 
     /// <summary>The label a jump at <paramref name="pc"/> to <paramref name="target"/> branches to: a block-operation loop's latch returns past the guard.</summary>
     private Label BranchTarget(int pc, int target) => _loopBodies.TryGetValue(pc, out var body) ? body : Target(target);
+
+    // ---- floor-log2 searches as one leading-zero count ----
+
+    private static readonly MethodInfo Log2Of = typeof(System.Numerics.BitOperations).GetMethod(nameof(System.Numerics.BitOperations.Log2), [typeof(ulong)])!;
+
+    /// <summary>
+    /// Sets every register live at the search's end as the search would have left it, from x and one
+    /// <c>BitOperations.Log2</c> (<c>lzcnt</c>), and goes there. The search as written follows, unreachable.
+    /// </summary>
+    private void EmitFloorLog2(JitFloorLog2 search)
+    {
+        var il = _il;
+        _floorLog2sEmitted++;
+        _log2X ??= il.DeclareLocal(typeof(ulong));
+        _log2Value ??= il.DeclareLocal(typeof(ulong));
+        while (_log2Outputs.Count < search.Outputs.Count) _log2Outputs.Add(il.DeclareLocal(typeof(ulong)));
+        Ld(search.X);
+        il.Emit(OpCodes_.Stloc, _log2X);
+        il.Emit(OpCodes_.Ldloc, _log2X);
+        il.Emit(OpCodes_.Call, Log2Of);
+        il.Emit(OpCodes_.Conv_I8);
+        il.Emit(OpCodes_.Stloc, _log2Value);
+        // Every output from the registers' values at the start, into temporaries, then into the registers.
+        for (int k = 0; k < search.Outputs.Count; k++)
+        {
+            var output = search.Outputs[k];
+            var done = il.DefineLabel();
+            if (output.Shifted)
+            {
+                il.Emit(OpCodes_.Ldloc, _log2X);
+                LdcI4(output.Shift);
+                il.Emit(OpCodes_.Shr_Un);
+            }
+            else
+            {
+                if (output.Sign != 0 && output.Zero != output.Constant) // x = 0 yields its own value
+                {
+                    var nonZero = il.DefineLabel();
+                    il.Emit(OpCodes_.Ldloc, _log2X);
+                    il.Emit(OpCodes_.Brtrue, nonZero);
+                    LdcI8((long)output.Zero);
+                    EmitLog2Base(output);
+                    il.Emit(OpCodes_.Stloc, _log2Outputs[k]);
+                    il.Emit(OpCodes_.Br, done);
+                    il.MarkLabel(nonZero);
+                }
+                LdcI8((long)output.Constant);
+                if (output.Sign != 0)
+                {
+                    il.Emit(OpCodes_.Ldloc, _log2Value);
+                    il.Emit(output.Sign > 0 ? OpCodes_.Add : OpCodes_.Sub);
+                }
+                EmitLog2Base(output);
+            }
+            il.Emit(OpCodes_.Stloc, _log2Outputs[k]);
+            il.MarkLabel(done);
+        }
+        for (int k = 0; k < search.Outputs.Count; k++)
+        {
+            il.Emit(OpCodes_.Ldloc, _log2Outputs[k]);
+            St(search.Outputs[k].Register);
+        }
+        il.Emit(OpCodes_.Br, Target(search.End));
+    }
+
+    private void EmitLog2Base(JitLog2Output output)
+    {
+        if (output.Base < 0) return;
+        Ld(output.Base);
+        _il.Emit(OpCodes_.Add);
+    }
 
     // ---- counted loops as block operations ----
 

@@ -75,6 +75,9 @@ public sealed unsafe class JitExecutor : IProgramExecutor
     /// <summary>Counted loops compiled as one block operation each (copy or sum; see <see cref="JitOptions.LoopIdioms"/>).</summary>
     public int LoopIdioms { get; internal init; }
 
+    /// <summary>Floor-log2 searches compiled as one leading-zero count each (see <see cref="JitFloorLog2"/>).</summary>
+    public int FloorLog2s { get; internal init; }
+
     /// <summary>Runs once. The stack is not cleared: verified programs never read stack bytes they did not write.</summary>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public ulong Run(in ExecutionRequest request)

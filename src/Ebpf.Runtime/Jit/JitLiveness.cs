@@ -41,7 +41,8 @@ internal static class JitLiveness
         return live;
     }
 
-    private static IEnumerable<int> Successors(Instruction[] code, int pc, Instruction insn)
+    /// <summary>Where control may go after the instruction at <paramref name="pc"/> (a local call: its return site).</summary>
+    internal static IEnumerable<int> Successors(Instruction[] code, int pc, Instruction insn)
     {
         int next = pc + ProgramDecoder.SlotCount(insn);
         if (insn.Class is not (OpClass.Jmp or OpClass.Jmp32)) { yield return next; yield break; }
