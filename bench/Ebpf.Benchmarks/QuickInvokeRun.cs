@@ -2,10 +2,12 @@ namespace Ebpf.Benchmarks;
 
 /// <summary>
 /// `invoke [--repeat N] [case...]`: the <see cref="InvokeBenchmarks"/> cases as plain loops timed in thread CPU time (best of
-/// five rounds; each call goes through a delegate, whose cost the empty-delegate line shows), for a steadier look than a short BenchmarkDotNet job gives on a busy machine.
+/// five rounds after a half-second warm-up; each call goes through a delegate, whose cost the empty-delegate line shows), for a steadier look than a short BenchmarkDotNet job gives on a busy machine.
 /// </summary>
 public static class QuickInvokeRun
 {
+    private const int WarmUpMilliseconds = 500;
+
     public static int Execute(string[] args)
     {
         long repeat = 20_000_000;
@@ -32,6 +34,11 @@ public static class QuickInvokeRun
             })
             {
                 if (only.Count > 0 && !only.Contains(name)) continue;
+                // Untimed warm-up, long enough for the tiered runtime to promote the case's callees (call counting
+                // and the 100 ms tiering delay): the timed rounds then measure tier-1 code, not a mix with tier 0.
+                var warmUpUntil = Environment.TickCount64 + WarmUpMilliseconds;
+                while (Environment.TickCount64 < warmUpUntil)
+                    for (int i = 0; i < 100_000; i++) run();
                 double best = double.MaxValue;
                 for (int round = 0; round < 5; round++)
                 {

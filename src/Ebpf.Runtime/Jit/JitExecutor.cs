@@ -94,14 +94,17 @@ public sealed unsafe class JitExecutor : IProgramExecutor
     /// </summary>
     internal bool RunsInCallerFrame => !_usesStack && !_callsHelpers;
 
+    /// <summary>The compiled code when the program <see cref="RunsInCallerFrame"/>, for <see cref="RunInCallerFrame"/>; null otherwise.</summary>
+    internal JitEntry? CallerFrameEntry => RunsInCallerFrame ? _entry : null;
+
     /// <summary>
-    /// A run of a <see cref="RunsInCallerFrame"/> program, without a helper context: compiled code touches the context
-    /// only around helper calls, in checked mode and in per-CPU lookups, so such a program never does (and building
-    /// one, 64 bytes with four references to clear, is a fifth of an invocation).
+    /// A run of a <see cref="RunsInCallerFrame"/> program's <see cref="CallerFrameEntry"/>, without a helper context:
+    /// compiled code touches the context only around helper calls, in checked mode and in per-CPU lookups, so such a
+    /// program never does (and building one, 64 bytes with four references to clear, is a fifth of an invocation).
     /// </summary>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    internal ulong RunInCallerFrame(ulong r1, ulong r2) =>
-        _entry(new ExecutionRequest { R1 = r1, R2 = r2 }, 0, ref Unsafe.NullRef<HelperCallContext>());
+    internal static ulong RunInCallerFrame(JitEntry entry, ulong r1, ulong r2) =>
+        entry(new ExecutionRequest { R1 = r1, R2 = r2 }, 0, ref Unsafe.NullRef<HelperCallContext>());
 
     [SkipLocalsInit]
     private ulong RunFramed(in ExecutionRequest request)

@@ -158,7 +158,7 @@ public sealed class EbpfProgram : IProgramReference
         // A compiled program that needs no scope (see NeedsInvocationScope) and no stack runs from this frame: no
         // epoch, no thread state, no try/finally. Recorded runs take the scoped path, which times them.
         if (_binding?.Unscoped is { } compiled && !RuntimeMetrics.Enabled)
-            return new InvocationResult(EbpfResult.Success, compiled.RunInCallerFrame((ulong)context, r2));
+            return new InvocationResult(EbpfResult.Success, Jit.JitExecutor.RunInCallerFrame(compiled, (ulong)context, r2));
         return InvokeScoped(context, regions, r2);
     }
 

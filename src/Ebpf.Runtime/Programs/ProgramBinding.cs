@@ -18,5 +18,5 @@ internal sealed class ProgramBinding(IProgramInformationProvider provider, IProg
     /// The compiled code when an invocation may run it from the invoker's frame with nothing around it: a program that
     /// needs no invocation scope (<see cref="EbpfProgram.NeedsInvocationScope"/>) and no stack. A field: read on every invocation.
     /// </summary>
-    public readonly Jit.JitExecutor? Unscoped = !needsInvocationScope && executor is Jit.JitExecutor { RunsInCallerFrame: true } jit ? jit : null;
+    public readonly Jit.JitEntry? Unscoped = needsInvocationScope ? null : (executor as Jit.JitExecutor)?.CallerFrameEntry;
 }

@@ -32,6 +32,20 @@ public unsafe class InvocationScopeTests
         Assert.Equal(scoped, program.NeedsInvocationScope);
     }
 
+    /// <summary>The binding carries the compiled entry for the caller-frame run exactly when neither the scope nor a stack is needed.</summary>
+    [Theory]
+    [InlineData("mov %r0, 1\nexit", true)]
+    [InlineData("ldxw %r0, [%r1+4]\nexit", true)]
+    [InlineData("stxdw [%r10-8], %r1\nldxdw %r0, [%r10-8]\nexit", false)] // no scope, but a stack
+    [InlineData("call 9\nexit", false)]
+    public void OnlyAScopeFreeStacklessProgramRunsFromTheCallersFrame(string asm, bool fromCallersFrame)
+    {
+        var program = Load(NewRegistry(), "p", asm);
+        var binding = program.Binding!;
+        Assert.Equal(fromCallersFrame, binding.Unscoped is not null);
+        if (fromCallersFrame) Assert.Same(binding.Unscoped, binding.Jit!.CallerFrameEntry);
+    }
+
     [Theory]
     [InlineData("lddw %r0, map_fd 0\nmov %r0, 0\nexit")]
     [InlineData("lddw %r0, map_value 0, 0\nmov %r0, 0\nexit")]
