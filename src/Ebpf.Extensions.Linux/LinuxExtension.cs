@@ -26,6 +26,11 @@ public sealed class LinuxExtension : IExtension
         (LinuxHelperIds.GetPrandomU32, UtilityHelpers.GetPrandomU32),
         (LinuxHelperIds.GetSmpProcessorId, UtilityHelpers.GetSmpProcessorId),
         (LinuxHelperIds.TailCall, TailCallHelper.TailCallErrno),
+        (LinuxHelperIds.RingbufOutput, EventOutputHelpers.RingbufOutput),
+        (LinuxHelperIds.RingbufReserve, EventOutputHelpers.RingbufReserve),
+        (LinuxHelperIds.RingbufSubmit, EventOutputHelpers.RingbufSubmit),
+        (LinuxHelperIds.RingbufDiscard, EventOutputHelpers.RingbufDiscard),
+        (LinuxHelperIds.RingbufQuery, EventOutputHelpers.RingbufQuery),
     ];
 
     private static readonly (uint Id, HelperFunction Function)[] XdpHelpers =

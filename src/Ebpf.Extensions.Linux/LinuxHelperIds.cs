@@ -14,4 +14,9 @@ public static class LinuxHelperIds
     public const uint XdpAdjustHead = 44;
     public const uint RedirectMap = 51;
     public const uint XdpAdjustMeta = 54;
+    public const uint RingbufOutput = 130;
+    public const uint RingbufReserve = 131;
+    public const uint RingbufSubmit = 132;
+    public const uint RingbufDiscard = 133;
+    public const uint RingbufQuery = 134;
 }

@@ -115,7 +115,7 @@ internal sealed partial class Analyzer
                     _transformer.CheckReturnValue(s, last, sink);
                     if (sink.Count > 0) return Failed($"at {last}: {sink[0].Message}");
                 }
-                if (_program.Slots[last] is ExitInstruction)
+                if (_options.RequireReferencesReleased && _program.Slots[last] is ExitInstruction)
                 {
                     _transformer.CheckReferencesReleased(s, last, sink);
                     if (sink.Count > 0) return Failed($"at {last}: {sink[0].Message}");

@@ -326,7 +326,7 @@ internal sealed partial class Analyzer
                     for (int i = count; i < sink.Count; i++)
                         diagnostics.Add(MakeDiagnostic(last, DiagnosticSeverity.Error, sink[i].Message, StateFormatter.FormatRegisters(before, _layout, [0])));
                 }
-                if (_program.Slots[last] is ExitInstruction)
+                if (_options.RequireReferencesReleased && _program.Slots[last] is ExitInstruction)
                 {
                     int count = sink.Count;
                     _transformer.CheckReferencesReleased(o, last, sink);
