@@ -28,7 +28,12 @@ public static unsafe class EventOutputHelpers
     {
         if (MapHelpers.Resolve(map, RingbufReserveId, ref call) is not RingBufferMap ring) return 0;
         byte* record = ring.ReserveFromProgram(size, flags);
-        if (record != null) call.RegisterRegion((ulong)record, size, MemoryAccess.ReadWrite, $"ring buffer record of map '{ring.Name}'");
+        if (record != null && call.IsChecked)
+        {
+            // The header, inaccessible, marks the record as held by this run (a zero-length record has no data region).
+            call.RegisterRegion((ulong)record - RingBuffer.HeaderSize, RingBuffer.HeaderSize, MemoryAccess.None, $"ring buffer record header of map '{ring.Name}'");
+            call.RegisterRegion((ulong)record, size, MemoryAccess.ReadWrite, $"ring buffer record of map '{ring.Name}'");
+        }
         return (ulong)record;
     }
 
@@ -48,16 +53,17 @@ public static unsafe class EventOutputHelpers
 
     private static ulong Commit(ulong data, bool discard, string helper, ref HelperCallContext call)
     {
-        // A checked run releases only a record it holds, and may not touch it afterwards.
-        if (call.Regions is { } regions && !regions.Remove(data) && data != 0 && !IsEmptyRecord(data))
-            throw new HelperArgumentException(call.ProgramCounter, helper, $"0x{data:x} is not a ring buffer record this run holds");
+        // A checked run releases only a record it holds (its header region), and may not touch it afterwards.
+        if (call.Regions is { } regions)
+        {
+            if (data < RingBuffer.HeaderSize || !regions.Remove(data - RingBuffer.HeaderSize))
+                throw new HelperArgumentException(call.ProgramCounter, helper, $"0x{data:x} is not a ring buffer record this run holds");
+            regions.Remove(data);
+        }
         if (data == 0 || !RingBuffer.CommitRecord((byte*)data, discard))
             throw new HelperArgumentException(call.ProgramCounter, helper, $"0x{data:x} is not a reserved ring buffer record");
         return 0;
     }
-
-    // A zero-length record has no region to withdraw: its busy header stands for it.
-    private static bool IsEmptyRecord(ulong data) => (*(uint*)(data - RingBuffer.HeaderSize) & ~RingBuffer.BusyBit) == 0;
 
     /// <summary>
     /// bpf_perf_event_output (32): writes to the current CPU's ring of a PERF_EVENT_ARRAY. The low 32 bits of the flags
