@@ -143,6 +143,7 @@ public class LinuxRingBufferTests(ITestOutputHelper output)
         if (kernel is null) return;
         if (!runs.Distinct().All(p => KernelReference.Has(kernel, p, output.WriteLine))) return;
         var theirs = runs.Select(p => kernel.Run(p, Packet(17)).ReturnValue).ToArray();
+        output.WriteLine($"here {string.Join(' ', ours)}; host kernel {string.Join(' ', theirs)}");
         Assert.Equal(theirs, ours);
     }
 }
