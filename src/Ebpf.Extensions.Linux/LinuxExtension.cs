@@ -56,10 +56,14 @@ public sealed class LinuxExtension : IExtension
         (LinuxHelperIds.SkbLoadBytes, LinuxPacketHelpers.SkbLoadBytes),
     ];
 
+    /// <summary>As the kernel's tc programs: packet rewrites with their checksum fix-ups, too.</summary>
     private static readonly (uint Id, HelperFunction Function)[] SchedClsHelpers =
     [
         .. SocketFilterHelpers,
         (LinuxHelperIds.CsumDiff, LinuxPacketHelpers.CsumDiff),
+        (LinuxHelperIds.SkbStoreBytes, LinuxPacketHelpers.SkbStoreBytes),
+        (LinuxHelperIds.L3CsumReplace, LinuxPacketHelpers.L3CsumReplace),
+        (LinuxHelperIds.L4CsumReplace, LinuxPacketHelpers.L4CsumReplace),
     ];
 
     public LinuxExtension()

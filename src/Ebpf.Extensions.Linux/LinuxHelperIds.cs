@@ -10,6 +10,9 @@ public static class LinuxHelperIds
     public const uint TracePrintk = 6;
     public const uint GetPrandomU32 = 7;
     public const uint GetSmpProcessorId = 8;
+    public const uint SkbStoreBytes = 9;
+    public const uint L3CsumReplace = 10;
+    public const uint L4CsumReplace = 11;
     public const uint TailCall = 12;
     public const uint Redirect = 23;
     public const uint PerfEventOutput = 25;

@@ -33,6 +33,95 @@ public static unsafe class LinuxPacketHelpers
         return 0;
     }
 
+    /// <summary>
+    /// bpf_skb_store_bytes(skb, offset, from, len, flags): writes len bytes at offset of the packet the program sees;
+    /// EINVAL for flags other than BPF_F_RECOMPUTE_CSUM and BPF_F_INVALIDATE_HASH (which a test run's checksum-less,
+    /// hash-less buffer does not need), EFAULT past the packet's end.
+    /// </summary>
+    public static ulong SkbStoreBytes(ulong ctx, ulong offset, ulong from, ulong length, ulong flags, ref HelperCallContext call)
+    {
+        const ulong RecomputeChecksum = 1, InvalidateHash = 2;
+        var source = HelperMemory.Readable(ref call, from, (uint)length);
+        if ((flags & ~(RecomputeChecksum | InvalidateHash)) != 0) return LinuxErrno.Negative(LinuxErrno.EInval);
+        if (!TryPacket(ctx, ref call, out byte* data, out ulong size) || (uint)offset > int.MaxValue || (uint)offset + (ulong)source.Length > size)
+            return LinuxErrno.Negative(LinuxErrno.EFault);
+        source.CopyTo(new Span<byte>(data + (uint)offset, source.Length));
+        return 0;
+    }
+
+    /// <summary>
+    /// bpf_l3_csum_replace(skb, offset, from, to, flags): updates the 16-bit checksum at offset (even, below 64 KiB)
+    /// for a field that changed from <paramref name="from"/> to <paramref name="to"/>; the flags' low four bits are the
+    /// field's size: 2, 4, or 0 when <paramref name="to"/> is a checksum difference (and from must be 0).
+    /// </summary>
+    public static ulong L3CsumReplace(ulong ctx, ulong offset, ulong from, ulong to, ulong flags, ref HelperCallContext call) =>
+        (flags & ~FieldSizeMask) != 0 ? LinuxErrno.Negative(LinuxErrno.EInval) : ReplaceChecksum(ctx, offset, from, to, flags, markMangledZero: false, ref call);
+
+    /// <summary>
+    /// bpf_l4_csum_replace: as <see cref="L3CsumReplace"/>, for a transport checksum. With BPF_F_MARK_MANGLED_0 (UDP) a
+    /// zero checksum (none) is left alone unless BPF_F_MARK_ENFORCE, and a result of zero is written as 0xffff. A test
+    /// run's packet carries no partial checksum, so BPF_F_PSEUDO_HDR changes nothing here, as in the kernel's.
+    /// </summary>
+    public static ulong L4CsumReplace(ulong ctx, ulong offset, ulong from, ulong to, ulong flags, ref HelperCallContext call)
+    {
+        const ulong PseudoHeader = 0x10, MarkMangledZero = 0x20, MarkEnforce = 0x40, Ipv6 = 0x80;
+        if ((flags & ~(FieldSizeMask | PseudoHeader | MarkMangledZero | MarkEnforce | Ipv6)) != 0) return LinuxErrno.Negative(LinuxErrno.EInval);
+        bool mangledZero = (flags & MarkMangledZero) != 0;
+        if (mangledZero && (flags & MarkEnforce) == 0)
+        {
+            ushort* at = ChecksumAt(ctx, offset, ref call);
+            if (at != null && *at == 0) return 0;
+        }
+        return ReplaceChecksum(ctx, offset, from, to, flags, mangledZero, ref call);
+    }
+
+    private const ulong FieldSizeMask = 0xf;
+
+    private static ushort* ChecksumAt(ulong ctx, ulong offset, ref HelperCallContext call)
+    {
+        uint start = (uint)offset;
+        if (start > XdpAccessLimit || (start & 1) != 0 || !TryPacket(ctx, ref call, out byte* data, out ulong size) || start + 2UL > size) return null;
+        return (ushort*)(data + start);
+    }
+
+    private static ulong ReplaceChecksum(ulong ctx, ulong offset, ulong from, ulong to, ulong flags, bool markMangledZero, ref HelperCallContext call)
+    {
+        ushort* sum = ChecksumAt(ctx, offset, ref call);
+        if (sum == null) return LinuxErrno.Negative(LinuxErrno.EFault);
+        switch (flags & FieldSizeMask)
+        {
+            // As the kernel's csum_replace_by_diff, csum_replace2 and csum_replace4, which keep 0 and 0xffff apart.
+            case 0:
+                if (from != 0) return LinuxErrno.Negative(LinuxErrno.EInval);
+                *sum = (ushort)~Fold16(Add32((uint)to, ~(uint)*sum));
+                break;
+            case 2:
+                *sum = (ushort)~Add16(Add16((ushort)~*sum, (ushort)~from), (ushort)to);
+                break;
+            case 4:
+                *sum = (ushort)~Fold16(Add32(Add32(~(uint)*sum, ~(uint)from), (uint)to));
+                break;
+            default:
+                return LinuxErrno.Negative(LinuxErrno.EInval);
+        }
+        if (markMangledZero && *sum == 0) *sum = 0xffff;
+        return 0;
+    }
+
+    /// <summary>16-bit one's-complement addition (the carry goes around).</summary>
+    private static ushort Add16(ushort a, ushort b)
+    {
+        ushort sum = unchecked((ushort)(a + b));
+        return sum < b ? (ushort)(sum + 1) : sum;
+    }
+
+    /// <summary>32-bit one's-complement addition (the carry goes around).</summary>
+    private static uint Add32(uint a, uint b)
+    {
+        uint sum = unchecked(a + b);
+        return sum < b ? sum + 1 : sum;
+    }
+
     /// <summary>bpf_xdp_load_bytes(xdp, offset, buf, len): EFAULT past 64 KiB, EINVAL past the packet's end.</summary>
     public static ulong XdpLoadBytes(ulong ctx, ulong offset, ulong buffer, ulong length, ulong r5, ref HelperCallContext call)
     {

@@ -102,6 +102,36 @@ public class LinuxHelperSetTests(ITestOutputHelper output)
         }
         SEC("tc") int tc_load(struct __sk_buff *skb) { __u8 b[2] = {}; return bpf_skb_load_bytes(skb, 12, b, 2) ?: (b[0] << 8 | b[1]); }
         SEC("tc") int tc_csum(struct __sk_buff *skb) { __u32 to[1] = { 0xdeadbeef }; return bpf_csum_diff(0, 0, to, 4, 1); }
+        SEC("tc") int tc_store(struct __sk_buff *skb) { __u32 w = 0xa1b2c3d4; return bpf_skb_store_bytes(skb, 20, &w, 4, 0); }
+        SEC("tc") int tc_store_past_end(struct __sk_buff *skb) { __u32 w = 1; return -bpf_skb_store_bytes(skb, 62, &w, 4, 0); }
+        SEC("tc") int tc_store_bad_flags(struct __sk_buff *skb) { __u32 w = 1; return -bpf_skb_store_bytes(skb, 20, &w, 4, 4); }
+        SEC("tc") int l3_replace2(struct __sk_buff *skb) { return bpf_l3_csum_replace(skb, 24, 0x1234, 0x5678, 2); }
+        SEC("tc") int l3_replace4(struct __sk_buff *skb) { return bpf_l3_csum_replace(skb, 24, 0x01020304, 0x0a0b0c0d, 4); }
+        SEC("tc") int l3_diff(struct __sk_buff *skb) { return bpf_l3_csum_replace(skb, 24, 0, 0x12345, 0); }
+        SEC("tc") int l3_odd_offset(struct __sk_buff *skb) { return -bpf_l3_csum_replace(skb, 25, 1, 2, 2); }
+        SEC("tc") int l3_bad_size(struct __sk_buff *skb) { return -bpf_l3_csum_replace(skb, 24, 1, 2, 3); }
+        SEC("tc") int l3_diff_with_from(struct __sk_buff *skb) { return -bpf_l3_csum_replace(skb, 24, 1, 2, 0); }
+        SEC("tc") int l3_past_end(struct __sk_buff *skb) { return -bpf_l3_csum_replace(skb, 64, 1, 2, 2); }
+        SEC("tc") int l4_zero_left_alone(struct __sk_buff *skb)
+        {
+            __u16 zero = 0;
+            bpf_skb_store_bytes(skb, 40, &zero, 2, 0);
+            return bpf_l4_csum_replace(skb, 40, 0x1234, 0x5678, 2 | BPF_F_MARK_MANGLED_0);
+        }
+        SEC("tc") int l4_zero_enforced(struct __sk_buff *skb)
+        {
+            __u16 zero = 0;
+            bpf_skb_store_bytes(skb, 40, &zero, 2, 0);
+            return bpf_l4_csum_replace(skb, 40, 0x1234, 0x5678, 2 | BPF_F_MARK_MANGLED_0 | BPF_F_MARK_ENFORCE);
+        }
+        SEC("tc") int l4_result_zero_marked(struct __sk_buff *skb)
+        {
+            __u16 sum = 0xedcb; // ~0x1234: replacing 0x1234 by 0 leaves a zero checksum, written as 0xffff
+            bpf_skb_store_bytes(skb, 40, &sum, 2, 0);
+            return bpf_l4_csum_replace(skb, 40, 0x1234, 0, 2 | BPF_F_MARK_MANGLED_0);
+        }
+        SEC("tc") int l4_pseudo4(struct __sk_buff *skb) { return bpf_l4_csum_replace(skb, 40, 0x0a000001, 0xc0a80001, 4 | BPF_F_PSEUDO_HDR); }
+        SEC("tc") int l4_bad_flags(struct __sk_buff *skb) { return -bpf_l4_csum_replace(skb, 40, 1, 2, 2 | 0x100); }
         char _license[] SEC("license") = "GPL";
         """;
 
@@ -115,7 +145,9 @@ public class LinuxHelperSetTests(ITestOutputHelper output)
             "hash_full", "hash_delete_missing", "queue_edges", "load_word", "load_past_end", "load_past_64k", "store_word",
             "tail_shrink", "tail_grow", "tail_to_frame_end", "tail_past_frame", "tail_below_ethernet", "csum", "csum_carry",
             "csum_odd_size", "csum_from", "printk_count", "printk_width", "printk_percent", "numa", "ring_output", "ring_bad_flags",
-            "skb_load", "skb_load_past_end", "tc_load", "tc_csum",
+            "skb_load", "skb_load_past_end", "tc_load", "tc_csum", "tc_store", "tc_store_past_end", "tc_store_bad_flags",
+            "l3_replace2", "l3_replace4", "l3_diff", "l3_odd_offset", "l3_bad_size", "l3_diff_with_from", "l3_past_end",
+            "l4_zero_left_alone", "l4_zero_enforced", "l4_result_zero_marked", "l4_pseudo4", "l4_bad_flags",
         ];
         var data = new TheoryData<string, ExecutionEngine>();
         foreach (var program in programs)
@@ -160,6 +192,14 @@ public class LinuxHelperSetTests(ITestOutputHelper output)
         ["skb_load"] = (22 << 8 | 23, 0),  // a socket filter's offsets start at the network header (14)
         ["skb_load_past_end"] = (14 * 1000, 0), // EFAULT, and the buffer cleared
         ["tc_load"] = (0x0800, 0),          // a classifier's start at the frame: the EtherType
+        ["tc_store"] = (0, 0),
+        ["tc_store_past_end"] = (14, 0),    // EFAULT
+        ["tc_store_bad_flags"] = (22, 0),
+        ["l3_odd_offset"] = (14, 0),        // EFAULT: a checksum is 16-bit aligned
+        ["l3_bad_size"] = (22, 0),
+        ["l3_diff_with_from"] = (22, 0),
+        ["l3_past_end"] = (14, 0),
+        ["l4_bad_flags"] = (22, 0),
     };
 
     [Theory]
@@ -181,6 +221,9 @@ public class LinuxHelperSetTests(ITestOutputHelper output)
             Assert.Equal(packet.Length + expected.Growth, result.DataOut.Length);
         }
         if (program == "store_word") Assert.Equal([0, 1, 0x44, 0x33, 0x22, 0x11, .. packet[6..]], result.DataOut);
+        if (program == "tc_store") Assert.Equal([.. packet[..20], 0xd4, 0xc3, 0xb2, 0xa1, .. packet[24..]], result.DataOut);
+        if (program == "l4_zero_left_alone") Assert.Equal(0, BitConverter.ToUInt16(result.DataOut, 40));
+        if (program == "l4_result_zero_marked") Assert.Equal(0xffff, BitConverter.ToUInt16(result.DataOut, 40));
         if (program == "tail_grow")
             Assert.Equal([.. packet, .. new byte[99], 0x5a], result.DataOut);
         if (program == "printk_count")
