@@ -16,16 +16,24 @@ public sealed class LinuxExtension : IExtension
 {
     public const string ExtensionName = "Ebpf.Extensions.Linux";
 
-    /// <summary>Helpers every Linux type here offers: the runtime's implementations under their Linux ids.</summary>
+    /// <summary>Helpers every Linux type here offers: the runtime's implementations (or Linux-error wrappers of them) under their Linux ids.</summary>
     private static readonly (uint Id, HelperFunction Function)[] CommonHelpers =
     [
         (LinuxHelperIds.MapLookupElem, MapHelpers.Lookup),
-        (LinuxHelperIds.MapUpdateElem, MapHelpers.Update),
-        (LinuxHelperIds.MapDeleteElem, MapHelpers.Delete),
+        (LinuxHelperIds.MapUpdateElem, LinuxMapHelpers.Update),
+        (LinuxHelperIds.MapDeleteElem, LinuxMapHelpers.Delete),
+        (LinuxHelperIds.MapPushElem, LinuxMapHelpers.Push),
+        (LinuxHelperIds.MapPopElem, LinuxMapHelpers.Pop),
+        (LinuxHelperIds.MapPeekElem, LinuxMapHelpers.Peek),
         (LinuxHelperIds.KtimeGetNs, UtilityHelpers.KtimeGetNs),
+        (LinuxHelperIds.KtimeGetBootNs, UtilityHelpers.KtimeGetBootNs),
         (LinuxHelperIds.GetPrandomU32, UtilityHelpers.GetPrandomU32),
         (LinuxHelperIds.GetSmpProcessorId, UtilityHelpers.GetSmpProcessorId),
+        (LinuxHelperIds.GetNumaNodeId, LinuxPacketHelpers.GetNumaNodeId),
         (LinuxHelperIds.TailCall, TailCallHelper.TailCallErrno),
+        (LinuxHelperIds.TracePrintk, TraceHelpers.TracePrintkLinux),
+        (LinuxHelperIds.RingbufOutput, LinuxPacketHelpers.RingbufOutput),
+        (LinuxHelperIds.PerfEventOutput, LinuxPacketHelpers.PerfEventOutput),
     ];
 
     private static readonly (uint Id, HelperFunction Function)[] XdpHelpers =
@@ -35,13 +43,34 @@ public sealed class LinuxExtension : IExtension
         (LinuxHelperIds.XdpAdjustHead, LinuxXdpHelpers.XdpAdjustHead),
         (LinuxHelperIds.RedirectMap, LinuxXdpHelpers.RedirectMap),
         (LinuxHelperIds.XdpAdjustMeta, LinuxXdpHelpers.XdpAdjustMeta),
+        (LinuxHelperIds.XdpAdjustTail, LinuxPacketHelpers.XdpAdjustTail),
+        (LinuxHelperIds.XdpLoadBytes, LinuxPacketHelpers.XdpLoadBytes),
+        (LinuxHelperIds.XdpStoreBytes, LinuxPacketHelpers.XdpStoreBytes),
+        (LinuxHelperIds.CsumDiff, LinuxPacketHelpers.CsumDiff),
+    ];
+
+    /// <summary>As the kernel's socket filters: reads of the packet, no checksum or rewrite helpers.</summary>
+    private static readonly (uint Id, HelperFunction Function)[] SocketFilterHelpers =
+    [
+        .. CommonHelpers,
+        (LinuxHelperIds.SkbLoadBytes, LinuxPacketHelpers.SkbLoadBytes),
+    ];
+
+    /// <summary>As the kernel's tc programs: packet rewrites with their checksum fix-ups, too.</summary>
+    private static readonly (uint Id, HelperFunction Function)[] SchedClsHelpers =
+    [
+        .. SocketFilterHelpers,
+        (LinuxHelperIds.CsumDiff, LinuxPacketHelpers.CsumDiff),
+        (LinuxHelperIds.SkbStoreBytes, LinuxPacketHelpers.SkbStoreBytes),
+        (LinuxHelperIds.L3CsumReplace, LinuxPacketHelpers.L3CsumReplace),
+        (LinuxHelperIds.L4CsumReplace, LinuxPacketHelpers.L4CsumReplace),
     ];
 
     public LinuxExtension()
     {
         Xdp = Provider(LinuxProgramTypes.Xdp, XdpHelpers, new LinuxXdpContextFactory(), LinuxXdpContext.FieldMap);
-        SocketFilter = Provider(LinuxProgramTypes.SocketFilter, CommonHelpers, new LinuxSkBuffContextFactory(linkLayer: false), LinuxSkBuffContext.FieldMap);
-        SchedCls = Provider(LinuxProgramTypes.SchedCls, CommonHelpers, new LinuxSkBuffContextFactory(linkLayer: true), LinuxSkBuffContext.FieldMap);
+        SocketFilter = Provider(LinuxProgramTypes.SocketFilter, SocketFilterHelpers, new LinuxSkBuffContextFactory(linkLayer: false), LinuxSkBuffContext.FieldMap);
+        SchedCls = Provider(LinuxProgramTypes.SchedCls, SchedClsHelpers, new LinuxSkBuffContextFactory(linkLayer: true), LinuxSkBuffContext.FieldMap);
         ProgramInformationProviders = [Xdp, SocketFilter, SchedCls];
     }
 

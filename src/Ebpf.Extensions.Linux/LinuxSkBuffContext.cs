@@ -15,6 +15,7 @@ public static class LinuxSkBuffContext
     private const int LenOffset = 0, ProtocolOffset = 16, IfindexOffset = 40;
     public const int DataOffset = SkBuffSize, DataEndOffset = SkBuffSize + 8, DataMetaOffset = SkBuffSize + 16;
     public const int Size = SkBuffSize + 24;
+    public const int EthernetHeaderLength = 14;
 
     /// <summary><c>__sk_buff</c> offset (4-byte loads) to (offset here, load size here): the 32-bit fields stay, the pointers widen.</summary>
     public static IReadOnlyDictionary<int, (int Offset, int Size)> FieldMap { get; } = Build();
@@ -36,17 +37,16 @@ public static class LinuxSkBuffContext
     /// </summary>
     public static ProgramContext Create(ReadOnlySpan<byte> contextIn, ReadOnlySpan<byte> packet, bool linkLayer)
     {
-        const int EthernetHeader = 14;
         if (contextIn.Length > SkBuffSize)
             throw new ArgumentException($"ctx_in is {contextIn.Length} bytes; a __sk_buff is {SkBuffSize} bytes.", nameof(contextIn));
-        if (packet.Length < EthernetHeader)
+        if (packet.Length < EthernetHeaderLength)
             throw new ArgumentException($"data_in is {packet.Length} bytes, shorter than an Ethernet header.", nameof(packet));
         var context = new ProgramContext(Size, packet.Length, DataOffset, DataEndOffset, DataMetaOffset);
         contextIn.CopyTo(context.ContextBytes);
         context.SetData(packet);
         var fields = context.ContextBytes;
-        if (!linkLayer) context.AdjustHead(EthernetHeader);
-        int seen = linkLayer ? packet.Length : packet.Length - EthernetHeader;
+        if (!linkLayer) context.AdjustHead(EthernetHeaderLength);
+        int seen = linkLayer ? packet.Length : packet.Length - EthernetHeaderLength;
         BinaryPrimitives.WriteUInt32LittleEndian(fields[LenOffset..], (uint)seen);
         // __be16 protocol, read by programs as the network-order value.
         BinaryPrimitives.WriteUInt32LittleEndian(fields[ProtocolOffset..], BinaryPrimitives.ReadUInt16LittleEndian(packet[12..]));
