@@ -135,7 +135,8 @@ public class LinuxHelperSetTests(ITestOutputHelper output)
         char _license[] SEC("license") = "GPL";
         """;
 
-    private static readonly Lazy<string> Object = new(() => ClangObjects.Compile("linux_helper_set", Source));
+    /// <summary>Also a seed of the mutation fuzzing (<see cref="Fuzz.MutationSoundnessTests"/>): every helper above at its edges.</summary>
+    internal static readonly Lazy<string> Object = new(() => ClangObjects.Compile("linux_helper_set", Source));
 
     public static TheoryData<string, ExecutionEngine> Cases()
     {
