@@ -27,11 +27,14 @@ public sealed class LinuxExtension : IExtension
         (LinuxHelperIds.MapPeekElem, LinuxMapHelpers.Peek),
         (LinuxHelperIds.KtimeGetNs, UtilityHelpers.KtimeGetNs),
         (LinuxHelperIds.KtimeGetBootNs, UtilityHelpers.KtimeGetBootNs),
+        (LinuxHelperIds.KtimeGetCoarseNs, UtilityHelpers.KtimeGetNs),
+        (LinuxHelperIds.Jiffies64, LinuxPacketHelpers.Jiffies64),
         (LinuxHelperIds.GetPrandomU32, UtilityHelpers.GetPrandomU32),
         (LinuxHelperIds.GetSmpProcessorId, UtilityHelpers.GetSmpProcessorId),
         (LinuxHelperIds.GetNumaNodeId, LinuxPacketHelpers.GetNumaNodeId),
         (LinuxHelperIds.TailCall, TailCallHelper.TailCallErrno),
         (LinuxHelperIds.TracePrintk, TraceHelpers.TracePrintkLinux),
+        (LinuxHelperIds.TraceVprintk, TraceHelpers.TraceVprintkLinux),
         (LinuxHelperIds.RingbufOutput, LinuxPacketHelpers.RingbufOutput),
         (LinuxHelperIds.PerfEventOutput, LinuxPacketHelpers.PerfEventOutput),
     ];
@@ -46,6 +49,7 @@ public sealed class LinuxExtension : IExtension
         (LinuxHelperIds.XdpAdjustTail, LinuxPacketHelpers.XdpAdjustTail),
         (LinuxHelperIds.XdpLoadBytes, LinuxPacketHelpers.XdpLoadBytes),
         (LinuxHelperIds.XdpStoreBytes, LinuxPacketHelpers.XdpStoreBytes),
+        (LinuxHelperIds.XdpGetBuffLen, LinuxPacketHelpers.XdpGetBuffLen),
         (LinuxHelperIds.CsumDiff, LinuxPacketHelpers.CsumDiff),
     ];
 

@@ -26,8 +26,12 @@ public static class LinuxHelperIds
     public const uint MapPushElem = 87;
     public const uint MapPopElem = 88;
     public const uint MapPeekElem = 89;
+    public const uint Jiffies64 = 118;
     public const uint KtimeGetBootNs = 125;
     public const uint RingbufOutput = 130;
+    public const uint KtimeGetCoarseNs = 160;
+    public const uint TraceVprintk = 177;
+    public const uint XdpGetBuffLen = 188;
     public const uint XdpLoadBytes = 189;
     public const uint XdpStoreBytes = 190;
 }

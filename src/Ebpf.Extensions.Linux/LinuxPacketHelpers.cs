@@ -233,6 +233,14 @@ public static unsafe class LinuxPacketHelpers
         return sum;
     }
 
+    /// <summary>bpf_xdp_get_buff_len(xdp): the packet's length (a test run's frame has no fragments).</summary>
+    public static ulong XdpGetBuffLen(ulong ctx, ulong r2, ulong r3, ulong r4, ulong r5, ref HelperCallContext call) =>
+        TryPacket(ctx, ref call, out _, out ulong length) ? length : 0;
+
+    /// <summary>bpf_jiffies64: ticks of a 1000 Hz clock (CONFIG_HZ=1000) since boot, from the boot-time clock.</summary>
+    public static ulong Jiffies64(ulong r1, ulong r2, ulong r3, ulong r4, ulong r5, ref HelperCallContext call) =>
+        UtilityHelpers.KtimeGetBootMs(r1, r2, r3, r4, r5, ref call);
+
     /// <summary>bpf_get_numa_node_id: this runtime sees one node.</summary>
     public static ulong GetNumaNodeId(ulong r1, ulong r2, ulong r3, ulong r4, ulong r5, ref HelperCallContext call) => 0;
 

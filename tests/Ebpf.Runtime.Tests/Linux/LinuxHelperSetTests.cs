@@ -23,6 +23,9 @@ public class LinuxHelperSetTests(ITestOutputHelper output)
         struct { __uint(type, BPF_MAP_TYPE_HASH); __uint(max_entries, 2); __type(key, __u32); __type(value, __u64); } hash SEC(".maps");
         struct { __uint(type, BPF_MAP_TYPE_QUEUE); __uint(max_entries, 2); __type(value, __u32); } queue SEC(".maps");
         struct { __uint(type, BPF_MAP_TYPE_RINGBUF); __uint(max_entries, 4096); } ring SEC(".maps");
+        struct { __uint(type, BPF_MAP_TYPE_CPUMAP); __uint(max_entries, 4); __type(key, __u32); __type(value, struct bpf_cpumap_val); } cpus SEC(".maps");
+        struct { __uint(type, BPF_MAP_TYPE_XSKMAP); __uint(max_entries, 4); __type(key, __u32); __type(value, __u32); } xsks SEC(".maps");
+        struct { __uint(type, BPF_MAP_TYPE_DEVMAP_HASH); __uint(max_entries, 4); __type(key, __u32); __type(value, __u32); } devices SEC(".maps");
 
         static __always_inline int update(void *map, __u32 key, __u64 flags) { __u64 value = key + 100; return -bpf_map_update_elem(map, &key, &value, flags); }
         static __always_inline int delete(void *map, __u32 key) { return -bpf_map_delete_elem(map, &key); }
@@ -90,6 +93,16 @@ public class LinuxHelperSetTests(ITestOutputHelper output)
         SEC("xdp") int printk_width(struct xdp_md *ctx) { return bpf_printk("[%05d|%-4x|%c]", 42, 0xab, 'Z'); }
         SEC("xdp") int printk_percent(struct xdp_md *ctx) { return bpf_printk("100%% %X", 0xbeef); }
         SEC("xdp") int numa(struct xdp_md *ctx) { return bpf_get_numa_node_id(); }
+        SEC("xdp") int vprintk_count(struct xdp_md *ctx) { return bpf_printk("%d %d %d %d|%x", 1, 2, 3, 4, 0xab); }
+        SEC("xdp") int buff_len(struct xdp_md *ctx) { return bpf_xdp_get_buff_len(ctx); }
+        SEC("xdp") int clocks_move(struct xdp_md *ctx)
+        {
+            __u64 a = bpf_ktime_get_coarse_ns(), j = bpf_jiffies64();
+            return (a != 0) + (j != 0) * 10;
+        }
+        SEC("xdp") int cpumap_empty(struct xdp_md *ctx) { return bpf_redirect_map(&cpus, 1, XDP_PASS); }
+        SEC("xdp") int xskmap_empty(struct xdp_md *ctx) { return bpf_redirect_map(&xsks, ctx->rx_queue_index, XDP_DROP); }
+        SEC("xdp") int devmap_hash_empty(struct xdp_md *ctx) { return bpf_redirect_map(&devices, 7, XDP_TX); }
         SEC("xdp") int ring_output(struct xdp_md *ctx) { __u64 v = 0x0123456789abcdefULL; return bpf_ringbuf_output(&ring, &v, 8, 0) ?: XDP_PASS; }
         SEC("xdp") int ring_bad_flags(struct xdp_md *ctx) { __u64 v = 1; return -bpf_ringbuf_output(&ring, &v, 8, 4); }
 
@@ -145,7 +158,7 @@ public class LinuxHelperSetTests(ITestOutputHelper output)
             "array_noexist", "array_past_end", "array_bad_flags", "array_delete", "hash_exist_missing", "hash_noexist_twice",
             "hash_full", "hash_delete_missing", "queue_edges", "load_word", "load_past_end", "load_past_64k", "store_word",
             "tail_shrink", "tail_grow", "tail_to_frame_end", "tail_past_frame", "tail_below_ethernet", "csum", "csum_carry",
-            "csum_odd_size", "csum_from", "printk_count", "printk_width", "printk_percent", "numa", "ring_output", "ring_bad_flags",
+            "csum_odd_size", "csum_from", "printk_count", "printk_width", "printk_percent", "numa", "vprintk_count", "buff_len", "clocks_move", "cpumap_empty", "xskmap_empty", "devmap_hash_empty", "ring_output", "ring_bad_flags",
             "skb_load", "skb_load_past_end", "tc_load", "tc_csum", "tc_store", "tc_store_past_end", "tc_store_bad_flags",
             "l3_replace2", "l3_replace4", "l3_diff", "l3_odd_offset", "l3_bad_size", "l3_diff_with_from", "l3_past_end",
             "l4_zero_left_alone", "l4_zero_enforced", "l4_result_zero_marked", "l4_pseudo4", "l4_bad_flags",
@@ -188,6 +201,12 @@ public class LinuxHelperSetTests(ITestOutputHelper output)
         ["printk_width"] = (14, 0),         // "[00042|ab  |Z]"
         ["printk_percent"] = (9, 0),        // "100% BEEF"
         ["numa"] = (0, 0),
+        ["vprintk_count"] = (10, 0),        // "1 2 3 4|ab": bpf_printk with five arguments calls bpf_trace_vprintk
+        ["buff_len"] = (64, 0),
+        ["clocks_move"] = (11, 0),
+        ["cpumap_empty"] = (2, 0),          // an empty slot: the fallback action
+        ["xskmap_empty"] = (1, 0),
+        ["devmap_hash_empty"] = (3, 0),
         ["ring_output"] = (2, 0),
         ["ring_bad_flags"] = (22, 0),
         ["skb_load"] = (22 << 8 | 23, 0),  // a socket filter's offsets start at the network header (14)
@@ -263,5 +282,23 @@ public class LinuxHelperSetTests(ITestOutputHelper output)
         string path = ClangObjects.Compile("unchecked_packet", ClangObjects.UncheckedPacketRead);
         using var stray = runtime.LoadXdp(path, ExecutionEngine.Interpreter, verify: false);
         Assert.ThrowsAny<Interpretation.ProgramExecutionException>(() => runtime.Run(stray, "unchecked_read", new byte[64]));
+    }
+
+    /// <summary>A slot that names a target (a queue size, a socket, an interface) redirects; an empty one falls back.</summary>
+    [Theory]
+    [InlineData("cpumap_empty", "cpus", 1, 2u)]
+    [InlineData("xskmap_empty", "xsks", 0, 1u)]
+    [InlineData("devmap_hash_empty", "devices", 7, 3u)]
+    public void RedirectMapsRedirectOnlyToAFilledSlot(string program, string map, int key, uint fallback)
+    {
+        var runtime = LinuxXdp.Runtime();
+        using var loaded = runtime.Load(Object.Value, new ObjectLoadOptions { Abi = Ebpf.Extensions.Linux.LinuxAbi.Instance });
+        var packet = new byte[64];
+        Assert.Equal(fallback, runtime.TestRun(loaded.Program(program), new TestRunOptions { DataIn = packet }).ReturnValue);
+        var target = loaded.Map(map);
+        var value = new byte[target.UserValueSize];
+        value[0] = 64; // a queue size, a socket descriptor, an interface index
+        Assert.Equal(EbpfResult.Success, target.TryUpdate(BitConverter.GetBytes(key), value));
+        Assert.Equal(4u, runtime.TestRun(loaded.Program(program), new TestRunOptions { DataIn = packet }).ReturnValue); // XDP_REDIRECT
     }
 }
