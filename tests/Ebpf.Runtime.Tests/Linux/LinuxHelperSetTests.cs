@@ -145,6 +145,30 @@ public class LinuxHelperSetTests(ITestOutputHelper output)
         }
         SEC("tc") int l4_pseudo4(struct __sk_buff *skb) { return bpf_l4_csum_replace(skb, 40, 0x0a000001, 0xc0a80001, 4 | BPF_F_PSEUDO_HDR); }
         SEC("tc") int l4_bad_flags(struct __sk_buff *skb) { return -bpf_l4_csum_replace(skb, 40, 1, 2, 2 | 0x100); }
+        SEC("tc") int tc_fields(struct __sk_buff *skb)
+        {
+            skb->mark = 0x42; skb->priority = 3; skb->cb[4] = 9; skb->tc_classid = 0x10001; skb->tc_index = 5;
+            return skb->mark + skb->cb[4] + skb->priority * 100 + skb->pkt_type * 1000 + skb->ifindex * 10000 + skb->tc_index * 100000;
+        }
+        SEC("socket") int socket_cb(struct __sk_buff *skb) { skb->cb[0] = skb->len; return skb->cb[0] + skb->cb[1]; }
+        SEC("tc") int tc_pull(struct __sk_buff *skb) { return bpf_skb_pull_data(skb, 20); }
+        SEC("tc") int tc_pull_too_much(struct __sk_buff *skb) { return -bpf_skb_pull_data(skb, 2000); }
+        SEC("tc") int tc_redirect(struct __sk_buff *skb) { return bpf_redirect(1, BPF_F_INGRESS); }
+        SEC("tc") int tc_redirect_bad_flags(struct __sk_buff *skb) { return bpf_redirect(1, 4); }
+        SEC("tc") int tc_hash(struct __sk_buff *skb) { __u32 h = bpf_get_hash_recalc(skb); return (h != 0) + (skb->hash == h) * 10; }
+        SEC("tc") int tc_load_relative(struct __sk_buff *skb)
+        {
+            __u8 mac = 0, net = 0;
+            int a = bpf_skb_load_bytes_relative(skb, 12, &mac, 1, BPF_HDR_START_MAC);
+            int b = bpf_skb_load_bytes_relative(skb, 0, &net, 1, BPF_HDR_START_NET);
+            int c = -bpf_skb_load_bytes_relative(skb, 0, &net, 1, 7);
+            return a + b + mac * 1000 + net + c * 1000000;
+        }
+        SEC("socket") int socket_load_relative(struct __sk_buff *skb) { __u8 b = 0; return bpf_skb_load_bytes_relative(skb, 13, &b, 1, BPF_HDR_START_MAC) ?: b; }
+        SEC("socket") int socket_cookie(struct __sk_buff *skb) { return bpf_get_socket_cookie(skb) != 0; }
+        SEC("tc") int tc_grow_tail(struct __sk_buff *skb) { return bpf_skb_change_tail(skb, skb->len + 10, 0) ?: skb->len; }
+        SEC("tc") int tc_shrink_tail(struct __sk_buff *skb) { return bpf_skb_change_tail(skb, 20, 0) ?: skb->len; }
+        SEC("tc") int tc_tail_too_short(struct __sk_buff *skb) { return -bpf_skb_change_tail(skb, 10, 0); }
         char _license[] SEC("license") = "GPL";
         """;
 
@@ -162,6 +186,8 @@ public class LinuxHelperSetTests(ITestOutputHelper output)
             "skb_load", "skb_load_past_end", "tc_load", "tc_csum", "tc_store", "tc_store_past_end", "tc_store_bad_flags",
             "l3_replace2", "l3_replace4", "l3_diff", "l3_odd_offset", "l3_bad_size", "l3_diff_with_from", "l3_past_end",
             "l4_zero_left_alone", "l4_zero_enforced", "l4_result_zero_marked", "l4_pseudo4", "l4_bad_flags",
+            "tc_fields", "socket_cb", "tc_pull", "tc_pull_too_much", "tc_redirect", "tc_redirect_bad_flags", "tc_hash",
+            "tc_load_relative", "socket_load_relative", "socket_cookie", "tc_grow_tail", "tc_shrink_tail", "tc_tail_too_short",
         ];
         var data = new TheoryData<string, ExecutionEngine>();
         foreach (var program in programs)
@@ -220,6 +246,19 @@ public class LinuxHelperSetTests(ITestOutputHelper output)
         ["l3_diff_with_from"] = (22, 0),
         ["l3_past_end"] = (14, 0),
         ["l4_bad_flags"] = (22, 0),
+        ["tc_fields"] = (0x42 + 9 + 300 + 3000 + 10000 + 500000, 0), // written fields read back; pkt_type OTHERHOST (3), ifindex 1
+        ["socket_cb"] = (50, 0),            // cb[0] = len (64 less the Ethernet header), cb[1] still 0
+        ["tc_pull"] = (0, 0),               // the packet is linear already
+        ["tc_pull_too_much"] = (12, 0),     // ENOMEM
+        ["tc_redirect"] = (7, 0),           // TC_ACT_REDIRECT
+        ["tc_redirect_bad_flags"] = (2, 0), // TC_ACT_SHOT
+        ["tc_hash"] = (11, 0),              // a flow hash, stored in skb->hash
+        ["tc_load_relative"] = (8 * 1000 + 14 * 1000000, 0), // the EtherType's first byte; EFAULT for start 7, which clears the byte read before
+        ["socket_load_relative"] = (0, 0),  // the MAC header is still there: the EtherType's second byte
+        ["socket_cookie"] = (1, 0),
+        ["tc_grow_tail"] = (74, 10),
+        ["tc_shrink_tail"] = (20, -44),
+        ["tc_tail_too_short"] = (22, 0),
     };
 
     [Theory]
