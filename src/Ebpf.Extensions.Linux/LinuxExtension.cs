@@ -74,6 +74,9 @@ public sealed class LinuxExtension : IExtension
         (LinuxHelperIds.SkbPullData, LinuxSkBuffHelpers.PullData),
         (LinuxHelperIds.GetHashRecalc, LinuxSkBuffHelpers.GetHashRecalc),
         (LinuxHelperIds.SkbChangeTail, LinuxSkBuffHelpers.ChangeTail),
+        (LinuxHelperIds.SkbAdjustRoom, LinuxSkBuffHelpers.AdjustRoom),
+        (LinuxHelperIds.SkbVlanPush, LinuxSkBuffHelpers.VlanPush),
+        (LinuxHelperIds.SkbVlanPop, LinuxSkBuffHelpers.VlanPop),
     ];
 
     public LinuxExtension()

@@ -14,6 +14,8 @@ public static class LinuxHelperIds
     public const uint L3CsumReplace = 10;
     public const uint L4CsumReplace = 11;
     public const uint TailCall = 12;
+    public const uint SkbVlanPush = 18;
+    public const uint SkbVlanPop = 19;
     public const uint Redirect = 23;
     public const uint GetHashRecalc = 34;
     public const uint SkbChangeTail = 38;
@@ -24,6 +26,7 @@ public static class LinuxHelperIds
     public const uint GetNumaNodeId = 42;
     public const uint GetSocketCookie = 46;
     public const uint XdpAdjustHead = 44;
+    public const uint SkbAdjustRoom = 50;
     public const uint RedirectMap = 51;
     public const uint XdpAdjustMeta = 54;
     public const uint XdpAdjustTail = 65;

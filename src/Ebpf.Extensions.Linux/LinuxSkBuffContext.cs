@@ -13,7 +13,8 @@ namespace Ebpf.Extensions.Linux;
 public static class LinuxSkBuffContext
 {
     private const int SkBuffSize = 192;
-    private const int LenOffset = 0, PacketTypeOffset = 4, ProtocolOffset = 16, IfindexOffset = 40;
+    private const int LenOffset = 0, PacketTypeOffset = 4, ProtocolOffset = 16, VlanPresentOffset = 20, VlanTciOffset = 24, VlanProtoOffset = 28,
+        IfindexOffset = 40;
     public const int HashOffset = 68;
     public const int DataOffset = SkBuffSize, DataEndOffset = SkBuffSize + 8, DataMetaOffset = SkBuffSize + 16;
     /// <summary>Behind the pointers, where no program field maps: the cookie of the socket the packet belongs to.</summary>
@@ -117,6 +118,45 @@ public static class LinuxSkBuffContext
         *(ulong*)(owner.Context + DataEndOffset) = (ulong)data + newLength;
         *(uint*)(owner.Context + LenOffset) = newLength;
         return 0;
+    }
+
+    /// <summary>
+    /// Opens <paramref name="count"/> zeroed bytes at <paramref name="offset"/> of the packet (a negative count closes
+    /// -count bytes there), moving what follows: ENOMEM when the buffer has no room. len and data_end follow.
+    /// </summary>
+    internal static unsafe ulong Splice(ulong ctx, ref HelperCallContext call, uint offset, int count)
+    {
+        if (!TryPacket(ctx, ref call, out byte* data, out ulong length) || offset > length) return LinuxErrno.Negative(LinuxErrno.EInval);
+        ulong tail = length - offset;
+        if (count < 0)
+        {
+            if ((ulong)-count > tail) return LinuxErrno.Negative(LinuxErrno.EInval);
+            Buffer.MemoryCopy(data + offset - count, data + offset, tail + (ulong)count, tail + (ulong)count);
+            return Resize(ctx, ref call, data, length, (uint)(length - (ulong)-count));
+        }
+        var owner = LinuxContextAccess.Owner(ctx, ref call)!;
+        if ((ulong)data + length + (ulong)count > (ulong)owner.DataBuffer + (ulong)owner.BufferLength) return LinuxErrno.Negative(LinuxErrno.ENomem);
+        ulong status = Resize(ctx, ref call, data, length, (uint)(length + (ulong)count));
+        if (status != 0) return status;
+        Buffer.MemoryCopy(data + offset, data + offset + count, tail, tail);
+        new Span<byte>(data + offset, count).Clear();
+        return 0;
+    }
+
+    /// <summary>The packet's network protocol as skb->protocol holds it (the big-endian EtherType read as it lies in memory).</summary>
+    internal static unsafe ushort Protocol(ulong ctx) => (ushort)*(uint*)(ctx + ProtocolOffset);
+
+    internal static unsafe void SetProtocol(ulong ctx, ushort protocol) => *(uint*)(ctx + ProtocolOffset) = protocol;
+
+    /// <summary>The tag the device would carry out of band (skb->vlan_present, vlan_tci, vlan_proto).</summary>
+    internal static unsafe (bool Present, ushort Tci, ushort Proto) VlanTag(ulong ctx) =>
+        (*(uint*)(ctx + VlanPresentOffset) != 0, (ushort)*(uint*)(ctx + VlanTciOffset), (ushort)*(uint*)(ctx + VlanProtoOffset));
+
+    internal static unsafe void SetVlanTag(ulong ctx, bool present, ushort tci, ushort proto)
+    {
+        *(uint*)(ctx + VlanPresentOffset) = present ? 1u : 0;
+        *(uint*)(ctx + VlanTciOffset) = tci;
+        *(uint*)(ctx + VlanProtoOffset) = proto;
     }
 
     /// <summary>
