@@ -58,6 +58,8 @@ public sealed class LinuxExtension : IExtension
     [
         .. CommonHelpers,
         (LinuxHelperIds.SkbLoadBytes, LinuxPacketHelpers.SkbLoadBytes),
+        (LinuxHelperIds.SkbLoadBytesRelative, LinuxSkBuffHelpers.LoadBytesRelative),
+        (LinuxHelperIds.GetSocketCookie, LinuxSkBuffHelpers.GetSocketCookie),
     ];
 
     /// <summary>As the kernel's tc programs: packet rewrites with their checksum fix-ups, too.</summary>
@@ -68,13 +70,22 @@ public sealed class LinuxExtension : IExtension
         (LinuxHelperIds.SkbStoreBytes, LinuxPacketHelpers.SkbStoreBytes),
         (LinuxHelperIds.L3CsumReplace, LinuxPacketHelpers.L3CsumReplace),
         (LinuxHelperIds.L4CsumReplace, LinuxPacketHelpers.L4CsumReplace),
+        (LinuxHelperIds.Redirect, LinuxSkBuffHelpers.Redirect),
+        (LinuxHelperIds.SkbPullData, LinuxSkBuffHelpers.PullData),
+        (LinuxHelperIds.GetHashRecalc, LinuxSkBuffHelpers.GetHashRecalc),
+        (LinuxHelperIds.SkbChangeTail, LinuxSkBuffHelpers.ChangeTail),
+        (LinuxHelperIds.SkbAdjustRoom, LinuxSkBuffHelpers.AdjustRoom),
+        (LinuxHelperIds.SkbVlanPush, LinuxSkBuffHelpers.VlanPush),
+        (LinuxHelperIds.SkbVlanPop, LinuxSkBuffHelpers.VlanPop),
     ];
 
     public LinuxExtension()
     {
         Xdp = Provider(LinuxProgramTypes.Xdp, XdpHelpers, new LinuxXdpContextFactory(), LinuxXdpContext.FieldMap);
-        SocketFilter = Provider(LinuxProgramTypes.SocketFilter, SocketFilterHelpers, new LinuxSkBuffContextFactory(linkLayer: false), LinuxSkBuffContext.FieldMap);
-        SchedCls = Provider(LinuxProgramTypes.SchedCls, SchedClsHelpers, new LinuxSkBuffContextFactory(linkLayer: true), LinuxSkBuffContext.FieldMap);
+        SocketFilter = Provider(LinuxProgramTypes.SocketFilter, SocketFilterHelpers, new LinuxSkBuffContextFactory(linkLayer: false), LinuxSkBuffContext.FieldMap,
+            LinuxSkBuffContext.SocketFilterWritable);
+        SchedCls = Provider(LinuxProgramTypes.SchedCls, SchedClsHelpers, new LinuxSkBuffContextFactory(linkLayer: true), LinuxSkBuffContext.FieldMap,
+            LinuxSkBuffContext.ClassifierWritable);
         ProgramInformationProviders = [Xdp, SocketFilter, SchedCls];
     }
 
@@ -100,9 +111,9 @@ public sealed class LinuxExtension : IExtension
     public IReadOnlyList<HookProvider> HookProviders { get; } = [];
 
     private static ProgramInformationProvider Provider(ProgramTypeDescriptor descriptor, (uint Id, HelperFunction Function)[] helpers,
-        IProgramContextFactory contexts, IReadOnlyDictionary<int, (int Offset, int Size)> fields) =>
+        IProgramContextFactory contexts, IReadOnlyDictionary<int, (int Offset, int Size)> fields, IReadOnlySet<int>? writable = null) =>
         new(ExtensionName, descriptor, globalOverrides: helpers.Where(h => Offers(descriptor, h.Id)), contextFactory: contexts,
-            abi: LinuxAbi.Instance, contextFields: fields);
+            abi: LinuxAbi.Instance, contextFields: fields, writableContextFields: writable);
 
     /// <summary>A helper that only works on another type's context (e.g. skb helpers) is not offered.</summary>
     private static bool Offers(ProgramTypeDescriptor descriptor, uint id) =>

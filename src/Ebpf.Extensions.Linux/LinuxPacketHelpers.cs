@@ -24,7 +24,7 @@ public static unsafe class LinuxPacketHelpers
     public static ulong SkbLoadBytes(ulong ctx, ulong offset, ulong to, ulong length, ulong r5, ref HelperCallContext call)
     {
         var destination = HelperMemory.Writable(ref call, to, (uint)length);
-        if (!TryPacket(ctx, ref call, out byte* data, out ulong size) || (uint)offset > int.MaxValue || (uint)offset + (ulong)(uint)length > size)
+        if (!LinuxContextAccess.TryPacket(ctx, ref call, out byte* data, out ulong size) || (uint)offset > int.MaxValue || (uint)offset + (ulong)(uint)length > size)
         {
             destination.Clear();
             return LinuxErrno.Negative(LinuxErrno.EFault);
@@ -43,7 +43,7 @@ public static unsafe class LinuxPacketHelpers
         const ulong RecomputeChecksum = 1, InvalidateHash = 2;
         var source = HelperMemory.Readable(ref call, from, (uint)length);
         if ((flags & ~(RecomputeChecksum | InvalidateHash)) != 0) return LinuxErrno.Negative(LinuxErrno.EInval);
-        if (!TryPacket(ctx, ref call, out byte* data, out ulong size) || (uint)offset > int.MaxValue || (uint)offset + (ulong)source.Length > size)
+        if (!LinuxContextAccess.TryPacket(ctx, ref call, out byte* data, out ulong size) || (uint)offset > int.MaxValue || (uint)offset + (ulong)source.Length > size)
             return LinuxErrno.Negative(LinuxErrno.EFault);
         source.CopyTo(new Span<byte>(data + (uint)offset, source.Length));
         return 0;
@@ -80,7 +80,7 @@ public static unsafe class LinuxPacketHelpers
     private static ushort* ChecksumAt(ulong ctx, ulong offset, ref HelperCallContext call)
     {
         uint start = (uint)offset;
-        if (start > XdpAccessLimit || (start & 1) != 0 || !TryPacket(ctx, ref call, out byte* data, out ulong size) || start + 2UL > size) return null;
+        if (start > XdpAccessLimit || (start & 1) != 0 || !LinuxContextAccess.TryPacket(ctx, ref call, out byte* data, out ulong size) || start + 2UL > size) return null;
         return (ushort*)(data + start);
     }
 
@@ -145,7 +145,7 @@ public static unsafe class LinuxPacketHelpers
         at = null;
         uint start = (uint)offset, count = (uint)length;
         if (start > XdpAccessLimit || count > XdpAccessLimit) return LinuxErrno.Negative(LinuxErrno.EFault);
-        if (!TryPacket(ctx, ref call, out byte* data, out ulong size) || start + (ulong)count > size) return LinuxErrno.Negative(LinuxErrno.EInval);
+        if (!LinuxContextAccess.TryPacket(ctx, ref call, out byte* data, out ulong size) || start + (ulong)count > size) return LinuxErrno.Negative(LinuxErrno.EInval);
         at = data + start;
         return 0;
     }
@@ -157,7 +157,7 @@ public static unsafe class LinuxPacketHelpers
     /// </summary>
     public static ulong XdpAdjustTail(ulong ctx, ulong delta, ulong r3, ulong r4, ulong r5, ref HelperCallContext call)
     {
-        var owner = Owner(ctx, ref call);
+        var owner = LinuxContextAccess.Owner(ctx, ref call);
         if (owner is null || !owner.HasData) return LinuxErrno.Negative(LinuxErrno.EInval);
         ulong* fields = (ulong*)ctx;
         ulong data = fields[LinuxXdpContext.DataOffset / 8], end = fields[LinuxXdpContext.DataEndOffset / 8];
@@ -183,7 +183,7 @@ public static unsafe class LinuxPacketHelpers
         if (MapHelpers.Resolve(map, LinuxHelperIds.PerfEventOutput, ref call) is not PerfEventArrayMap perf)
             return LinuxErrno.Negative(LinuxErrno.EInval);
         HelperMemory.Readable(ref call, data, size);
-        TryPacket(ctx, ref call, out byte* packet, out ulong packetLength);
+        LinuxContextAccess.TryPacket(ctx, ref call, out byte* packet, out ulong packetLength);
         ulong capture = (flags & PerfEventArrayMap.CaptureLengthMask) >> 32;
         if (capture > packetLength) return LinuxErrno.Negative(LinuxErrno.EFault);
         return LinuxErrno.FromResult(perf.OutputFromProgram(flags, (byte*)data, size, packet, packetLength));
@@ -235,7 +235,7 @@ public static unsafe class LinuxPacketHelpers
 
     /// <summary>bpf_xdp_get_buff_len(xdp): the packet's length (a test run's frame has no fragments).</summary>
     public static ulong XdpGetBuffLen(ulong ctx, ulong r2, ulong r3, ulong r4, ulong r5, ref HelperCallContext call) =>
-        TryPacket(ctx, ref call, out _, out ulong length) ? length : 0;
+        LinuxContextAccess.TryPacket(ctx, ref call, out _, out ulong length) ? length : 0;
 
     /// <summary>bpf_jiffies64: ticks of a 1000 Hz clock (CONFIG_HZ=1000) since boot, from the boot-time clock.</summary>
     public static ulong Jiffies64(ulong r1, ulong r2, ulong r3, ulong r4, ulong r5, ref HelperCallContext call) =>
@@ -243,25 +243,4 @@ public static unsafe class LinuxPacketHelpers
 
     /// <summary>bpf_get_numa_node_id: this runtime sees one node.</summary>
     public static ulong GetNumaNodeId(ulong r1, ulong r2, ulong r3, ulong r4, ulong r5, ref HelperCallContext call) => 0;
-
-    /// <summary>
-    /// The context the invocation runs on, when <paramref name="ctx"/> is it: an unverified program may pass any number
-    /// as its context argument, and only the invocation's own is known to have a header to look in.
-    /// </summary>
-    private static ProgramContext? Owner(ulong ctx, ref HelperCallContext call) =>
-        ctx == call.ProgramContext ? ProgramContext.FromPointer(ctx) : null;
-
-    /// <summary>The packet between the real context's data and data-end fields; false for a context without one.</summary>
-    private static bool TryPacket(ulong ctx, ref HelperCallContext call, out byte* data, out ulong length)
-    {
-        data = null;
-        length = 0;
-        var owner = Owner(ctx, ref call);
-        if (owner is null || !owner.HasData) return false;
-        ulong start = *(ulong*)(ctx + (ulong)owner.DataOffset), end = *(ulong*)(ctx + (ulong)owner.EndOffset);
-        if (end < start) return false;
-        data = (byte*)start;
-        length = end - start;
-        return true;
-    }
 }

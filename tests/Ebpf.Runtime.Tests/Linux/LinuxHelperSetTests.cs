@@ -17,7 +17,9 @@ public class LinuxHelperSetTests(ITestOutputHelper output)
 {
     private const string Source = """
         #include <linux/bpf.h>
+        #include <linux/if_ether.h>
         #include <bpf/bpf_helpers.h>
+        #include <bpf/bpf_endian.h>
 
         struct { __uint(type, BPF_MAP_TYPE_ARRAY); __uint(max_entries, 4); __type(key, __u32); __type(value, __u64); } arr SEC(".maps");
         struct { __uint(type, BPF_MAP_TYPE_HASH); __uint(max_entries, 2); __type(key, __u32); __type(value, __u64); } hash SEC(".maps");
@@ -145,6 +147,65 @@ public class LinuxHelperSetTests(ITestOutputHelper output)
         }
         SEC("tc") int l4_pseudo4(struct __sk_buff *skb) { return bpf_l4_csum_replace(skb, 40, 0x0a000001, 0xc0a80001, 4 | BPF_F_PSEUDO_HDR); }
         SEC("tc") int l4_bad_flags(struct __sk_buff *skb) { return -bpf_l4_csum_replace(skb, 40, 1, 2, 2 | 0x100); }
+        SEC("tc") int tc_fields(struct __sk_buff *skb)
+        {
+            skb->mark = 0x42; skb->priority = 3; skb->cb[4] = 9; skb->tc_classid = 0x10001; skb->tc_index = 5;
+            return skb->mark + skb->cb[4] + skb->priority * 100 + skb->pkt_type * 1000 + skb->ifindex * 10000 + skb->tc_index * 100000;
+        }
+        SEC("socket") int socket_cb(struct __sk_buff *skb) { skb->cb[0] = skb->len; return skb->cb[0] + skb->cb[1]; }
+        SEC("tc") int tc_pull(struct __sk_buff *skb) { return bpf_skb_pull_data(skb, 20); }
+        SEC("tc") int tc_pull_too_much(struct __sk_buff *skb) { return -bpf_skb_pull_data(skb, 2000); }
+        SEC("tc") int tc_redirect(struct __sk_buff *skb) { return bpf_redirect(1, BPF_F_INGRESS); }
+        SEC("tc") int tc_redirect_bad_flags(struct __sk_buff *skb) { return bpf_redirect(1, 4); }
+        SEC("tc") int tc_hash(struct __sk_buff *skb) { __u32 h = bpf_get_hash_recalc(skb); return (h != 0) + (skb->hash == h) * 10; }
+        SEC("tc") int tc_load_relative(struct __sk_buff *skb)
+        {
+            __u8 mac = 0, net = 0;
+            int a = bpf_skb_load_bytes_relative(skb, 12, &mac, 1, BPF_HDR_START_MAC);
+            int b = bpf_skb_load_bytes_relative(skb, 0, &net, 1, BPF_HDR_START_NET);
+            int c = -bpf_skb_load_bytes_relative(skb, 0, &net, 1, 7);
+            return a + b + mac * 1000 + net + c * 1000000;
+        }
+        SEC("socket") int socket_load_relative(struct __sk_buff *skb) { __u8 b = 0; return bpf_skb_load_bytes_relative(skb, 13, &b, 1, BPF_HDR_START_MAC) ?: b; }
+        SEC("socket") int socket_cookie(struct __sk_buff *skb) { return bpf_get_socket_cookie(skb) != 0; }
+        SEC("tc") int tc_grow_tail(struct __sk_buff *skb) { return bpf_skb_change_tail(skb, skb->len + 10, 0) ?: skb->len; }
+        SEC("tc") int tc_shrink_tail(struct __sk_buff *skb) { return bpf_skb_change_tail(skb, 20, 0) ?: skb->len; }
+        SEC("tc") int tc_tail_too_short(struct __sk_buff *skb) { return -bpf_skb_change_tail(skb, 10, 0); }
+        SEC("tc") int room_grow_net(struct __sk_buff *skb) { return bpf_skb_adjust_room(skb, 8, BPF_ADJ_ROOM_NET, 0) ?: skb->len; }
+        SEC("tc") int room_grow_mac(struct __sk_buff *skb) { return bpf_skb_adjust_room(skb, 8, BPF_ADJ_ROOM_MAC, 0) ?: skb->len; }
+        SEC("tc") int room_shrink_net(struct __sk_buff *skb) { return bpf_skb_adjust_room(skb, -4, BPF_ADJ_ROOM_NET, 0) ?: skb->len; }
+        SEC("tc") int room_shrink_mac(struct __sk_buff *skb) { return bpf_skb_adjust_room(skb, -8, BPF_ADJ_ROOM_MAC, 0) ?: skb->len; }
+        SEC("tc") int room_shrink_past_base(struct __sk_buff *skb) { return -bpf_skb_adjust_room(skb, -40, BPF_ADJ_ROOM_MAC, 0); }
+        SEC("tc") int room_bad_mode(struct __sk_buff *skb) { return -bpf_skb_adjust_room(skb, 8, 5, 0); }
+        SEC("tc") int room_huge(struct __sk_buff *skb) { return -bpf_skb_adjust_room(skb, 0x1000, BPF_ADJ_ROOM_NET, 0); }
+        SEC("tc") int room_encap_udp(struct __sk_buff *skb)
+        {
+            return bpf_skb_adjust_room(skb, 28, BPF_ADJ_ROOM_MAC, BPF_F_ADJ_ROOM_ENCAP_L3_IPV4 | BPF_F_ADJ_ROOM_ENCAP_L4_UDP) ?: skb->len;
+        }
+        SEC("tc") int room_encap_both_l3(struct __sk_buff *skb)
+        {
+            return -bpf_skb_adjust_room(skb, 28, BPF_ADJ_ROOM_MAC, BPF_F_ADJ_ROOM_ENCAP_L3_IPV4 | BPF_F_ADJ_ROOM_ENCAP_L3_IPV6);
+        }
+        SEC("tc") int room_encap_on_shrink(struct __sk_buff *skb) { return -bpf_skb_adjust_room(skb, -4, BPF_ADJ_ROOM_MAC, BPF_F_ADJ_ROOM_ENCAP_L3_IPV4); }
+        SEC("tc") int room_decap(struct __sk_buff *skb) { return bpf_skb_adjust_room(skb, -4, BPF_ADJ_ROOM_MAC, 1ULL << 7) ?: skb->len; } // DECAP_L3_IPV4
+        SEC("tc") int room_decap_grow(struct __sk_buff *skb) { return -bpf_skb_adjust_room(skb, 4, BPF_ADJ_ROOM_MAC, 1ULL << 7); }
+        SEC("tc") int room_bad_flags(struct __sk_buff *skb) { return -bpf_skb_adjust_room(skb, 4, BPF_ADJ_ROOM_MAC, 1ULL << 20); }
+        SEC("tc") int vlan_push_out_of_band(struct __sk_buff *skb)
+        {
+            return bpf_skb_vlan_push(skb, bpf_htons(ETH_P_8021Q), 5) ?: skb->len + skb->vlan_present * 1000 + skb->vlan_tci * 10000;
+        }
+        SEC("tc") int vlan_push_twice(struct __sk_buff *skb)
+        {
+            bpf_skb_vlan_push(skb, bpf_htons(ETH_P_8021Q), 5);
+            return bpf_skb_vlan_push(skb, bpf_htons(ETH_P_8021AD), 7) ?: skb->len + skb->vlan_present * 1000 + skb->vlan_tci * 10000;
+        }
+        SEC("tc") int vlan_pop_untagged(struct __sk_buff *skb) { return bpf_skb_vlan_pop(skb) ?: skb->len + skb->vlan_present * 1000; }
+        SEC("tc") int vlan_push_push_pop(struct __sk_buff *skb)
+        {
+            bpf_skb_vlan_push(skb, bpf_htons(ETH_P_8021Q), 5);
+            bpf_skb_vlan_push(skb, bpf_htons(ETH_P_8021Q), 7);
+            return bpf_skb_vlan_pop(skb) ?: skb->len + skb->vlan_present * 1000 + skb->vlan_tci * 10000 + (skb->protocol == bpf_htons(ETH_P_IP)) * 100;
+        }
         char _license[] SEC("license") = "GPL";
         """;
 
@@ -162,6 +223,11 @@ public class LinuxHelperSetTests(ITestOutputHelper output)
             "skb_load", "skb_load_past_end", "tc_load", "tc_csum", "tc_store", "tc_store_past_end", "tc_store_bad_flags",
             "l3_replace2", "l3_replace4", "l3_diff", "l3_odd_offset", "l3_bad_size", "l3_diff_with_from", "l3_past_end",
             "l4_zero_left_alone", "l4_zero_enforced", "l4_result_zero_marked", "l4_pseudo4", "l4_bad_flags",
+            "tc_fields", "socket_cb", "tc_pull", "tc_pull_too_much", "tc_redirect", "tc_redirect_bad_flags", "tc_hash",
+            "tc_load_relative", "socket_load_relative", "socket_cookie", "tc_grow_tail", "tc_shrink_tail", "tc_tail_too_short",
+            "room_grow_net", "room_grow_mac", "room_shrink_net", "room_shrink_mac", "room_shrink_past_base", "room_bad_mode", "room_huge",
+            "room_encap_udp", "room_encap_both_l3", "room_encap_on_shrink", "room_decap", "room_decap_grow", "room_bad_flags",
+            "vlan_push_out_of_band", "vlan_push_twice", "vlan_pop_untagged", "vlan_push_push_pop",
         ];
         var data = new TheoryData<string, ExecutionEngine>();
         foreach (var program in programs)
@@ -220,6 +286,36 @@ public class LinuxHelperSetTests(ITestOutputHelper output)
         ["l3_diff_with_from"] = (22, 0),
         ["l3_past_end"] = (14, 0),
         ["l4_bad_flags"] = (22, 0),
+        ["tc_fields"] = (0x42 + 9 + 300 + 3000 + 10000 + 500000, 0), // written fields read back; pkt_type OTHERHOST (3), ifindex 1
+        ["socket_cb"] = (50, 0),            // cb[0] = len (64 less the Ethernet header), cb[1] still 0
+        ["tc_pull"] = (0, 0),               // the packet is linear already
+        ["tc_pull_too_much"] = (12, 0),     // ENOMEM
+        ["tc_redirect"] = (7, 0),           // TC_ACT_REDIRECT
+        ["tc_redirect_bad_flags"] = (2, 0), // TC_ACT_SHOT
+        ["tc_hash"] = (11, 0),              // a flow hash, stored in skb->hash
+        ["tc_load_relative"] = (8 * 1000 + 14 * 1000000, 0), // the EtherType's first byte; EFAULT for start 7, which clears the byte read before
+        ["socket_load_relative"] = (0, 0),  // the MAC header is still there: the EtherType's second byte
+        ["socket_cookie"] = (1, 0),
+        ["tc_grow_tail"] = (74, 10),
+        ["tc_shrink_tail"] = (20, -44),
+        ["tc_tail_too_short"] = (22, 0),
+        ["room_grow_net"] = (72, 8),        // zeroed room behind the 20-byte IPv4 base header
+        ["room_grow_mac"] = (72, 8),        // behind the MAC header
+        ["room_shrink_net"] = (60, -4),
+        ["room_shrink_mac"] = (56, -8),
+        ["room_shrink_past_base"] = (524, 0), // ENOTSUPP: 50 bytes of network layer less 40 is below the IPv4 base header
+        ["room_bad_mode"] = (524, 0),
+        ["room_huge"] = (14, 0),            // EFAULT past 4095 bytes
+        ["room_encap_udp"] = (92, 28),
+        ["room_encap_both_l3"] = (22, 0),
+        ["room_encap_on_shrink"] = (22, 0),
+        ["room_decap"] = (60, -4),
+        ["room_decap_grow"] = (22, 0),
+        ["room_bad_flags"] = (22, 0),
+        ["vlan_push_out_of_band"] = (64 + 1000 + 50000, 0), // the tag goes out of band: the frame is unchanged
+        ["vlan_push_twice"] = (68 + 1000 + 70000, 4),       // the first tag moves into the frame
+        ["vlan_pop_untagged"] = (64, 0),
+        ["vlan_push_push_pop"] = (64 + 1000 + 50000 + 100, 0), // the out-of-band 7 goes; the framed 5 moves out of band; IPv4 again
     };
 
     [Theory]
@@ -244,6 +340,7 @@ public class LinuxHelperSetTests(ITestOutputHelper output)
         if (program == "tc_store") Assert.Equal([.. packet[..20], 0xd4, 0xc3, 0xb2, 0xa1, .. packet[24..]], result.DataOut);
         if (program == "l4_zero_left_alone") Assert.Equal(0, BitConverter.ToUInt16(result.DataOut, 40));
         if (program == "l4_result_zero_marked") Assert.Equal(0xffff, BitConverter.ToUInt16(result.DataOut, 40));
+        if (program == "vlan_push_twice") Assert.Equal([.. packet[..12], 0x81, 0x00, 0x00, 0x05, .. packet[12..]], result.DataOut);
         if (program == "tail_grow")
             Assert.Equal([.. packet, .. new byte[99], 0x5a], result.DataOut);
         if (program == "printk_count")

@@ -68,4 +68,24 @@ public class LinuxSkBuffTests
         Assert.Contains("stamp", e.Message);
         Assert.Contains("context load of 8 bytes at offset 152", e.Message);
     }
+
+    /// <summary>Stores to fields the type may not write are refused at load, naming the store, as the kernel's is_valid_access.</summary>
+    [Theory]
+    [InlineData("socket", "skb->mark = 1", "context store of 4 bytes at offset 8")]        // only cb[] for a socket filter
+    [InlineData("tc", "skb->len = 1", "context store of 4 bytes at offset 0")]             // len is the packet's
+    [InlineData("tc", "__sync_fetch_and_add(&skb->mark, 1)", "context atomic operation of 4 bytes at offset 8")]
+    public void AStoreToAFieldTheTypeMayNotWriteIsRefusedAtLoad(string section, string statement, string message)
+    {
+        string source = $$"""
+            #include <linux/bpf.h>
+            #include <bpf/bpf_helpers.h>
+            SEC("{{section}}") int write(struct __sk_buff *skb) { {{statement}}; return 0; }
+            char _license[] SEC("license") = "GPL";
+            """;
+        var e = Assert.Throws<EbpfException>(() =>
+            LinuxXdp.Runtime(verify: false).Load(ClangObjects.Compile($"skb_write_{section}_{statement.Length}", source),
+                new ObjectLoadOptions { Abi = Ebpf.Extensions.Linux.LinuxAbi.Instance, Unverified = true }).Dispose());
+        Assert.Equal(EbpfResult.ProgramLoadFailed, e.Result);
+        Assert.Contains(message, e.Message);
+    }
 }
