@@ -17,13 +17,23 @@ public class LifecycleTests
         exit
         """;
 
-    [Fact]
-    public unsafe void ProviderLeavingMakesInvocationsReportExtensionUnavailableAndIdenticalReturnResumes()
+    // The same without a helper: it needs no invocation scope, so invocations run it from the invoker's frame.
+    private const string ContextOnlyProgram = """
+        ldxdw %r0, [%r1+24]
+        add %r0, 1
+        exit
+        """;
+
+    [Theory]
+    [InlineData(SampleProgram, true)]
+    [InlineData(ContextOnlyProgram, false)]
+    public unsafe void ProviderLeavingMakesInvocationsReportExtensionUnavailableAndIdenticalReturnResumes(string code, bool needsScope)
     {
         var registry = TestPlatform.NewRegistry();
         var sample = new SampleExtension();
         registry.Load(sample);
-        var program = TestPlatform.Load(registry, "s", WellKnownProgramTypes.SampleGuid, SampleProgram);
+        var program = TestPlatform.Load(registry, "s", WellKnownProgramTypes.SampleGuid, code);
+        Assert.Equal(needsScope, program.NeedsInvocationScope);
         using var ctx = new SampleContextFactory().Create(new byte[32], []);
         ctx.ContextBytes[24] = 41;
 

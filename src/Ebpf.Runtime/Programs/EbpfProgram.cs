@@ -21,6 +21,13 @@ public sealed class EbpfProgram : IProgramReference
     private static uint s_nextId;
     private volatile ProgramBinding? _binding;
 
+    /// <summary>
+    /// The binding's <see cref="ProgramBinding.Unscoped"/> entry, kept here so that an invocation reaches the code in one
+    /// load. Written after <see cref="_binding"/>: a racing invocation may still run the previous entry once, which is
+    /// harmless, as such code reads only its context and its return value is what the previous binding would return.
+    /// </summary>
+    private volatile Jit.JitEntry? _callerFrameEntry;
+
     /// <param name="executable">The code the executor runs: <paramref name="request"/>'s, with context loads
     /// rewritten where the provider's real context differs from the verified one.</param>
     /// <param name="implementationOf">The implementation a helper id binds to at load.</param>
@@ -134,6 +141,7 @@ public sealed class EbpfProgram : IProgramReference
     internal void SetBinding(ProgramBinding? binding)
     {
         _binding = binding;
+        _callerFrameEntry = binding?.Unscoped;
         Interlocked.Increment(ref s_bindingGeneration);
     }
 
@@ -157,7 +165,7 @@ public sealed class EbpfProgram : IProgramReference
     {
         // A compiled program that needs no scope (see NeedsInvocationScope) and no stack runs from this frame: no
         // epoch, no thread state, no try/finally. Recorded runs take the scoped path, which times them.
-        if (_binding?.Unscoped is { } compiled && !RuntimeMetrics.Enabled)
+        if (_callerFrameEntry is { } compiled && !RuntimeMetrics.Enabled)
             return new InvocationResult(EbpfResult.Success, Jit.JitExecutor.RunInCallerFrame(compiled, (ulong)context, r2));
         return InvokeScoped(context, regions, r2);
     }

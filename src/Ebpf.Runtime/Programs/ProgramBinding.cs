@@ -16,7 +16,8 @@ internal sealed class ProgramBinding(IProgramInformationProvider provider, IProg
 
     /// <summary>
     /// The compiled code when an invocation may run it from the invoker's frame with nothing around it: a program that
-    /// needs no invocation scope (<see cref="EbpfProgram.NeedsInvocationScope"/>) and no stack. A field: read on every invocation.
+    /// needs no invocation scope (<see cref="EbpfProgram.NeedsInvocationScope"/>) and no stack. The program keeps a copy,
+    /// which its invocations read.
     /// </summary>
     public readonly Jit.JitEntry? Unscoped = needsInvocationScope ? null : (executor as Jit.JitExecutor)?.CallerFrameEntry;
 }
