@@ -47,10 +47,17 @@ public sealed class ObjectExercise : IDisposable
         _chooser = WindowsRuntime().Use(new LinuxExtension());
     }
 
-    private EbpfRuntime WindowsRuntime() => new EbpfRuntime(_verifier, new PinNamespace())
+    /// <summary>
+    /// The namespace the exercise's runtimes pin LIBBPF_PIN_BY_NAME maps in (one input runs at a time); emptied after
+    /// every load, so each load creates its maps afresh and none outlives its input (a pin holds a reference: a map left pinned stays live in
+    /// the process-wide <see cref="MapRegistry"/> for good).
+    /// </summary>
+    public PinNamespace Pins { get; } = new();
+
+    private EbpfRuntime WindowsRuntime() => new EbpfRuntime(_verifier, Pins)
         .Use(new SampleExtension()).Use(new NetExtension()).Use(new ProcessExtension());
 
-    private EbpfRuntime LinuxRuntime() => new EbpfRuntime(_verifier, new PinNamespace()).Use(new LinuxExtension());
+    private EbpfRuntime LinuxRuntime() => new EbpfRuntime(_verifier, Pins).Use(new LinuxExtension());
 
     /// <summary>
     /// Exercises the object in the ABI <see cref="ObjectAbi"/> chooses over both ABIs' extensions, as
@@ -81,7 +88,7 @@ public sealed class ObjectExercise : IDisposable
     private static bool IsLoadRefusal(Exception e) =>
         e is BpfObjectException or EbpfException or ProgramLoadException or InstructionDecodeException;
 
-    private static ExerciseResult Exercise(string abiName, EbpfRuntime runtime, string path, PlatformAbi abi)
+    private ExerciseResult Exercise(string abiName, EbpfRuntime runtime, string path, PlatformAbi abi)
     {
         // Verified once (JIT load); the same bytes then load unverified on the other engines and modes.
         ObjectLoadOptions[] loads =
@@ -104,6 +111,7 @@ public sealed class ObjectExercise : IDisposable
                 return ExerciseResult.Refused(abiName, e);
             }
             using (loaded)
+            try
             {
                 accepted = loaded.ProgramList.Count;
                 foreach (var program in loaded.ProgramList)
@@ -127,6 +135,10 @@ public sealed class ObjectExercise : IDisposable
                         }
                     }
                 }
+            }
+            finally
+            {
+                foreach (var (pinned, _) in Pins.Enumerate()) Pins.TryUnpin(pinned);
             }
         }
         return new ExerciseResult(abiName, true, accepted, runs, null);

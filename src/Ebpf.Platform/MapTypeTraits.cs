@@ -13,4 +13,6 @@ public enum MapTypeTraits
     ProgramValues = 4,
     /// <summary>value_size must be a multiple of 8 (Linux STACK_TRACE: an array of u64 addresses).</summary>
     ValueMultipleOf8 = 8,
+    /// <summary>An extension provides the map (a custom map): its provider answers the generic map operations.</summary>
+    ProvidedByExtension = 16,
 }

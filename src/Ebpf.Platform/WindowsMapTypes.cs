@@ -38,7 +38,7 @@ internal static class WindowsMapTypes
     public static MapTypeTable Table { get; } = new("eBPF for Windows",
         BuiltIn.Concat(Enum.GetValues<MapType>()
             .Where(t => t != MapType.Unspecified && BuiltIn.All(r => r.Number != (uint)t))
-            .Select(t => R(t, Any, Any))));
+            .Select(t => R(t, Any, Any, ProvidedByExtension))));
 
     /// <summary>BPF_MAP_TYPE_ name without the prefix: PercpuArray → PERCPU_ARRAY.</summary>
     private static string Name(MapType type) =>

@@ -59,6 +59,18 @@ public class SampleExtensionTests
         }
         """;
 
+    // The generic queue/stack helpers on the custom map, reached through a pointer chosen at run time.
+    private const string CustomMapQueueOperations = """
+        #include "bpf_helpers.h"
+        #include "sample_ext_helpers.h"
+        struct { __uint(type, BPF_MAP_TYPE_SAMPLE_HASH_MAP); __type(key, uint32_t); __type(value, uint32_t); __uint(max_entries, 4); } custom SEC(".maps");
+        struct { __uint(type, BPF_MAP_TYPE_ARRAY); __type(key, uint32_t); __type(value, uint32_t); __uint(max_entries, 1); } choice SEC(".maps");
+        static void* pick(void) { uint32_t key = 0; uint32_t* c = bpf_map_lookup_elem(&choice, &key); return c && *c ? &custom : 0; }
+        SEC("sample_ext") int push(sample_program_context_t* ctx) { void* m = pick(); uint32_t v = 7; return m ? bpf_map_push_elem(m, &v, 0) : 1; }
+        SEC("sample_ext") int pop(sample_program_context_t* ctx) { uint32_t v = 0; return bpf_map_pop_elem(&custom, &v); }
+        SEC("sample_ext") int peek(sample_program_context_t* ctx) { uint32_t v = 0; return bpf_map_peek_elem(&custom, &v); }
+        """;
+
     private static byte[] SampleContext(uint uint32Data)
     {
         var ctx = new byte[SampleContextLayout.Size];
@@ -132,5 +144,17 @@ public class SampleExtensionTests
         Assert.Equal(42u, runtime.TestRun(loaded.Program("read_value"), context).ReturnValue);
         // On a map that is not the extension's custom map the helper finds nothing.
         Assert.Equal(0u, runtime.TestRun(loaded.Program("on_plain_map"), context).ReturnValue);
+    }
+
+    [Fact]
+    public void QueueHelpersOnACustomMapLoadAndItsProviderRefusesThemAtRunTime()
+    {
+        var runtime = new EbpfRuntime(new AbstractInterpretationVerifier()).Use(new SampleExtension());
+        using var loaded = runtime.Load(ClangObjects.Compile("custom_map_queue_ops", CustomMapQueueOperations, RepoPaths.RepoPath("include")));
+        loaded.Map("choice").Update(BitConverter.GetBytes(0u), BitConverter.GetBytes(1u));
+        var context = new TestRunOptions { ContextIn = SampleContext(0) };
+        foreach (var name in new[] { "push", "pop", "peek" })
+            Assert.Equal(-(int)EbpfResult.OperationNotSupported, (int)runtime.TestRun(loaded.Program(name), context).ReturnValue);
+        Assert.Empty(loaded.Map("custom").Keys());
     }
 }

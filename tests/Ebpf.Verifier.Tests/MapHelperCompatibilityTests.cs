@@ -94,5 +94,12 @@ public class MapHelperCompatibilityTests
         Assert.Null(rules.Check(H(GlobalHelpers.MapPushElem), (uint)MapType.Stack));
         Assert.Null(rules.Check(H(GlobalHelpers.TailCall), (uint)MapType.ProgArray));
         Assert.Null(rules.Check(H(GlobalHelpers.MapUpdateElem), (uint)MapType.HashOfMaps)); // the helper answers -18
+        // A custom map's provider answers the generic operations, queue/stack ones included; the special helpers
+        // (tail call, ring and perf output) still take only their own types.
+        foreach (var id in new[] { GlobalHelpers.MapPushElem, GlobalHelpers.MapPopElem, GlobalHelpers.MapPeekElem })
+            Assert.Null(rules.Check(H(id), (uint)MapType.SampleHashMap));
+        Assert.NotNull(rules.Check(H(GlobalHelpers.TailCall), (uint)MapType.SampleHashMap));
+        Assert.NotNull(rules.Check(H(GlobalHelpers.RingbufOutput), (uint)MapType.SampleHashMap));
+        Assert.NotNull(rules.Check(H(GlobalHelpers.PerfEventOutput), (uint)MapType.SampleHashMap));
     }
 }

@@ -88,12 +88,10 @@ public static unsafe class MapHelpers
 
     private static EbpfMap ResolveChecked(ulong handle, uint helperId, ref HelperCallContext call)
     {
-        // Only dereference a value known to be a live handle: a wild pointer must fault cleanly, not crash.
-        foreach (uint id in MapRegistry.Ids)
-        {
-            if (MapRegistry.TryGet(id) is { } map && (ulong)map.Handle == handle) return map;
-        }
-        throw new HelperArgumentException(call.ProgramCounter, HelperName(helperId),
+        // Only dereference a value known to be a live handle: a wild pointer must fault cleanly, not crash. Looked up
+        // in the registry's handle index, not by scanning every live map: each checked call would cost more as the
+        // process holds more maps.
+        return MapRegistry.TryGetByHandle((nint)handle) ?? throw new HelperArgumentException(call.ProgramCounter, HelperName(helperId),
             $"the map argument 0x{handle:x} is not the handle of a live map");
     }
 

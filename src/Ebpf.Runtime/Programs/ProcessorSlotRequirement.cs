@@ -84,13 +84,7 @@ internal static class ProcessorSlotRequirement
         return definition is { IsPerCpu: false, IsMapOfMaps: false };
     }
 
-    /// <summary>The live map whose handle a resolver gave, found without dereferencing a value that may be no handle.</summary>
-    private static EbpfMap? LiveMap(ulong handle)
-    {
-        foreach (uint id in MapRegistry.Ids)
-        {
-            if (MapRegistry.TryGet(id) is { } map && (ulong)map.Handle == handle) return map;
-        }
-        return null;
-    }
+    /// <summary>The live map whose handle a resolver gave, found without dereferencing a value that may be no handle
+    /// (by the registry's handle index: a scan of every live map would make loads slower as a process holds more maps).</summary>
+    private static EbpfMap? LiveMap(ulong handle) => MapRegistry.TryGetByHandle((nint)handle);
 }

@@ -14,21 +14,28 @@ public sealed class MapHelperCompatibility
     private readonly FrozenDictionary<uint, uint[]> _helpersOfMapType;
     private readonly FrozenDictionary<uint, uint[]> _mapTypesOfHelper;
     private readonly Func<uint, string?> _helperName;
+    private readonly Func<uint, bool> _providedByExtension;
+    private readonly FrozenSet<uint> _providerOperations;
 
+    /// <param name="providedByExtension">Map types an extension provides (custom maps), which answer
+    /// <paramref name="providerOperations"/> themselves, whatever the helper's own map types.</param>
     public MapHelperCompatibility(MapTypeTable types, Func<uint, string?> helperName, IDictionary<uint, uint[]> helpersOfMapType,
-        IDictionary<uint, uint[]> mapTypesOfHelper)
+        IDictionary<uint, uint[]> mapTypesOfHelper, Func<uint, bool>? providedByExtension = null, IEnumerable<uint>? providerOperations = null)
     {
         _types = types;
         _helperName = helperName;
         _helpersOfMapType = helpersOfMapType.ToFrozenDictionary();
         _mapTypesOfHelper = mapTypesOfHelper.ToFrozenDictionary();
+        _providedByExtension = providedByExtension ?? (_ => false);
+        _providerOperations = (providerOperations ?? []).ToFrozenSet();
     }
 
     /// <summary>Why <paramref name="helper"/> may not take a map of <paramref name="mapType"/> (the ABI's numbering), or null.</summary>
     public string? Check(HelperPrototype helper, uint mapType)
     {
         bool allowedByMap = !_helpersOfMapType.TryGetValue(mapType, out var helpers) || helpers.Contains(helper.Id);
-        bool allowedByHelper = !_mapTypesOfHelper.TryGetValue(helper.Id, out var types) || types.Contains(mapType);
+        bool allowedByHelper = !_mapTypesOfHelper.TryGetValue(helper.Id, out var types) || types.Contains(mapType)
+            || (_providerOperations.Contains(helper.Id) && _providedByExtension(mapType));
         if (allowedByMap && allowedByHelper) return null;
         string takes = allowedByHelper
             ? $"{_types.NameOf(mapType)} maps are only for {string.Join(", ", helpers!.Select(id => $"{_helperName(id) ?? "helper"}#{id}"))}"
@@ -120,7 +127,10 @@ public sealed class MapHelperCompatibility
     /// <summary>
     /// eBPF for Windows (facts §2, §4): a program array is only for bpf_tail_call (PREVAIL types it apart from other
     /// maps) and bpf_tail_call takes only one; the ring, perf and queue/stack helpers take their own map types.
-    /// Other pairs (e.g. update of a map of maps) are left to the helper, which answers with an error code.
+    /// Other pairs (e.g. update of a map of maps) are left to the helper, which answers with an error code. A custom
+    /// map (a type past the built-in ones, facts §4) is served by its provider's dispatch table for every generic map
+    /// operation, push/pop/peek included: the provider answers, with an error code when it does not support one, so
+    /// upstream loads such calls.
     /// </summary>
     public static MapHelperCompatibility Windows { get; } = new(MapTypeTable.Windows, id => GlobalHelpers.Find(id)?.Name,
         new Dictionary<uint, uint[]>
@@ -135,5 +145,7 @@ public sealed class MapHelperCompatibility
             [GlobalHelpers.MapPushElem] = [(uint)MapType.Queue, (uint)MapType.Stack],
             [GlobalHelpers.MapPopElem] = [(uint)MapType.Queue, (uint)MapType.Stack],
             [GlobalHelpers.MapPeekElem] = [(uint)MapType.Queue, (uint)MapType.Stack],
-        });
+        },
+        providedByExtension: type => MapTypeTable.Windows.Find(type)?.Has(MapTypeTraits.ProvidedByExtension) == true,
+        providerOperations: [GlobalHelpers.MapPushElem, GlobalHelpers.MapPopElem, GlobalHelpers.MapPeekElem]);
 }

@@ -16,7 +16,8 @@ namespace Ebpf.Runtime.Tests.Fuzz;
 /// is kept as artifacts/fuzz/failure-*.o. Case i is mutated by its own generator, seeded from (EBPF_FUZZ_SEED, i), so
 /// a run can be cut into segments (EBPF_FUZZ_FIRST, the first case) and any case replayed alone. EBPF_LONG_TESTS=1
 /// runs EBPF_FUZZ_MUTATIONS whole-file mutations (10^6 by default) and EBPF_FUZZ_CODE_MUTATIONS code mutations (a
-/// tenth as many by default), appending the counts so far to artifacts/fuzz/progress-{file,code}.log every 1000.
+/// tenth as many by default), appending the counts so far (and the process's live maps) to
+/// artifacts/fuzz/progress-{file,code}.log every 1000.
 /// </summary>
 public sealed class MutationSoundnessTests(ITestOutputHelper output)
 {
@@ -108,7 +109,8 @@ public sealed class MutationSoundnessTests(ITestOutputHelper output)
             return string.Join("; ", tally.OrderBy(k => k.Key).Select(k =>
                     $"{k.Key}: {k.Value.Mutations} mutations, {k.Value.Loaded} loaded, {k.Value.Accepted} with accepted programs, {k.Value.Runs} runs")) +
                 $" | {(codeOnly ? "code" : "whole-file")} mutations {First}..{First + done - 1}: {done} in {clock.Elapsed.TotalSeconds:F1} s, " +
-                $"{done / clock.Elapsed.TotalSeconds:F1}/s (seed {Seed}; verdicts: {misses} analysed, {hits} remembered)";
+                $"{done / clock.Elapsed.TotalSeconds:F1}/s (seed {Seed}; verdicts: {misses} analysed, {hits} remembered; " +
+                $"{Ebpf.Runtime.Maps.MapRegistry.Ids.Count} live maps in the process: a count that grows is a leak)";
         }
         Assert.True(tally.Values.Sum(t => t.Runs) > 0, "no mutation ran: the seeds or the exercise are broken");
     }
