@@ -37,6 +37,10 @@ public sealed class LinuxExtension : IExtension
         (LinuxHelperIds.TraceVprintk, TraceHelpers.TraceVprintkLinux),
         (LinuxHelperIds.RingbufOutput, LinuxPacketHelpers.RingbufOutput),
         (LinuxHelperIds.PerfEventOutput, LinuxPacketHelpers.PerfEventOutput),
+        (LinuxHelperIds.RingbufReserve, EventOutputHelpers.RingbufReserve),
+        (LinuxHelperIds.RingbufSubmit, EventOutputHelpers.RingbufSubmit),
+        (LinuxHelperIds.RingbufDiscard, EventOutputHelpers.RingbufDiscard),
+        (LinuxHelperIds.RingbufQuery, EventOutputHelpers.RingbufQuery),
     ];
 
     private static readonly (uint Id, HelperFunction Function)[] XdpHelpers =

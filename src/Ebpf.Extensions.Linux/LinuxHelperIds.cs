@@ -37,6 +37,10 @@ public static class LinuxHelperIds
     public const uint Jiffies64 = 118;
     public const uint KtimeGetBootNs = 125;
     public const uint RingbufOutput = 130;
+    public const uint RingbufReserve = 131;
+    public const uint RingbufSubmit = 132;
+    public const uint RingbufDiscard = 133;
+    public const uint RingbufQuery = 134;
     public const uint KtimeGetCoarseNs = 160;
     public const uint TraceVprintk = 177;
     public const uint XdpGetBuffLen = 188;

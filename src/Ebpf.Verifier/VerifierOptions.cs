@@ -32,6 +32,12 @@ public sealed record VerifierOptions
     public const int PathBudgetReferenceVariables = 80;
     /// <summary>The program's return value (r0 at the final exit) must be a number.</summary>
     public bool ReturnValueMustBeNumber { get; init; } = true;
+    /// <summary>
+    /// Every reference (ring buffer record) must be released before the program exits or tail-calls, as the Linux
+    /// kernel requires. Off only to compare with a verifier that does not track references (PREVAIL); a released
+    /// record stays dead either way.
+    /// </summary>
+    public bool RequireReferencesReleased { get; init; } = true;
     /// <summary>The last instruction must not fall through; false treats falling off the end as an exit.</summary>
     public bool MustHaveExit { get; init; } = true;
     /// <summary>

@@ -22,6 +22,18 @@ public sealed class MemoryRegionSet
         _regions[_count++] = region;
     }
 
+    /// <summary>Withdraws the region that starts at <paramref name="start"/> (a released ring buffer record); false if none does.</summary>
+    public bool Remove(ulong start)
+    {
+        for (int i = 0; i < _count; i++)
+        {
+            if (_regions[i].Start != start) continue;
+            _regions[i] = _regions[--_count];
+            return true;
+        }
+        return false;
+    }
+
     public bool Allows(ulong address, ulong size, MemoryAccess access)
     {
         var regions = _regions;

@@ -12,6 +12,12 @@ namespace Ebpf.Runtime.Maps;
 /// (header written busy), copy outside it, then commit by clearing the busy bit with a full fence and notify the
 /// consumer; a single consumer walks committed records in order and frees space by advancing its position.
 /// A record that does not fit is refused and counted in <see cref="LostRecords"/>.
+/// <para>
+/// Programs reserve records in place (bpf_ringbuf_reserve) and commit them later (submit, or discard: the consumer
+/// skips the record). Such a record must be contiguous, so one that would wrap is preceded by a discarded filler up
+/// to the ring's end. As in Linux, the header's page offset finds the ring from the record alone: the data starts on
+/// a page, and the page before it holds a handle to this ring.
+/// </para>
 /// </summary>
 internal sealed unsafe class RingBuffer
 {
@@ -20,8 +26,11 @@ internal sealed unsafe class RingBuffer
     public const uint LengthMask = DiscardBit - 1;
     public const int HeaderSize = 8;
     private const int PageShift = 12;
+    private const int PageSize = 1 << PageShift;
 
+    private readonly byte* _block;
     private readonly byte* _data;
+    private readonly GCHandle _self;
     private readonly uint _capacity;
     private readonly uint _mask;
     private readonly Lock _producerLock = new();
@@ -36,7 +45,10 @@ internal sealed unsafe class RingBuffer
         _capacity = capacity;
         _mask = capacity - 1;
         _signal = signal;
-        _data = (byte*)NativeBlocks.AllocZeroed(capacity, "ring buffer");
+        _block = (byte*)NativeBlocks.AllocZeroedAligned((ulong)capacity + PageSize, PageSize, "ring buffer");
+        _data = _block + PageSize;
+        _self = GCHandle.Alloc(this, GCHandleType.Weak);
+        *(nint*)_block = GCHandle.ToIntPtr(_self);
     }
 
     public uint Capacity => _capacity;
@@ -55,31 +67,83 @@ internal sealed unsafe class RingBuffer
     {
         ulong total = (ulong)length + extraLength;
         if (total == 0 || total > MaxRecordLength) return EbpfResult.InvalidArgument;
-        uint recordLength = (uint)total;
+        uint* header = Reserve((uint)total, contiguous: false);
+        if (header == null) return EbpfResult.NoMemory;
+        uint dataOffset = (uint)((byte*)header - _data + HeaderSize) & _mask;
+        Copy(dataOffset, data, length);
+        if (extraLength != 0) Copy((dataOffset + length) & _mask, extra, extraLength);
+        Commit(header, discard: false);
+        return EbpfResult.Success;
+    }
+
+    /// <summary>
+    /// bpf_ringbuf_reserve: a busy record of <paramref name="length"/> bytes whose data is contiguous, or null when
+    /// the ring has no room (counted as lost) or the length is out of range. The caller commits it with
+    /// <see cref="CommitRecord"/>.
+    /// </summary>
+    public byte* ReserveRecord(uint length)
+    {
+        if (length > MaxRecordLength) return null;
+        uint* header = Reserve(length, contiguous: true);
+        return header == null ? null : (byte*)header + HeaderSize;
+    }
+
+    /// <summary>
+    /// Carves a busy record at the producer position under the producer lock. <paramref name="contiguous"/>: its data
+    /// may not wrap; a discarded filler then takes the rest of the ring first. Null when it does not fit.
+    /// </summary>
+    private uint* Reserve(uint recordLength, bool contiguous)
+    {
         uint size = (recordLength + HeaderSize + 7) & ~7u;
-        long position;
-        uint* header;
         lock (_producerLock)
         {
-            position = _producerPosition;
-            if (position + size - Volatile.Read(ref _consumerPosition) > _capacity)
+            long position = _producerPosition;
+            uint offset = (uint)position & _mask;
+            uint filler = contiguous && offset + size > _capacity ? _capacity - offset : 0;
+            if (position + filler + size - Volatile.Read(ref _consumerPosition) > _capacity)
             {
                 Interlocked.Increment(ref _lost);
-                return EbpfResult.NoMemory;
+                return null;
             }
-            uint offset = (uint)position & _mask;
-            header = (uint*)(_data + offset);
+            if (filler != 0)
+            {
+                // A committed, discarded record the consumer steps over to the ring's start.
+                uint* skip = (uint*)(_data + offset);
+                skip[1] = offset >> PageShift;
+                Volatile.Write(ref skip[0], (filler - HeaderSize) | DiscardBit);
+                position += filler;
+                offset = 0;
+            }
+            uint* header = (uint*)(_data + offset);
             header[1] = offset >> PageShift;
             Volatile.Write(ref header[0], recordLength | BusyBit);
             Volatile.Write(ref _producerPosition, position + size);
+            return header;
         }
-        uint dataOffset = ((uint)position + HeaderSize) & _mask;
-        Copy(dataOffset, data, length);
-        if (extraLength != 0) Copy((dataOffset + length) & _mask, extra, extraLength);
+    }
+
+    private void Commit(uint* header, bool discard)
+    {
+        uint length = Volatile.Read(ref *header) & LengthMask;
         // Full fence: the commit must be visible before reading the consumer's "waiting" flag.
-        Interlocked.Exchange(ref *(int*)header, (int)recordLength);
+        Interlocked.Exchange(ref *(int*)header, (int)(discard ? length | DiscardBit : length));
         _signal.Notify();
-        return EbpfResult.Success;
+    }
+
+    /// <summary>
+    /// bpf_ringbuf_submit / bpf_ringbuf_discard: commits the record whose data starts at <paramref name="data"/>
+    /// (from <see cref="ReserveRecord"/> of any ring; the header names the ring, as in Linux). False when the
+    /// record is not a busy one of a live ring.
+    /// </summary>
+    public static bool CommitRecord(byte* data, bool discard)
+    {
+        uint* header = (uint*)(data - HeaderSize);
+        uint word = Volatile.Read(ref *header);
+        if ((word & BusyBit) == 0) return false;
+        byte* ringData = (byte*)((nuint)header & ~(nuint)(PageSize - 1)) - (nuint)header[1] * PageSize;
+        if (GCHandle.FromIntPtr(*(nint*)(ringData - PageSize)).Target is not RingBuffer ring) return false;
+        ring.Commit(header, discard);
+        return true;
     }
 
     private void Copy(uint offset, byte* source, uint length)
@@ -172,5 +236,9 @@ internal sealed unsafe class RingBuffer
         if (first < length) new ReadOnlySpan<byte>(_data, (int)(length - first)).CopyTo(destination.AsSpan((int)first));
     }
 
-    public void Free() => NativeMemory.Free(_data);
+    public void Free()
+    {
+        _self.Free();
+        NativeMemory.AlignedFree(_block);
+    }
 }

@@ -5,7 +5,8 @@ namespace Ebpf.Runtime.Maps;
 
 /// <summary>
 /// RINGBUF (13): max_entries bytes of <see cref="RingBuffer"/> shared by all producers. Programs write records
-/// with <see cref="OutputFromProgram"/> (bpf_ringbuf_output); one user-mode consumer reads them with
+/// with <see cref="OutputFromProgram"/> (bpf_ringbuf_output) or reserve them in place and submit or discard them;
+/// one user-mode consumer reads them with
 /// <see cref="Consume"/>, <see cref="Poll"/> or <see cref="ReadAllAsync"/>, which sleep until a producer signals.
 /// Lookup, update and delete are not supported (<see cref="EbpfResult.OperationNotSupported"/>).
 /// </summary>
@@ -34,6 +35,23 @@ public sealed class RingBufferMap : EbpfMap
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public unsafe int OutputFromProgram(byte* data, ulong size, ulong flags) =>
         size > uint.MaxValue ? Fail(EbpfResult.InvalidArgument) : -(int)_ring.Output(data, (uint)size, null, 0);
+
+    /// <summary>
+    /// bpf_ringbuf_reserve: a busy record of <paramref name="size"/> bytes in place, or null (ring full, size too
+    /// large, or flags other than 0, as in Linux). The program commits it with <see cref="RingBuffer.CommitRecord"/>.
+    /// </summary>
+    internal unsafe byte* ReserveFromProgram(ulong size, ulong flags) =>
+        flags != 0 || size > MaxRecordLength ? null : _ring.ReserveRecord((uint)size);
+
+    /// <summary>bpf_ringbuf_query: BPF_RB_AVAIL_DATA (0), BPF_RB_RING_SIZE (1), BPF_RB_CONS_POS (2), BPF_RB_PROD_POS (3); 0 otherwise.</summary>
+    public ulong Query(ulong flags) => flags switch
+    {
+        0 => (ulong)PendingBytes,
+        1 => _ring.Capacity,
+        2 => (ulong)_ring.ConsumerPosition,
+        3 => (ulong)_ring.ProducerPosition,
+        _ => 0,
+    };
 
     /// <summary>Writes a record from user mode or an extension (the same path programs use).</summary>
     public unsafe EbpfResult Output(ReadOnlySpan<byte> data)

@@ -115,6 +115,11 @@ internal sealed partial class Analyzer
                     _transformer.CheckReturnValue(s, last, sink);
                     if (sink.Count > 0) return Failed($"at {last}: {sink[0].Message}");
                 }
+                if (_options.RequireReferencesReleased && _program.Slots[last] is ExitInstruction)
+                {
+                    _transformer.CheckReferencesReleased(s, last, sink);
+                    if (sink.Count > 0) return Failed($"at {last}: {sink[0].Message}");
+                }
                 if (exit is null) exit = s.Clone();
                 else exit.JoinWith(s);
             }

@@ -326,6 +326,13 @@ internal sealed partial class Analyzer
                     for (int i = count; i < sink.Count; i++)
                         diagnostics.Add(MakeDiagnostic(last, DiagnosticSeverity.Error, sink[i].Message, StateFormatter.FormatRegisters(before, _layout, [0])));
                 }
+                if (_options.RequireReferencesReleased && _program.Slots[last] is ExitInstruction)
+                {
+                    int count = sink.Count;
+                    _transformer.CheckReferencesReleased(o, last, sink);
+                    for (int i = count; i < sink.Count; i++)
+                        diagnostics.Add(MakeDiagnostic(last, DiagnosticSeverity.Error, sink[i].Message, null));
+                }
                 if (exit is null) exit = o.Clone();
                 else exit.JoinWith(o);
             }

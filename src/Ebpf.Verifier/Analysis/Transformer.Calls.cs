@@ -149,6 +149,7 @@ internal sealed partial class Transformer
         }
 
         MapDescriptor? map = null;
+        int released = 0;
         uint smallestValue = 0;
         RegisterKind mapKind = default;
         Interval allocSize = Interval.Bottom;
@@ -171,7 +172,12 @@ internal sealed partial class Transformer
                     {
                         Fail($"Invalid size (r{reg}.value > 0)", reg);
                     }
-                    if (args[i] == ArgumentType.ConstAllocSizeOrZero && T(reg) == Number) allocSize = UView(reg);
+                    if (args[i] == ArgumentType.ConstAllocSizeOrZero && T(reg) == Number)
+                    {
+                        // The record's size is fixed at reservation: the kernel takes only a known constant.
+                        allocSize = UView(reg);
+                        if (!allocSize.IsSingleton) Fail($"r{reg} is not a known constant (the size of the record {proto.Name} allocates)", reg);
+                    }
                     break;
                 case ArgumentType.PtrToCtx:
                     RequireContext(reg);
@@ -198,6 +204,12 @@ internal sealed partial class Transformer
                     break;
                 case ArgumentType.PtrToMapOfPrograms:
                     if (Require(reg, MapFdPrograms) && RequireNonNullMap(reg)) CheckMapHelper(proto, K(reg), reg);
+                    // The tail call never returns: a record still held could never be released.
+                    if (_options.RequireReferencesReleased && _s.HeldReferences.Length > 0)
+                        Fail($"{proto.Name} would leak a reference: {DescribeReference(_s.HeldReferences[0])} is still held");
+                    break;
+                case ArgumentType.PtrToAllocMem:
+                    released = RequireReleasable(proto, reg);
                     break;
                 case ArgumentType.PtrToMapKey:
                     if (map is not null) CheckMemoryArgument(reg, Interval.Const(map.KeySize), false, false, $"within(r{reg}:key_size(r1))");
@@ -244,9 +256,16 @@ internal sealed partial class Transformer
             if (_s.IsBottom) return;
         }
 
+        if (released != 0) _s.Release(released);
         ClobberAfterCall();
         if (proto.ReallocatePacket) InvalidatePacketPointers();
         int origin = _pc + 1;
+        if (proto.ReturnType == ReturnType.PtrToAllocMemOrNull && _s.Holds(origin))
+        {
+            // One reference per acquiring instruction: executed again while its record is held, the first is lost.
+            Fail($"Unreleased reference: {DescribeReference(origin)} may still be held when it executes again");
+            return;
+        }
         _s.ClearOrigin(origin);
         switch (proto.ReturnType)
         {
@@ -274,9 +293,12 @@ internal sealed partial class Transformer
                 _s.Zone.Assign(Uv(0), MaybeNull);
                 break;
             case ReturnType.PtrToAllocMemOrNull when !allocSize.IsBottom:
-                // Memory the helper allocated (a ring buffer record): shared with the outside, size from the argument.
+                // A ring buffer record, or null: shared with the outside, of the requested size, and a reference the
+                // program holds until it submits or discards it (a null check's null branch drops it).
                 SetUninitialized(0);
-                _s.SetKind(0, 0, new RegisterKind(Shared, RegisterKind.UnknownMap, new Interval(allocSize.Lo, allocSize.Lo)));
+                _s.Acquire(origin);
+                _s.SetKind(0, 0, new RegisterKind(Shared, RegisterKind.UnknownMap, new Interval(allocSize.Lo, allocSize.Lo), Origin: origin,
+                    Reference: origin));
                 _s.Zone.Assign(Off(0), Interval.Const(0));
                 _s.Zone.Assign(Uv(0), MaybeNull);
                 break;
@@ -291,6 +313,56 @@ internal sealed partial class Transformer
                 SetNumber(0, Interval.Signed64, Interval.Unsigned64);
                 break;
         }
+    }
+
+    /// <summary>How a finding names reference <paramref name="reference"/>: by its acquiring instruction.</summary>
+    private static string DescribeReference(int reference) => $"the ring buffer record reserved at instruction {reference - 1}";
+
+    /// <summary>
+    /// A release helper's argument must be, exactly, a record the program still holds: not null, not moved from the
+    /// record's start, and one reference (not a join of several, nor of a record and a map value). Returns it, or 0.
+    /// </summary>
+    private int RequireReleasable(HelperPrototype proto, int reg)
+    {
+        var k = K(reg);
+        if (!Require(reg, Shared | Number)) return 0;
+        if ((k.Types & Shared) == 0 || k.Reference == 0)
+        {
+            Fail($"{proto.Name} releases only a record from bpf_ringbuf_reserve: r{reg} is not one", reg);
+            return 0;
+        }
+        if (k.Reference == RegisterKind.AnyReference)
+        {
+            Fail($"{proto.Name}: r{reg} may point into more than one record, or into a map value (r{reg} must be one reserved record)", reg);
+            return 0;
+        }
+        if (!_s.Holds(k.Reference))
+        {
+            Fail($"{proto.Name}: {DescribeReference(k.Reference)} is released twice (r{reg})", reg);
+            return 0;
+        }
+        if (UView(reg).Lo < 1)
+        {
+            Fail($"Possible null access (r{reg} != 0 for {proto.Name}: null-check the record first)", reg);
+            return 0;
+        }
+        if (_s.Zone.Get(Off(reg)) != Interval.Const(0))
+        {
+            Fail($"{proto.Name}: r{reg} must point to the start of the record (r{reg}.offset == 0)", reg);
+            return 0;
+        }
+        return k.Reference;
+    }
+
+    /// <summary>Every reference must be released before the program exits (the kernel's "Unreleased reference").</summary>
+    public void CheckReferencesReleased(AbstractState state, int pc, List<Finding>? sink)
+    {
+        _s = state;
+        _frame = 0;
+        _pc = pc;
+        _sink = sink;
+        foreach (int reference in state.HeldReferences)
+            Fail($"Unreleased reference: {DescribeReference(reference)} is neither submitted nor discarded before exit");
     }
 
     private void RequireContext(int reg)

@@ -128,6 +128,8 @@ internal sealed partial class Transformer
         {
             case ConditionOp.Eq or ConditionOp.Le:
                 if (u.Lo >= 1) { _s.Zone.SetBottom(); return; }
+                // The reservation failed: nothing is held (the copies are all this value, now null).
+                if (origin != 0 && K(l).Reference == origin && (T(l) & Shared) != 0) _s.Drop(origin);
                 SetConstant(l, 0);
                 if (origin != 0) ApplyNullness(origin, isNull: true);
                 return;

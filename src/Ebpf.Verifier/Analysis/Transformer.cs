@@ -106,7 +106,9 @@ internal sealed partial class Transformer
     {
         var k = K(r);
         if ((k.Types & ~allowed) == 0) return true;
-        Fail($"Invalid type ({TypeNames.Requirement("r" + r, allowed)})", r);
+        Fail((k.Types & TypeFlags.Uninitialized) != 0 && k.Reference > 0
+            ? $"Use after release: r{r} pointed into {DescribeReference(k.Reference)}, already submitted or discarded ({TypeNames.Requirement("r" + r, allowed)})"
+            : $"Invalid type ({TypeNames.Requirement("r" + r, allowed)})", r);
         var narrowed = k.Types & allowed;
         if (narrowed == 0) _s.Zone.SetBottom();
         else _s.SetKind(0, r, k with { Types = narrowed });

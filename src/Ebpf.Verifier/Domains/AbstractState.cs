@@ -9,6 +9,11 @@ public sealed class AbstractState
     private readonly RegisterKind[] _kinds;
     /// <summary>Per active bpf-to-bpf call, the caller's r6-r10, restored when the callee exits.</summary>
     private List<StackValue[]> _saved = [];
+    /// <summary>
+    /// The references held (sorted; never mutated, replaced): origins of the acquiring calls (ring buffer reserves)
+    /// whose records are not yet released on some path. Each must be released exactly once before the program exits.
+    /// </summary>
+    private int[] _held = [];
 
     public AbstractState(VariableLayout layout, int stackBottom, int stackTop)
     {
@@ -26,7 +31,53 @@ public sealed class AbstractState
         _kinds = (RegisterKind[])other._kinds.Clone();
         Stack = other.Stack.Clone();
         _saved = [.. other._saved];
+        _held = other._held;
     }
+
+    /// <summary>The references held on some path into this point, in acquisition-site order.</summary>
+    public ReadOnlySpan<int> HeldReferences => _held;
+
+    public bool Holds(int reference) => Array.BinarySearch(_held, reference) >= 0;
+
+    public void Acquire(int reference)
+    {
+        if (Holds(reference)) return;
+        _held = [.. _held, reference];
+        Array.Sort(_held);
+    }
+
+    public void Drop(int reference)
+    {
+        if (Holds(reference)) _held = Array.FindAll(_held, r => r != reference);
+    }
+
+    /// <summary>
+    /// Releases <paramref name="reference"/>: every register, saved register and stack cell that may point into its
+    /// record dies (uninitialized, remembering which release killed it), whatever copy it is.
+    /// </summary>
+    public void Release(int reference)
+    {
+        Drop(reference);
+        var dead = RegisterKind.Uninitialized with { Reference = reference };
+        for (int i = 0; i < _kinds.Length; i++)
+        {
+            if (_kinds[i].MayPointInto(reference)) SetKind(i / Isa.Registers.Count, i % Isa.Registers.Count, dead);
+        }
+        Stack.Invalidate(k => k.MayPointInto(reference));
+        for (int f = 0; f < _saved.Count; f++)
+        {
+            if (!Array.Exists(_saved[f], v => v.Kind.MayPointInto(reference))) continue;
+            var copy = (StackValue[])_saved[f].Clone();
+            for (int i = 0; i < copy.Length; i++)
+            {
+                if (copy[i].Kind.MayPointInto(reference)) copy[i] = new StackValue(dead, Interval.Top, Interval.Top, Interval.Top);
+            }
+            _saved[f] = copy;
+        }
+    }
+
+    private static int[] Union(int[] a, int[] b) =>
+        ReferenceEquals(a, b) || b.Length == 0 ? a : a.Length == 0 ? b : [.. a.Union(b).Order()];
 
     public int SavedFrames => _saved.Count;
 
@@ -172,6 +223,7 @@ public sealed class AbstractState
         for (int i = 0; i < _kinds.Length; i++) _kinds[i] = _kinds[i].Join(other._kinds[i]);
         Stack.JoinWith(other.Stack);
         _saved = JoinSaved(_saved, other._saved, false);
+        _held = Union(_held, other._held);
     }
 
     public void WidenWith(AbstractState newer, ReadOnlySpan<long> thresholds)
@@ -192,6 +244,7 @@ public sealed class AbstractState
         }
         Stack.WidenWith(newer.Stack);
         _saved = JoinSaved(_saved, newer._saved, true);
+        _held = Union(_held, newer._held);
     }
 
     /// <summary>
@@ -219,6 +272,10 @@ public sealed class AbstractState
     {
         if (IsBottom) return true;
         if (other.IsBottom) return false;
+        foreach (int r in _held)
+        {
+            if (!other.Holds(r)) return false;
+        }
         for (int i = 0; i < _kinds.Length; i++)
         {
             if (!_kinds[i].IsIncludedIn(other._kinds[i])) return false;
@@ -244,5 +301,6 @@ public sealed class AbstractState
         Array.Copy(other._kinds, _kinds, _kinds.Length);
         Stack.CopyFrom(other.Stack);
         _saved = [.. other._saved];
+        _held = other._held;
     }
 }

@@ -8,12 +8,16 @@ namespace Ebpf.Verifier.Domains;
 /// cells with the same origin are the same value, so a null check of one applies to all. <see cref="NumberIsZero"/>:
 /// on every path where the register holds a number, that number is 0 (as in <c>p = cond ? data : NULL</c>), so a
 /// test against 0 that fails leaves only the pointer types. <see cref="MayBeReadOnly"/>: the shared region it points
-/// into may belong to a map programs may only read, so no store may go through it.
+/// into may belong to a map programs may only read, so no store may go through it. <see cref="Reference"/>: for a
+/// shared pointer, the reference (the acquiring call's origin) whose ring buffer record it points into, 0 when it
+/// points into a map value, <see cref="AnyReference"/> when it may be either or several: releasing a reference kills
+/// every pointer that may point into its record. On an uninitialized register, the reference whose release killed it.
 /// </summary>
 public readonly record struct RegisterKind(TypeFlags Types, int MapReference, Interval SharedSize, int MapLast = -1, int Origin = 0,
-    bool NumberIsZero = false, ulong MapSet = 0, bool MayBeReadOnly = false)
+    bool NumberIsZero = false, ulong MapSet = 0, bool MayBeReadOnly = false, int Reference = 0)
 {
     public const int UnknownMap = -1;
+    public const int AnyReference = -1;
     private const int MaxMapRange = 256;
     private const TypeFlags MapTypes = TypeFlags.MapFd | TypeFlags.MapFdPrograms | TypeFlags.Shared;
 
@@ -38,7 +42,20 @@ public readonly record struct RegisterKind(TypeFlags Types, int MapReference, In
         Origin = Origin == other.Origin ? Origin : 0,
         NumberIsZero = NumberPartIsZero && other.NumberPartIsZero,
         MayBeReadOnly = MayBeReadOnly || other.MayBeReadOnly,
+        Reference = JoinReference(other),
     };
+
+    private bool PointsIntoShared => (Types & TypeFlags.Shared) != 0;
+
+    /// <summary>A pointer joined with a non-shared value keeps its reference; two shared pointers keep only a common one.</summary>
+    private int JoinReference(RegisterKind other) =>
+        Reference == other.Reference ? Reference
+        : !other.PointsIntoShared && PointsIntoShared ? Reference
+        : !PointsIntoShared && other.PointsIntoShared ? other.Reference
+        : PointsIntoShared ? AnyReference : 0;
+
+    /// <summary>True when the register may point into the record of reference <paramref name="reference"/>.</summary>
+    public bool MayPointInto(int reference) => PointsIntoShared && (Reference == reference || Reference == AnyReference);
 
     /// <summary>True when no number this register may hold is other than 0 (vacuously, when it holds none).</summary>
     private bool NumberPartIsZero => (Types & TypeFlags.Number) == 0 || NumberIsZero;
@@ -58,7 +75,8 @@ public readonly record struct RegisterKind(TypeFlags Types, int MapReference, In
 
     public bool IsIncludedIn(RegisterKind other) =>
         (other.Origin == 0 || other.Origin == Origin) && (!other.NumberIsZero || NumberPartIsZero) &&
-        (!MayBeReadOnly || other.MayBeReadOnly) && (Types & ~other.Types) == 0 && SharedSize.IsWithin(other.SharedSize) &&
+        (!MayBeReadOnly || other.MayBeReadOnly) &&
+        (!PointsIntoShared || other.Reference == Reference || other.Reference == AnyReference) && (Types & ~other.Types) == 0 && SharedSize.IsWithin(other.SharedSize) &&
         ((Types & MapTypes) == 0 || other.MapReference == UnknownMap ||
          (MapReference != UnknownMap && other.MapReference <= MapReference && LastMapReference <= other.LastMapReference &&
           (other.MapSet == 0 || (EffectiveMapSet & ~other.MapSet) == 0)));

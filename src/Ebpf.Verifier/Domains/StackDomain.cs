@@ -194,17 +194,20 @@ public sealed class StackDomain
     }
 
     /// <summary>Forgets every cell whose value may have the given types (e.g. packet pointers after a reallocation).</summary>
-    public void Invalidate(TypeFlags types)
+    public void Invalidate(TypeFlags types) => Invalidate(k => (k.Types & types) != 0);
+
+    /// <summary>Cells holding a kind <paramref name="dies"/> picks become unreadable bytes.</summary>
+    public void Invalidate(Func<RegisterKind, bool> dies)
     {
         foreach (var c in _cells)
         {
-            if ((c.Value.Kind.Types & types) != 0)
+            if (dies(c.Value.Kind))
             {
                 SetNumeric(c.Offset, c.End, false);
                 SetDirty(c.Offset, c.End, true);
             }
         }
-        _cells.RemoveAll(c => (c.Value.Kind.Types & types) != 0);
+        _cells.RemoveAll(c => dies(c.Value.Kind));
     }
 
     /// <summary>Rewrites the cells <paramref name="update"/> changes (e.g. a null check seen through a spilled copy).</summary>

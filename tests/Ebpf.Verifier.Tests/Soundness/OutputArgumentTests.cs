@@ -65,7 +65,7 @@ public sealed class OutputArgumentTests
     [Theory]
     [InlineData("cgroup/getsockopt", "r6 = r1\n*(u64 *)(r10 - 8) = 0\nr1 = r6\nr2 = 1\nr3 = 2\nr4 = r10\nr4 += -8\nr5 = 8\ncall 57\nr0 = 1\nexit")]
     [InlineData("cgroup/sock", "call 122\nr0 = 1\nexit")]
-    [InlineData("xdp", "r1 = map_by_idx 4\nr2 = 8\nr3 = 0\ncall 131\nif r0 == 0 goto <out>\n*(u64 *)(r0 + 0) = 1\nr1 = r0\nr2 = 0\nr0 = 0\nexit\n<out>:\nr0 = 0\nexit")]
+    [InlineData("xdp", "r1 = map_by_idx 4\nr2 = 8\nr3 = 0\ncall 131\nif r0 == 0 goto <out>\n*(u64 *)(r0 + 0) = 1\nr1 = r0\nr2 = 0\ncall 132\nr0 = 0\nexit\n<out>:\nr0 = 0\nexit")]
     public void ProgramsCallingNewerHelpersVerify(string section, string program)
     {
         var platform = LinuxPlatform.ForSection(section, null, CataloguePlatforms.Maps);
