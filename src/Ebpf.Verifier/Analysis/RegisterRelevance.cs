@@ -208,6 +208,10 @@ internal sealed class RegisterRelevance
                 live &= (ushort)~Bit(m.Dst);
                 relevant &= (ushort)~Bit(m.Dst);
                 break;
+            case LoadFunctionInstruction f:
+                live &= (ushort)~Bit(f.Dst);
+                relevant &= (ushort)~Bit(f.Dst);
+                break;
             case LoadMapValueInstruction mv:
                 live &= (ushort)~Bit(mv.Dst);
                 relevant &= (ushort)~Bit(mv.Dst);
