@@ -52,6 +52,7 @@ public class CallbackTests
     [InlineData("unsafe_loop_count_is_pointer", "r1.type == number")]
     [InlineData("unsafe_callback_is_number", "r2.type == func")]
     [InlineData("unsafe_callback_recursion", "Callback recursion")]
+    [InlineData("unsafe_for_each_queue", "for_each_map_elem takes only")]
     public void NearMissesAreRefusedForTheirReason(string name, string reason)
     {
         var result = Verify(name);

@@ -215,3 +215,20 @@ SEC("xdp") int unsafe_callback_recursion(struct xdp_md *ctx)
     bpf_loop(2, recurse, &acc, 0);
     return acc & 1;
 }
+
+struct {
+    __uint(type, BPF_MAP_TYPE_QUEUE);
+    __uint(max_entries, 16);
+    __type(value, __u64);
+} cb_queue SEC(".maps");
+
+static long any_element(void *map, void *key, __u64 *value, void *ctx)
+{
+    return 0;
+}
+
+SEC("xdp") int unsafe_for_each_queue(struct xdp_md *ctx)
+{
+    bpf_for_each_map_elem(&cb_queue, any_element, 0, 0);
+    return XDP_PASS;
+}
