@@ -16,16 +16,27 @@ public sealed class LinuxExtension : IExtension
 {
     public const string ExtensionName = "Ebpf.Extensions.Linux";
 
-    /// <summary>Helpers every Linux type here offers: the runtime's implementations under their Linux ids.</summary>
+    /// <summary>Helpers every Linux type here offers: the runtime's implementations (or Linux-error wrappers of them) under their Linux ids.</summary>
     private static readonly (uint Id, HelperFunction Function)[] CommonHelpers =
     [
         (LinuxHelperIds.MapLookupElem, MapHelpers.Lookup),
-        (LinuxHelperIds.MapUpdateElem, MapHelpers.Update),
-        (LinuxHelperIds.MapDeleteElem, MapHelpers.Delete),
+        (LinuxHelperIds.MapUpdateElem, LinuxMapHelpers.Update),
+        (LinuxHelperIds.MapDeleteElem, LinuxMapHelpers.Delete),
+        (LinuxHelperIds.MapPushElem, LinuxMapHelpers.Push),
+        (LinuxHelperIds.MapPopElem, LinuxMapHelpers.Pop),
+        (LinuxHelperIds.MapPeekElem, LinuxMapHelpers.Peek),
         (LinuxHelperIds.KtimeGetNs, UtilityHelpers.KtimeGetNs),
+        (LinuxHelperIds.KtimeGetBootNs, UtilityHelpers.KtimeGetBootNs),
+        (LinuxHelperIds.KtimeGetCoarseNs, UtilityHelpers.KtimeGetNs),
+        (LinuxHelperIds.Jiffies64, LinuxPacketHelpers.Jiffies64),
         (LinuxHelperIds.GetPrandomU32, UtilityHelpers.GetPrandomU32),
         (LinuxHelperIds.GetSmpProcessorId, UtilityHelpers.GetSmpProcessorId),
+        (LinuxHelperIds.GetNumaNodeId, LinuxPacketHelpers.GetNumaNodeId),
         (LinuxHelperIds.TailCall, TailCallHelper.TailCallErrno),
+        (LinuxHelperIds.TracePrintk, TraceHelpers.TracePrintkLinux),
+        (LinuxHelperIds.TraceVprintk, TraceHelpers.TraceVprintkLinux),
+        (LinuxHelperIds.RingbufOutput, LinuxPacketHelpers.RingbufOutput),
+        (LinuxHelperIds.PerfEventOutput, LinuxPacketHelpers.PerfEventOutput),
     ];
 
     private static readonly (uint Id, HelperFunction Function)[] XdpHelpers =
@@ -35,13 +46,46 @@ public sealed class LinuxExtension : IExtension
         (LinuxHelperIds.XdpAdjustHead, LinuxXdpHelpers.XdpAdjustHead),
         (LinuxHelperIds.RedirectMap, LinuxXdpHelpers.RedirectMap),
         (LinuxHelperIds.XdpAdjustMeta, LinuxXdpHelpers.XdpAdjustMeta),
+        (LinuxHelperIds.XdpAdjustTail, LinuxPacketHelpers.XdpAdjustTail),
+        (LinuxHelperIds.XdpLoadBytes, LinuxPacketHelpers.XdpLoadBytes),
+        (LinuxHelperIds.XdpStoreBytes, LinuxPacketHelpers.XdpStoreBytes),
+        (LinuxHelperIds.XdpGetBuffLen, LinuxPacketHelpers.XdpGetBuffLen),
+        (LinuxHelperIds.CsumDiff, LinuxPacketHelpers.CsumDiff),
+    ];
+
+    /// <summary>As the kernel's socket filters: reads of the packet, no checksum or rewrite helpers.</summary>
+    private static readonly (uint Id, HelperFunction Function)[] SocketFilterHelpers =
+    [
+        .. CommonHelpers,
+        (LinuxHelperIds.SkbLoadBytes, LinuxPacketHelpers.SkbLoadBytes),
+        (LinuxHelperIds.SkbLoadBytesRelative, LinuxSkBuffHelpers.LoadBytesRelative),
+        (LinuxHelperIds.GetSocketCookie, LinuxSkBuffHelpers.GetSocketCookie),
+    ];
+
+    /// <summary>As the kernel's tc programs: packet rewrites with their checksum fix-ups, too.</summary>
+    private static readonly (uint Id, HelperFunction Function)[] SchedClsHelpers =
+    [
+        .. SocketFilterHelpers,
+        (LinuxHelperIds.CsumDiff, LinuxPacketHelpers.CsumDiff),
+        (LinuxHelperIds.SkbStoreBytes, LinuxPacketHelpers.SkbStoreBytes),
+        (LinuxHelperIds.L3CsumReplace, LinuxPacketHelpers.L3CsumReplace),
+        (LinuxHelperIds.L4CsumReplace, LinuxPacketHelpers.L4CsumReplace),
+        (LinuxHelperIds.Redirect, LinuxSkBuffHelpers.Redirect),
+        (LinuxHelperIds.SkbPullData, LinuxSkBuffHelpers.PullData),
+        (LinuxHelperIds.GetHashRecalc, LinuxSkBuffHelpers.GetHashRecalc),
+        (LinuxHelperIds.SkbChangeTail, LinuxSkBuffHelpers.ChangeTail),
+        (LinuxHelperIds.SkbAdjustRoom, LinuxSkBuffHelpers.AdjustRoom),
+        (LinuxHelperIds.SkbVlanPush, LinuxSkBuffHelpers.VlanPush),
+        (LinuxHelperIds.SkbVlanPop, LinuxSkBuffHelpers.VlanPop),
     ];
 
     public LinuxExtension()
     {
         Xdp = Provider(LinuxProgramTypes.Xdp, XdpHelpers, new LinuxXdpContextFactory(), LinuxXdpContext.FieldMap);
-        SocketFilter = Provider(LinuxProgramTypes.SocketFilter, CommonHelpers, new LinuxSkBuffContextFactory(linkLayer: false), LinuxSkBuffContext.FieldMap);
-        SchedCls = Provider(LinuxProgramTypes.SchedCls, CommonHelpers, new LinuxSkBuffContextFactory(linkLayer: true), LinuxSkBuffContext.FieldMap);
+        SocketFilter = Provider(LinuxProgramTypes.SocketFilter, SocketFilterHelpers, new LinuxSkBuffContextFactory(linkLayer: false), LinuxSkBuffContext.FieldMap,
+            LinuxSkBuffContext.SocketFilterWritable);
+        SchedCls = Provider(LinuxProgramTypes.SchedCls, SchedClsHelpers, new LinuxSkBuffContextFactory(linkLayer: true), LinuxSkBuffContext.FieldMap,
+            LinuxSkBuffContext.ClassifierWritable);
         ProgramInformationProviders = [Xdp, SocketFilter, SchedCls];
     }
 
@@ -67,9 +111,9 @@ public sealed class LinuxExtension : IExtension
     public IReadOnlyList<HookProvider> HookProviders { get; } = [];
 
     private static ProgramInformationProvider Provider(ProgramTypeDescriptor descriptor, (uint Id, HelperFunction Function)[] helpers,
-        IProgramContextFactory contexts, IReadOnlyDictionary<int, (int Offset, int Size)> fields) =>
+        IProgramContextFactory contexts, IReadOnlyDictionary<int, (int Offset, int Size)> fields, IReadOnlySet<int>? writable = null) =>
         new(ExtensionName, descriptor, globalOverrides: helpers.Where(h => Offers(descriptor, h.Id)), contextFactory: contexts,
-            abi: LinuxAbi.Instance, contextFields: fields);
+            abi: LinuxAbi.Instance, contextFields: fields, writableContextFields: writable);
 
     /// <summary>A helper that only works on another type's context (e.g. skb helpers) is not offered.</summary>
     private static bool Offers(ProgramTypeDescriptor descriptor, uint id) =>

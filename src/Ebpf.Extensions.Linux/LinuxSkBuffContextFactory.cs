@@ -8,5 +8,19 @@ public sealed class LinuxSkBuffContextFactory(bool linkLayer) : IProgramContextF
     public ProgramContext Create(ReadOnlySpan<byte> contextIn, ReadOnlySpan<byte> dataIn) =>
         LinuxSkBuffContext.Create(contextIn, dataIn, linkLayer);
 
-    public ReadOnlySpan<byte> DataOut(ProgramContext context) => LinuxSkBuffContext.Frame(context);
+    /// <summary>The __sk_buff and the packet pointers behind it, not the socket cookie behind those.</summary>
+    public int ContextOutLength(ProgramContext context) => LinuxSkBuffContext.ContextOutLength;
+
+    /// <summary>
+    /// The frame; for a program that does not see the link layer, with that header cleared, as BPF_PROG_TEST_RUN
+    /// pushes it back zeroed.
+    /// </summary>
+    public ReadOnlySpan<byte> DataOut(ProgramContext context)
+    {
+        var frame = LinuxSkBuffContext.Frame(context);
+        if (linkLayer) return frame;
+        var copy = frame.ToArray();
+        copy.AsSpan(0, Math.Min(copy.Length, LinuxSkBuffContext.EthernetHeaderLength)).Clear();
+        return copy;
+    }
 }

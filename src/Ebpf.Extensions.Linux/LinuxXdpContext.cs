@@ -32,10 +32,16 @@ public static class LinuxXdpContext
     public static ProgramContext Create(int capacity) =>
         new(Size, capacity, DataOffset, DataEndOffset, DataMetaOffset);
 
-    /// <summary>A context holding a copy of <paramref name="packet"/>.</summary>
+    /// <summary>
+    /// Bytes of packet a test run's frame can hold: BPF_PROG_TEST_RUN puts the packet in a 4 KiB page after 256 bytes
+    /// of headroom and keeps 320 bytes (the aligned skb_shared_info) free at its end; bpf_xdp_adjust_tail grows into the rest.
+    /// </summary>
+    public const int FrameCapacity = 4096 - ProgramContext.Headroom - 320;
+
+    /// <summary>A context holding a copy of <paramref name="packet"/>, in a frame of at least <see cref="FrameCapacity"/> bytes.</summary>
     public static ProgramContext Create(ReadOnlySpan<byte> packet, uint ingressIfindex = 1, uint rxQueueIndex = 0)
     {
-        var context = Create(packet.Length);
+        var context = Create(Math.Max(packet.Length, FrameCapacity));
         context.SetData(packet);
         unsafe
         {

@@ -79,7 +79,7 @@ public sealed class KernelObject : IDisposable
                     loaded._refused[program.Name] = e;
                 }
             }
-            loaded.FillProgramArrays();
+            loaded.FillInitialSlots();
             return loaded;
         }
         catch
@@ -178,18 +178,33 @@ public sealed class KernelObject : IDisposable
     private static KernelBpfException ObjectFault(string what, string fault) =>
         new($"{what}: {fault}", 22, KernelRefusalKind.ProgramRefused, fault, what);
 
-    private void FillProgramArrays()
+    /// <summary>
+    /// The <c>.values</c> of program arrays and maps of maps, as libbpf fills them: a slot takes the named program's fd
+    /// (a program the kernel refused leaves it empty) or the named map's.
+    /// </summary>
+    private void FillInitialSlots()
     {
         for (int i = 0; i < Object.Maps.Length; i++)
         {
             var map = Object.Maps[i];
-            if (map.RawType != ProgramArrayType || _mapFds[i] < 0) continue;
+            if (map.RawType is not (ProgramArrayType or ArrayOfMapsType or HashOfMapsType) || _mapFds[i] < 0) continue;
             foreach (var (slot, name) in map.InitialSlots)
             {
-                if (!_programs.TryGetValue(name, out int programFd)) continue;
-                Update(_mapFds[i], BitConverter.GetBytes(slot), BitConverter.GetBytes(programFd), $"{Object.FileName}: map '{map.Name}' slot {slot}");
+                int fd = map.RawType == ProgramArrayType ? _programs.GetValueOrDefault(name, -1) : MapFd(name);
+                if (fd < 0) continue;
+                var key = new byte[Math.Max(sizeof(uint), (int)map.Definition.KeySize)];
+                BitConverter.TryWriteBytes(key, (uint)slot);
+                Update(_mapFds[i], key, BitConverter.GetBytes(fd), $"{Object.FileName}: map '{map.Name}' slot {slot}");
             }
         }
+    }
+
+    /// <summary>The fd of the object's map named <paramref name="name"/>, or -1 (none, or not created).</summary>
+    private int MapFd(string name)
+    {
+        for (int i = 0; i < Object.Maps.Length; i++)
+            if (Object.Maps[i].Name == name) return _mapFds[i];
+        return -1;
     }
 
     public void Dispose()

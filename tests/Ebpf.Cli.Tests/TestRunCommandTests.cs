@@ -122,6 +122,54 @@ public partial class TestRunCommandTests
         }
     }
 
+    /// <summary>Socket filters and tc classifiers run too, here and in the kernel, with the same result and frame.</summary>
+    [Theory]
+    [InlineData("udp_length", 28u)]   // the socket filter's view starts at the IP header
+    [InlineData("classify", 0x0800u)] // the classifier's at the frame: the EtherType
+    public void LinuxPlatformRunsSocketFiltersAndClassifiers(string program, uint expected)
+    {
+        using var dir = new TempDirectory();
+        string obj = ClangObjects.Compile("skb_cli", """
+            #include <linux/bpf.h>
+            #include <bpf/bpf_helpers.h>
+            SEC("socket") int udp_length(struct __sk_buff *skb) { __u8 b[2] = {}; return bpf_skb_load_bytes(skb, 2, b, 2) ?: (b[0] << 8 | b[1]); }
+            SEC("tc") int classify(struct __sk_buff *skb) { __u8 b[2] = {}; return bpf_skb_load_bytes(skb, 12, b, 2) ?: (b[0] << 8 | b[1]); }
+            char _license[] SEC("license") = "GPL";
+            """);
+        byte[] packet = [.. new byte[12], 0x08, 0x00, 0x45, 0, 0, 28, .. new byte[24]]; // Ethernet, then IPv4 with total length 28
+        File.WriteAllBytes(dir.File("packet.bin"), packet);
+        var engines = new List<string> { "jit", "interpreter" };
+        if (Ebpf.Kernel.KernelBpf.IsAvailable(out string reason)) engines.Add("kernel");
+        else HostKernelReport.Note(_ => { }, $"host kernel unavailable ({reason}): its comparisons were skipped");
+        var frames = new List<byte[]>();
+        foreach (var engine in engines)
+        {
+            var run = CliRun.Invoke("test-run", obj, program, "--platform", "linux", "--engine", engine,
+                "--data", dir.File("packet.bin"), "--data-out", dir.File(engine + ".bin"));
+            Assert.True(run.ExitCode == 0, run.Error);
+            Assert.Equal(expected, RetVal(run.Output));
+            frames.Add(File.ReadAllBytes(dir.File(engine + ".bin")));
+        }
+        Assert.All(frames, frame => Assert.Equal(frames[0], frame));
+    }
+
+    [Fact]
+    public void LinuxPlatformNamesWhyAProgramOfAnotherTypeWasNotLoaded()
+    {
+        string obj = ClangObjects.Compile("kprobe_cli", """
+            #include <linux/bpf.h>
+            #include <bpf/bpf_helpers.h>
+            SEC("kprobe/do_sys_open") int probe(void *ctx) { return 0; }
+            SEC("xdp") int pass(struct xdp_md *ctx) { return XDP_PASS; }
+            char _license[] SEC("license") = "GPL";
+            """);
+        var run = CliRun.Invoke("test-run", obj, "probe", "--platform", "linux");
+        Assert.Equal(ExitCodes.Failure, run.ExitCode);
+        Assert.Contains("program 'probe' was not loaded", run.Error);
+        Assert.Contains("kprobe/do_sys_open", run.Error);
+        Assert.Contains("loaded: pass", run.Error);
+    }
+
     [Fact]
     public void KernelEngineNamesWhatTheHostLacksInOneLine()
     {

@@ -12,21 +12,24 @@ using Ebpf.Runtime.Programs;
 namespace Ebpf.Cli.Commands;
 
 /// <summary>
-/// <c>ebpf test-run --platform linux</c>: one XDP program of an unmodified Linux object, here (the runtime with the
-/// Linux extension: JIT or interpreter, verified unless --unverified) or in the host kernel, on the packet from
-/// --data; the output matches the extension-platform test run, and data-out is what BPF_PROG_TEST_RUN returns
-/// (metadata, then packet). A host kernel that lacks what the program needs (bpf(2), a helper for its type, a map
+/// <c>ebpf test-run --platform linux</c>: one XDP, socket filter or tc classifier program of an unmodified Linux
+/// object, here (the runtime with the Linux extension: JIT or interpreter, verified unless --unverified) or in the
+/// host kernel, on the packet from --data; the output matches the extension-platform test run, and data-out is what
+/// BPF_PROG_TEST_RUN returns (XDP: metadata, then packet; the others: the frame). A host kernel that lacks what the program needs (bpf(2), a helper for its type, a map
 /// type) is named in one line, with exit code 1.
 /// </summary>
 internal static class LinuxTestRun
 {
+    /// <summary>The Linux program types a test run here builds a context for.</summary>
+    private static readonly HashSet<Guid> TestRunTypes = [LinuxProgramTypes.XdpGuid, LinuxProgramTypes.SocketFilterGuid, LinuxProgramTypes.SchedClsGuid];
+
     /// <param name="engine">Null runs the program in the host kernel.</param>
     public static int Run(FileInfo file, string program, FileInfo? data, FileInfo? dataOut, FileInfo? context, int repeat,
         ExecutionEngine? engine, bool unverified, TextWriter output, TextWriter error)
     {
         if (context is not null)
         {
-            error.WriteLine("ebpf test-run: --ctx is not supported with --platform linux (the XDP context is built from --data)");
+            error.WriteLine("ebpf test-run: --ctx is not supported with --platform linux (the context is built from --data)");
             return ExitCodes.Failure;
         }
         try
@@ -55,7 +58,7 @@ internal static class LinuxTestRun
                 using var loaded = runtime.Load(file.FullName, new ObjectLoadOptions
                 {
                     Abi = LinuxAbi.Instance, Engine = here, Unverified = unverified,
-                    ProgramTypes = new HashSet<Guid> { LinuxProgramTypes.XdpGuid },
+                    ProgramTypes = TestRunTypes,
                 });
                 var target = loaded.Program(program);
                 var result = runtime.TestRun(target, new TestRunOptions { DataIn = packet });

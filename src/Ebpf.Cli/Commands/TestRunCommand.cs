@@ -16,7 +16,7 @@ namespace Ebpf.Cli.Commands;
 /// program) with the process, network and sample extensions, runs one program on a context built from the files like
 /// <c>bpf_prog_test_run_opts</c>, and prints <c>retval</c> (the low 32 bits of r0, as libbpf reports it), r0 and the
 /// average duration. Lines the program traces with bpf_printk go to standard error. With <c>--platform linux</c> the
-/// object is an unmodified Linux XDP object (Linux helper ids and map types); <c>--engine kernel</c> then runs the
+/// object is an unmodified Linux object (XDP, socket filter or tc programs; Linux helper ids and map types); <c>--engine kernel</c> then runs the
 /// same object in the host kernel (BPF_PROG_TEST_RUN) for comparison.
 /// </summary>
 public static class TestRunCommand
@@ -41,7 +41,7 @@ public static class TestRunCommand
         engine.AcceptOnlyFromAmong("jit", "interpreter", "kernel");
         var platform = new Option<string>("--platform")
         {
-            Description = "windows: the extensions' program types (default); linux: an unmodified Linux XDP object.",
+            Description = "windows: the extensions' program types (default); linux: an unmodified Linux object (xdp, socket filter or tc program).",
             DefaultValueFactory = _ => "windows",
         };
         platform.AcceptOnlyFromAmong("windows", "linux");

@@ -284,7 +284,7 @@ public sealed class ExtensionRegistry
 
         // Verified as the program reads its context; run against the context the runtime builds.
         var executable = provider.ContextFields is { } fields
-            ? ContextAccessRewriter.Rewrite(request.Instructions.AsSpan(), fields, request.Name).ToImmutableArray()
+            ? ContextAccessRewriter.Rewrite(request.Instructions.AsSpan(), fields, request.Name, provider.WritableContextFields).ToImmutableArray()
             : request.Instructions;
         if (request.Native is { } native && !native.Executable.AsSpan().SequenceEqual(executable.AsSpan()))
             throw new EbpfException(EbpfResult.InvalidArgument,

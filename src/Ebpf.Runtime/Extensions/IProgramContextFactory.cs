@@ -8,4 +8,7 @@ public interface IProgramContextFactory
 
     /// <summary>What a test run returns as <c>data_out</c>: the packet (for XDP on Linux, the metadata in front of it too).</summary>
     ReadOnlySpan<byte> DataOut(ProgramContext context) => context.Data;
+
+    /// <summary>How many bytes of the context a test run returns as <c>ctx_out</c> (what lies past them is the extension's own).</summary>
+    int ContextOutLength(ProgramContext context) => context.ContextSize;
 }

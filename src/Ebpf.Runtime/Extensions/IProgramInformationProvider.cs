@@ -31,4 +31,10 @@ public interface IProgramInformationProvider
     /// after verification (<see cref="Programs.ContextAccessRewriter"/>). Null: programs read the real context.
     /// </summary>
     IReadOnlyDictionary<int, (int Offset, int Size)>? ContextFields => null;
+
+    /// <summary>
+    /// The fields of <see cref="ContextFields"/> programs may write (32-bit stores, as the kernel's is_valid_access
+    /// allows them: a tc classifier's mark or priority, a socket filter's cb[]); stores elsewhere are refused at load.
+    /// </summary>
+    IReadOnlySet<int>? WritableContextFields => null;
 }

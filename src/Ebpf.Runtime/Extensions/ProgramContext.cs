@@ -92,13 +92,17 @@ public sealed unsafe class ProgramContext : IDisposable
         }
     }
 
-    /// <summary>Regions a checked run may access: the context and the whole data buffer.</summary>
+    /// <summary>
+    /// Regions a checked run may access: the context, and the data buffer from its start (the headroom, into which the
+    /// head may grow) to the data's end; a helper that grows the tail grants what it adds.
+    /// </summary>
     public MemoryRegion[] Regions()
     {
         var context = MemoryRegion.Of(Context, (ulong)ContextSize, MemoryAccess.ReadWrite, "context");
-        return HasData
-            ? [context, MemoryRegion.Of(_buffer, (ulong)BufferLength, MemoryAccess.ReadWrite, "packet")]
-            : [context];
+        if (!HasData) return [context];
+        ulong end = ReadPointer(EndOffset), lo = (ulong)_buffer, hi = lo + (ulong)BufferLength;
+        ulong length = end >= lo && end <= hi ? end - lo : (ulong)BufferLength;
+        return [context, MemoryRegion.Of(_buffer, length, MemoryAccess.ReadWrite, "packet")];
     }
 
     /// <summary>The context whose bytes start at <paramref name="contextPointer"/>, or null when it is not one of ours.</summary>

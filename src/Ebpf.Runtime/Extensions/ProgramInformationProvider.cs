@@ -18,11 +18,13 @@ public sealed class ProgramInformationProvider : IProgramInformationProvider
         IEnumerable<(uint Id, HelperFunction Function)>? globalOverrides = null,
         IProgramContextFactory? contextFactory = null,
         PlatformAbi? abi = null,
-        IReadOnlyDictionary<int, (int Offset, int Size)>? contextFields = null)
+        IReadOnlyDictionary<int, (int Offset, int Size)>? contextFields = null,
+        IReadOnlySet<int>? writableContextFields = null)
     {
         Name = name;
         abi ??= PlatformAbi.Windows;
         ContextFields = contextFields;
+        WritableContextFields = writableContextFields;
         _helpers = (helpers ?? []).ToArray();
         _overrides = (globalOverrides ?? []).ToArray();
         foreach (var (id, _) in _overrides)
@@ -46,6 +48,7 @@ public sealed class ProgramInformationProvider : IProgramInformationProvider
     public ProgramInformation Information { get; }
     public IProgramContextFactory? ContextFactory { get; }
     public IReadOnlyDictionary<int, (int Offset, int Size)>? ContextFields { get; }
+    public IReadOnlySet<int>? WritableContextFields { get; }
 
     public HelperFunction? FindImplementation(uint helperId) => _implementations.GetValueOrDefault(helperId);
 
@@ -53,5 +56,5 @@ public sealed class ProgramInformationProvider : IProgramInformationProvider
     public ProgramInformationProvider WithPrototype(uint id, Func<HelperPrototype, HelperPrototype> change) =>
         new(Name, Information.Descriptor,
             _helpers.Select(h => h.Prototype.Id == id ? (change(h.Prototype), h.Function) : h),
-            _overrides, ContextFactory, Information.Abi, ContextFields);
+            _overrides, ContextFactory, Information.Abi, ContextFields, WritableContextFields);
 }

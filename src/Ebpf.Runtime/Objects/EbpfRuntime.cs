@@ -243,7 +243,7 @@ public sealed class EbpfRuntime : IProgramResolver
             if (!result.Ran)
                 throw new EbpfException(result.Result, $"test run of {program.Name}: the program did not run; its extension is not available");
             ulong r0 = result.ReturnValue;
-            var contextOut = context.ContextBytes.ToArray();
+            var contextOut = context.ContextBytes[..factory.ContextOutLength(context)].ToArray();
             // The data pointers are addresses in this process: meaningless to the caller, so they are cleared.
             foreach (int offset in (ReadOnlySpan<int>)[context.DataOffset, context.EndOffset, context.MetaOffset])
             {

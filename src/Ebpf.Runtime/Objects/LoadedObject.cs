@@ -66,8 +66,11 @@ public sealed class LoadedObject : IDisposable
     public EbpfProgram Program(string name)
     {
         ObjectDisposedException.ThrowIf(IsDisposed, this);
-        return Programs.TryGetValue(name, out var program) ? program : throw new EbpfException(EbpfResult.ObjectNotFound,
-            $"{Source.FileName}: no program named '{name}'; programs: {string.Join(", ", ProgramList.Select(p => p.Name))}");
+        if (Programs.TryGetValue(name, out var program)) return program;
+        string loaded = ProgramList.Count == 0 ? "none" : string.Join(", ", ProgramList.Select(p => p.Name));
+        throw new EbpfException(EbpfResult.ObjectNotFound, Skipped.TryGetValue(name, out string? why)
+            ? $"{Source.FileName}: program '{name}' was not loaded: {why}; loaded: {loaded}"
+            : $"{Source.FileName}: no program named '{name}'; programs: {loaded}");
     }
 
     /// <summary>The map named <paramref name="name"/>; <see cref="EbpfResult.ObjectNotFound"/> naming the choices otherwise.</summary>

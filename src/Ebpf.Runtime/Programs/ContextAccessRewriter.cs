@@ -9,7 +9,8 @@ namespace Ebpf.Runtime.Programs;
 /// <see cref="Extensions.IProgramInformationProvider.ContextFields"/>): a data-flow pass finds the
 /// loads whose base register holds the context pointer on every path (tracking copies through registers and
 /// 8-byte stack spills, into local calls as arguments), and each is replaced by a load of the corresponding field
-/// of the real context layout. Context stores, and loads of fields the map lacks, are refused.
+/// of the real context layout. Stores are rewritten the same way where the program type lets programs write the field
+/// (32-bit stores); other context stores, and loads of fields the map lacks, are refused.
 /// </summary>
 public static class ContextAccessRewriter
 {
@@ -23,9 +24,12 @@ public static class ContextAccessRewriter
             this with { Registers = (ushort)(isContext ? Registers | (1 << register) : Registers & ~(1 << register)) };
     }
 
-    /// <summary>Returns the rewritten program; <paramref name="fields"/> maps program field offsets to (offset, size) here.</summary>
+    /// <summary>
+    /// Returns the rewritten program; <paramref name="fields"/> maps program field offsets to (offset, size) here, and
+    /// <paramref name="writable"/> names the fields programs may store to.
+    /// </summary>
     public static Instruction[] Rewrite(ReadOnlySpan<Instruction> program, IReadOnlyDictionary<int, (int Offset, int Size)> fields,
-        string programName = "program")
+        string programName = "program", IReadOnlySet<int>? writable = null)
     {
         ProgramDecoder.Validate(program);
         var code = program.ToArray();
@@ -46,7 +50,17 @@ public static class ContextAccessRewriter
                     break;
                 }
                 case OpClass.St or OpClass.Stx when state.Has(insn.Dst):
-                    throw new ProgramLoadException(pc, LoadError.UnsupportedContextAccess, $"{programName}: writes to the context are not allowed");
+                {
+                    if (writable is null || writable.Count == 0)
+                        throw new ProgramLoadException(pc, LoadError.UnsupportedContextAccess, $"{programName}: writes to the context are not allowed");
+                    if (insn.Mode != AccessMode.Mem || insn.AccessSize != AccessSize.Word || !writable.Contains(insn.Offset) ||
+                        !fields.TryGetValue(insn.Offset, out var field) || field.Size != 4)
+                        throw new ProgramLoadException(pc, LoadError.UnsupportedContextAccess,
+                            $"{programName}: context {(insn.Mode == AccessMode.Mem ? "store" : "atomic operation")} of {insn.AccessSize.Bytes()} bytes " +
+                            $"at offset {insn.Offset} is not a 32-bit store to a field this program type may write");
+                    code[pc] = new Instruction(insn.Opcode, insn.Dst, insn.Src, (short)field.Offset, insn.Imm);
+                    break;
+                }
             }
         }
         return code;

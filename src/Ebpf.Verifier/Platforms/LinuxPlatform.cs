@@ -27,8 +27,8 @@ public sealed class LinuxPlatform : IVerifierPlatform
 
     public static readonly LinuxProgramType SocketFilter = new("socket_filter", SkBuff, 1, ["socket"]);
     public static readonly LinuxProgramType Xdp = new("xdp", XdpMd, 6, ["xdp"]);
-    /// <summary>TC classifiers: libbpf's "tc", "tc/...", "tcx/..." and the older "classifier" sections.</summary>
-    public static readonly LinuxProgramType SchedCls = new("sched_cls", SkBuff, 3, ["classifier", "tc/", "tcx/"]);
+    /// <summary>TC classifiers: libbpf's "tc", "tc/...", "tcx/...", "netkit/..." and the older "classifier" sections.</summary>
+    public static readonly LinuxProgramType SchedCls = new("sched_cls", SkBuff, 3, ["classifier", "tc/", "tcx/", "netkit/"]);
     /// <summary>Cilium's lxc programs (recognised by file name) are socket filters over __sk_buff.</summary>
     public static readonly LinuxProgramType CiliumLxc = new("lxc", SkBuff, 1, []);
 
@@ -38,27 +38,37 @@ public sealed class LinuxPlatform : IVerifierPlatform
         SocketFilter,
         Xdp,
         new("cgroup_device", CgroupDevice, 15, ["cgroup/dev"]),
-        new("cgroup_skb", SkBuff, 8, ["cgroup/skb"]),
+        new("cgroup_skb", SkBuff, 8, ["cgroup/skb", "cgroup_skb/"]),
         new("cgroup_sock", CgroupSock, 9, ["cgroup/sock"]),
-        new("kprobe", Kprobe, 2, ["kprobe/", "kretprobe/"], IsPrivileged: true),
+        new("kprobe", Kprobe, 2, ["kprobe/", "kretprobe/", "kprobe.multi", "kretprobe.multi", "uprobe", "uretprobe", "ksyscall/",
+            "kretsyscall/", "usdt"], IsPrivileged: true),
         new("lwt_in", SkBuff, 10, ["lwt_in"]),
         new("lwt_out", SkBuff, 11, ["lwt_out"]),
         new("lwt_xmit", SkBuff, 12, ["lwt_xmit"]),
-        new("perf_event", PerfEvent, 7, ["perf_section", "perf_event"]),
+        new("perf_event", PerfEvent, 7, ["perf_section", "perf_event"], IsPrivileged: true),
         new("sched_act", SkBuff, 4, ["action"]),
         SchedCls,
         new("sk_skb", SkBuff, 14, ["sk_skb"]),
         new("sock_ops", SockOps, 13, ["sockops"]),
-        new("tracepoint", Tracepoint, 5, ["tracepoint/"]),
+        new("tracepoint", Tracepoint, 5, ["tracepoint/", "tp/"], IsPrivileged: true),
         new("cgroup_sockopt", SockOpt, 25, ["cgroup/getsockopt", "cgroup/setsockopt"]),
         new("sk_msg", SkMsgMd, 16, ["sk_msg"]),
-        new("raw_tracepoint", Tracepoint, 17, ["raw_tracepoint/", "raw_tp/"]),
-        new("raw_tracepoint_writable", Tracepoint, 24, ["raw_tracepoint.w/", "raw_tp.w/"]),
+        new("raw_tracepoint", Tracepoint, 17, ["raw_tracepoint/", "raw_tp/"], IsPrivileged: true),
+        new("raw_tracepoint_writable", Tracepoint, 24, ["raw_tracepoint.w/", "raw_tp.w/"], IsPrivileged: true),
         new("cgroup_sock_addr", SockAddr, 18, ["cgroup/bind", "cgroup/post_bind", "cgroup/connect", "cgroup/sendmsg", "cgroup/recvmsg", "cgroup/getpeername", "cgroup/getsockname"]),
         new("lwt_seg6local", SkBuff, 19, ["lwt_seg6local"]),
         new("lirc_mode2", Unspecified, 20, ["lirc_mode2"]),
         new("flow_dissector", SkBuff, 22, ["flow_dissector"]),
         new("cgroup_sysctl", CgroupSysctl, 23, ["cgroup/sysctl"]),
+        new("sk_reuseport", Unspecified, 21, ["sk_reuseport"]),
+        new("ext", Unspecified, 28, ["freplace/"]),
+        new("tracing", Unspecified, 26, ["fentry/", "fexit/", "fmod_ret/", "fentry.s/", "fexit.s/", "fmod_ret.s/", "iter/", "iter.s/", "tp_btf/"],
+            IsPrivileged: true),
+        new("struct_ops", Unspecified, 27, ["struct_ops"]),
+        new("lsm", Unspecified, 29, ["lsm/", "lsm.s/", "lsm_cgroup/"], IsPrivileged: true),
+        new("sk_lookup", Unspecified, 30, ["sk_lookup"]),
+        new("syscall", Unspecified, 31, ["syscall"]),
+        new("netfilter", Unspecified, 32, ["netfilter"]),
     ];
 
     private readonly LinuxProgramType _type;
@@ -70,7 +80,14 @@ public sealed class LinuxPlatform : IVerifierPlatform
         _maps = maps ?? [];
     }
 
-    /// <summary>The program type of a section, as PREVAIL chooses it (Cilium objects by file name, else by prefix, else socket filter).</summary>
+    /// <summary>
+    /// The program type of a section, as PREVAIL chooses it (Cilium objects by file name, else by prefix, else socket
+    /// filter). The prefixes are PREVAIL's plus libbpf's own names for the same types (<c>tp/</c>, <c>uprobe</c>,
+    /// <c>ksyscall/</c>, <c>usdt</c>, <c>netkit/</c>, <c>cgroup_skb/</c>...), so that an object built for libbpf gets the type
+    /// libbpf would load it as. The BTF-typed ones (tracing, lsm, struct_ops, ext) have no context layout here.
+    /// The tracing types are privileged, as PREVAIL has kprobes: the kernel loads them only for a loader with
+    /// CAP_PERFMON, which also lets them pass pointers where a helper takes any value (bpf_probe_read's source).
+    /// </summary>
     public static LinuxProgramType ProgramTypeFor(string section, string? path = null)
     {
         if (path is not null && path.Contains("cilium", StringComparison.Ordinal))

@@ -48,11 +48,15 @@ public sealed class MutationSoundnessTests(ITestOutputHelper output)
             .Select(o => ("efw-samples/" + Path.GetFileName(o), File.ReadAllBytes(o)))];
     });
 
-    /// <summary>The seed objects: the corpus' Linux XDP objects, the repository's samples, and the upstream samples that compile.</summary>
+    /// <summary>
+    /// The seed objects: the corpus' Linux XDP objects, the Linux helper set's edge cases, the repository's samples, and
+    /// the upstream samples that compile.
+    /// </summary>
     private static readonly Lazy<(string Name, byte[] Bytes)[]> Seeds = new(() =>
     {
         var linux = LinuxXdpSamples.Objects.Concat(["linux/xdp_redirect_kern.o", "linux/xdp_redirect_map_kern.o", "linux/xdp_adjust_tail_kern.o"])
-            .Select(p => (p, File.ReadAllBytes(RepoPaths.SharedPath("ebpf-samples", p))));
+            .Select(p => (p, File.ReadAllBytes(RepoPaths.SharedPath("ebpf-samples", p))))
+            .Append(("linux_helper_set", File.ReadAllBytes(Linux.LinuxHelperSetTests.Object.Value)));
         var samples = Directory.GetFiles(RepoPaths.RepoPath("samples"), "*.c").Select(c => Path.GetFileNameWithoutExtension(c)!)
             .Select(n => ("samples/" + n, File.ReadAllBytes(SampleObjects.Path(n))));
         return [.. linux, .. samples, .. UpstreamSamples.Value];

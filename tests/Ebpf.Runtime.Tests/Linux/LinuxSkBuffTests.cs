@@ -48,7 +48,7 @@ public class LinuxSkBuffTests
         Assert.Equal((uint)(packet.Length - ethernetHeader), length.ReturnValue);
         var first = runtime.TestRun(loaded.Program("first_byte"), new TestRunOptions { DataIn = packet });
         Assert.Equal(packet[ethernetHeader], (byte)first.ReturnValue); // the IP header's first byte
-        Assert.Equal(packet, first.DataOut);
+        Assert.Equal([.. new byte[ethernetHeader], .. packet[ethernetHeader..]], first.DataOut); // the link layer comes back zeroed, as the kernel's
 
         var classified = runtime.TestRun(loaded.Program("classify"), new TestRunOptions { DataIn = packet });
         Assert.Equal(1000u + (uint)packet.Length, classified.ReturnValue);
@@ -67,5 +67,25 @@ public class LinuxSkBuffTests
         Assert.Equal(EbpfResult.ProgramLoadFailed, e.Result);
         Assert.Contains("stamp", e.Message);
         Assert.Contains("context load of 8 bytes at offset 152", e.Message);
+    }
+
+    /// <summary>Stores to fields the type may not write are refused at load, naming the store, as the kernel's is_valid_access.</summary>
+    [Theory]
+    [InlineData("socket", "skb->mark = 1", "context store of 4 bytes at offset 8")]        // only cb[] for a socket filter
+    [InlineData("tc", "skb->len = 1", "context store of 4 bytes at offset 0")]             // len is the packet's
+    [InlineData("tc", "__sync_fetch_and_add(&skb->mark, 1)", "context atomic operation of 4 bytes at offset 8")]
+    public void AStoreToAFieldTheTypeMayNotWriteIsRefusedAtLoad(string section, string statement, string message)
+    {
+        string source = $$"""
+            #include <linux/bpf.h>
+            #include <bpf/bpf_helpers.h>
+            SEC("{{section}}") int write(struct __sk_buff *skb) { {{statement}}; return 0; }
+            char _license[] SEC("license") = "GPL";
+            """;
+        var e = Assert.Throws<EbpfException>(() =>
+            LinuxXdp.Runtime(verify: false).Load(ClangObjects.Compile($"skb_write_{section}_{statement.Length}", source),
+                new ObjectLoadOptions { Abi = Ebpf.Extensions.Linux.LinuxAbi.Instance, Unverified = true }).Dispose());
+        Assert.Equal(EbpfResult.ProgramLoadFailed, e.Result);
+        Assert.Contains(message, e.Message);
     }
 }
