@@ -15,7 +15,7 @@ namespace Ebpf.Kernel;
 public sealed class KernelObject : IDisposable
 {
     private const uint ReadOnlyProgramFlag = 1 << 7; // BPF_F_RDONLY_PROG, as libbpf sets for .rodata
-    private const uint ProgramArrayType = 3, ArrayOfMapsType = 12, HashOfMapsType = 13;
+    private const uint ProgramArrayType = 3, PerfEventArrayType = 4, ArrayOfMapsType = 12, HashOfMapsType = 13;
 
     private readonly Dictionary<string, int> _programs = [];
     private readonly Dictionary<string, string> _skipped = [];
@@ -115,7 +115,7 @@ public sealed class KernelObject : IDisposable
             BpfSyscall.WriteU32(attributes, 0, map.RawType);
             BpfSyscall.WriteU32(attributes, 4, map.Definition.KeySize);
             BpfSyscall.WriteU32(attributes, 8, map.Definition.ValueSize);
-            BpfSyscall.WriteU32(attributes, 12, map.Definition.MaxEntries);
+            BpfSyscall.WriteU32(attributes, 12, MaxEntries(map));
             BpfSyscall.WriteU32(attributes, 16, map.Definition.Flags | (map.IsReadOnly ? ReadOnlyProgramFlag : 0));
             if (innerFd >= 0) BpfSyscall.WriteU32(attributes, 20, (uint)innerFd);
             KernelNames.Write(attributes.Slice(28, 16), map.Name);
@@ -136,6 +136,31 @@ public sealed class KernelObject : IDisposable
         {
             if (innerFd >= 0) BpfSyscall.Close(innerFd);
         }
+    }
+
+    /// <summary>
+    /// The map's max_entries, but a perf-event array that leaves it 0 (Cilium's) gets one entry per possible CPU, as
+    /// libbpf gives it (map_set_def_max_entries): the kernel refuses 0.
+    /// </summary>
+    private static uint MaxEntries(BpfMap map) =>
+        map.RawType == PerfEventArrayType && map.Definition.MaxEntries == 0 ? PossibleCpus() : map.Definition.MaxEntries;
+
+    /// <summary>Possible CPUs: the highest number in /sys/devices/system/cpu/possible ("0-3", "0,2-5") plus one.</summary>
+    private static uint PossibleCpus()
+    {
+        try
+        {
+            string list = File.ReadAllText("/sys/devices/system/cpu/possible").Trim();
+            string last = list.Split(',')[^1].Split('-')[^1];
+            if (uint.TryParse(last, out uint highest)) return highest + 1;
+        }
+        catch (IOException)
+        {
+        }
+        catch (UnauthorizedAccessException)
+        {
+        }
+        return (uint)Environment.ProcessorCount;
     }
 
     private static unsafe void Update(int fd, ReadOnlySpan<byte> key, ReadOnlySpan<byte> value, string what)

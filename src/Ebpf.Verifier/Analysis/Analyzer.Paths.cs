@@ -58,7 +58,7 @@ internal sealed partial class Analyzer
     internal PathOutcome ExplorePaths()
     {
         var sink = new List<Transformer.Finding>();
-        var relevance = RegisterRelevance.Compute(_cfg, _options.PathsOnly ? null : StackAccesses(), _stackTop);
+        var relevance = RegisterRelevance.Compute(_cfg, _options.PathsOnly ? null : StackAccesses(), _stackTop, _platform.FindHelper);
         var recorded = _options.RecordStates ? new Dictionary<int, AbstractState>() : null;
         // Loop heads ranked by reverse post-order: an outer loop's head comes before its inner loops'.
         var heads = _cfg.Blocks.Where(b => b.IsLoopHead).OrderBy(b => b.Order).ToList();

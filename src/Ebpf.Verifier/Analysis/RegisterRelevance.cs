@@ -1,3 +1,4 @@
+using Ebpf.Platform;
 using Ebpf.Verifier.Ir;
 
 namespace Ebpf.Verifier.Analysis;
@@ -55,7 +56,10 @@ internal sealed class RegisterRelevance
     public ulong[]? RelevantStackAt(CfgBlock b) => _relevantStack?[b.Id];
 
     /// <param name="accesses">Per block and instruction, its stack accesses; null: the stack is all live.</param>
-    public static RegisterRelevance Compute(ControlFlowGraph cfg, StackAccess[][]? accesses = null, int stackBytes = 0)
+    /// <param name="helpers">The helpers' prototypes: a helper's <see cref="ArgumentType.Anything"/> arguments are not
+    /// relevant at its call. Null, or a helper not found: every argument register is.</param>
+    public static RegisterRelevance Compute(ControlFlowGraph cfg, StackAccess[][]? accesses = null, int stackBytes = 0,
+        Func<int, HelperPrototype?>? helpers = null)
     {
         int words = accesses is null ? 0 : (stackBytes + 63) / 64;
         var result = new RegisterRelevance(cfg.Blocks.Count, words);
@@ -99,7 +103,7 @@ internal sealed class RegisterRelevance
                         storedValueMatters = access.StoreMayHitStack && AnySet(relevantStack, access.StoreStart, access.StoreEnd);
                         StepStack(access, relevant, liveStack, relevantStack);
                     }
-                    Step(cfg.Program.Slots[b.Pcs[k]]!, exits[b.Id], storedValueMatters, ref live, ref relevant);
+                    Step(cfg.Program.Slots[b.Pcs[k]]!, exits[b.Id], storedValueMatters, helpers, ref live, ref relevant);
                 }
                 live |= FramePointer;
                 if (live != result._live[b.Id] || relevant != result._relevant[b.Id])
@@ -174,7 +178,8 @@ internal sealed class RegisterRelevance
     /// <paramref name="storedValueMatters"/>: it may land in relevant stack bytes (what it writes elsewhere is a
     /// number whose value no check reads; a pointer's type is never forgotten).
     /// </summary>
-    private static void Step(IrInstruction ins, bool exitsLoop, bool storedValueMatters, ref ushort live, ref ushort relevant)
+    private static void Step(IrInstruction ins, bool exitsLoop, bool storedValueMatters, Func<int, HelperPrototype?>? helpers,
+        ref ushort live, ref ushort relevant)
     {
         switch (ins)
         {
@@ -250,16 +255,20 @@ internal sealed class RegisterRelevance
                 }
                 break;
             case CallHelperInstruction or CallRegisterInstruction or CallLocalInstruction:
+            {
                 live &= unchecked((ushort)~(ArgumentRegisters | 1));
                 relevant &= unchecked((ushort)~(ArgumentRegisters | 1));
                 live |= ArgumentRegisters;
-                relevant |= ArgumentRegisters;
+                relevant |= ins is CallHelperInstruction h && helpers?.Invoke(h.HelperId) is { } proto
+                    ? HelperValueArguments(proto)
+                    : ArgumentRegisters;
                 if (ins is CallRegisterInstruction cx)
                 {
                     live |= Bit(cx.Register);
                     relevant |= Bit(cx.Register);
                 }
                 break;
+            }
             case AssumeInstruction { Condition: var c }:
                 Compare(c, true, ref live, ref relevant);
                 break;
@@ -267,6 +276,24 @@ internal sealed class RegisterRelevance
                 Compare(c, exitsLoop, ref live, ref relevant);
                 break;
         }
+    }
+
+    /// <summary>
+    /// The argument registers whose numeric value may decide a check of a call to <paramref name="proto"/>: all but
+    /// those it takes as <see cref="ArgumentType.Anything"/> (an offset, flags, a cookie: the only check is that it is
+    /// a number, and forgetting a value keeps its type), as the kernel marks only size-like arguments precise. Sizes
+    /// and the null a "pointer or null" argument may be do matter. A register the helper does not take stays relevant
+    /// as before: a comparison outside a loop makes nothing relevant, and a return code a program tests after a call
+    /// (Cilium's inline-asm load and store helpers) keeps its value only because it reaches a later call.
+    /// </summary>
+    private static ushort HelperValueArguments(HelperPrototype proto)
+    {
+        ushort matters = ArgumentRegisters;
+        for (int i = 0; i < HelperPrototype.MaxArguments; i++)
+        {
+            if (proto.Arguments[i] == ArgumentType.Anything) matters &= (ushort)~Bit(i + 1);
+        }
+        return matters;
     }
 
     private static void Compare(Condition c, bool matters, ref ushort live, ref ushort relevant)
