@@ -88,12 +88,12 @@ internal sealed partial class Analyzer
                 waiting[b.Id]!.Remove(item);
                 var list = kept[b.Id] ??= [];
                 if (list.Exists(s.IsIncludedIn)) continue;
-                if (b.IsLoopHead && _layout.LoopCounters > 0 && list.Count > 0 && RepeatsButForCounters(s, list[^1]))
+                if (Counted(b) && list.Count > 0 && RepeatsButForCounters(s, list[^1]))
                     return Failed($"the loop at {b.Pcs[0]} repeats a state: it may not terminate");
                 if (list.Count == keep) list.RemoveAt(0);
                 list.Add(s.Clone());
             }
-            if (b.IsLoopHead && _layout.LoopCounters > 0)
+            if (Counted(b))
             {
                 _transformer.CountIteration(s, _layout.LoopCounter(b.LoopCounter), b.Pcs[0], _options.MaxLoopIterations, sink);
                 if (sink.Count > 0) return Failed($"at {sink[0].Pc}: {sink[0].Message}");
@@ -107,6 +107,11 @@ internal sealed partial class Analyzer
                 if (sink.Count > 0) return Failed($"at {sink[0].Pc}: {sink[0].Message}");
             }
             if (s.IsBottom) continue;
+            if (b.IsCallbackExit || b.RecursiveCallbacks is not null)
+            {
+                CheckCallbacks(b, s.Clone(), sink);
+                if (sink.Count > 0) return Failed($"at {sink[0].Pc}: {sink[0].Message}");
+            }
             if (b.IsProgramExit)
             {
                 int last = b.Pcs[^1];

@@ -42,7 +42,7 @@ internal sealed partial class Analyzer
         _program = program;
         _platform = platform;
         _options = options;
-        _cfg = ControlFlowGraph.Build(program, options);
+        _cfg = ControlFlowGraph.Build(program, options, platform.CallbackOf);
         _layout = new VariableLayout(1, options.CheckTermination ? _cfg.LoopHeads : 0, _cfg.MaxDepth);
         _transformer = new Transformer(platform, options, _layout);
         _thresholds = CollectThresholds(program, options, conditionsOnly: false);
@@ -61,7 +61,7 @@ internal sealed partial class Analyzer
         if (_layout.LoopCounters == 0) return null;
         foreach (var b in _cfg.Blocks)
         {
-            if (b.IsLoopHead && b.Depth == 0 && b.Pcs[0] == pc) return _layout.LoopCounter(b.LoopCounter);
+            if (Counted(b) && b.Depth == 0 && b.Pcs[0] == pc) return _layout.LoopCounter(b.LoopCounter);
         }
         return null;
     }
@@ -174,6 +174,15 @@ internal sealed partial class Analyzer
             case EdgeKind.Return:
                 _transformer.ReturnFromCall(s, from.Depth);
                 break;
+            case EdgeKind.CallbackEnter:
+                _transformer.EnterCallback(s, from.Depth, CallbackAt(from), _cfg.Blocks[e.Target].Pcs[0]);
+                break;
+            case EdgeKind.CallbackReturn:
+                _transformer.ReturnFromCallback(s, from.Depth);
+                break;
+            case EdgeKind.CallbackDone:
+                _transformer.FinishCallbackHelper(s, from.Depth);
+                break;
             default:
                 if (e.Assume is { } c) _transformer.Refine(s, from.Depth, c);
                 break;
@@ -183,7 +192,7 @@ internal sealed partial class Analyzer
         // often that comes first in reverse post-order is only reached by retreating edges once the run stays among
         // those blocks, so its counter is never reset and would exceed every bound.
         var to = _cfg.Blocks[e.Target];
-        if (to.IsLoopHead && _layout.LoopCounters > 0 && from.Order < to.Order && !s.IsBottom)
+        if (Counted(to) && from.Order < to.Order && !s.IsBottom)
             s.Zone.Assign(_layout.LoopCounter(to.LoopCounter), Interval.Const(0));
         return s;
     }
@@ -192,7 +201,7 @@ internal sealed partial class Analyzer
         Dictionary<int, string>? states, List<Diagnostic>? diagnostics)
     {
         if (s.IsBottom) return s;
-        if (b.IsLoopHead && _layout.LoopCounters > 0)
+        if (Counted(b))
         {
             int count = sink?.Count ?? 0;
             _transformer.CountIteration(s, _layout.LoopCounter(b.LoopCounter), b.Pcs[0], _options.MaxLoopIterations, sink);
@@ -316,6 +325,15 @@ internal sealed partial class Analyzer
                         diagnostics.Add(MakeDiagnostic(last, DiagnosticSeverity.Information, $"Code becomes unreachable (assume {assumed})", null));
                 }
             }
+            if (b.IsCallbackExit || b.RecursiveCallbacks is not null)
+            {
+                int count = sink.Count;
+                var before = o.Clone();
+                CheckCallbacks(b, o.Clone(), sink);
+                for (int i = count; i < sink.Count; i++)
+                    diagnostics.Add(MakeDiagnostic(last, DiagnosticSeverity.Error, sink[i].Message,
+                        StateFormatter.FormatRegisters(before, _layout, sink[i].Registers)));
+            }
             if (b.IsProgramExit)
             {
                 if (_options.ReturnValueMustBeNumber && _program.Slots[last] is ExitInstruction)
@@ -345,7 +363,7 @@ internal sealed partial class Analyzer
             bound = 0;
             foreach (var b in _cfg.Blocks)
             {
-                if (!b.IsLoopHead || _in[b.Id] is null || _in[b.Id]!.IsBottom) continue;
+                if (!Counted(b) || _in[b.Id] is null || _in[b.Id]!.IsBottom) continue;
                 var counted = _in[b.Id]!.Clone();
                 var v = _layout.LoopCounter(b.LoopCounter);
                 counted.Zone.AssignVariable(v, v, Interval.Const(1));
@@ -360,6 +378,19 @@ internal sealed partial class Analyzer
             .ToImmutableArray();
         return new VerificationResult(unique, bound, _cfg.LoopHeads, states?.ToImmutableDictionary(), _cfg.Blocks.Count,
             new AnalysisOutcome(exit, _layout));
+    }
+
+    /// <summary>True when the block heads a loop of the program whose iterations are counted (termination checks on).</summary>
+    private bool Counted(CfgBlock b) => b.LoopCounter >= 0 && _layout.LoopCounters > 0;
+
+    private CallbackKind CallbackAt(CfgBlock b) =>
+        _program.Slots[b.Pcs[^1]] is CallHelperInstruction c ? _platform.CallbackOf(c.HelperId) : CallbackKind.None;
+
+    /// <summary>The callback rules at a block's end: a callback's r0 at its exits; no recursion at a callback helper's call.</summary>
+    private void CheckCallbacks(CfgBlock b, AbstractState end, List<Transformer.Finding> sink)
+    {
+        if (b.IsCallbackExit) _transformer.CheckCallbackReturn(end, b.Pcs[^1], b.Depth, sink);
+        if (b.RecursiveCallbacks is { } targets) _transformer.CheckNotRecursive(end, b.Pcs[^1], b.Depth, targets, sink);
     }
 
     private void ReportUnreachable(bool[] reached, List<Diagnostic> diagnostics)

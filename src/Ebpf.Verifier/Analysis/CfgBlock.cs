@@ -13,6 +13,13 @@ internal sealed class CfgBlock(int id, int depth, int context)
     public List<CfgEdge> Predecessors { get; } = [];
     /// <summary>True when the block's last instruction is an exit of the entry function (or falls off the end).</summary>
     public bool IsProgramExit { get; set; }
+    /// <summary>True when the block's last instruction is an exit of a callback (its r0 must be 0 or 1).</summary>
+    public bool IsCallbackExit { get; set; }
+    /// <summary>
+    /// At a callback helper's call: the subprograms already on the call stack, which the function argument must not
+    /// name (recursion); no edge enters them.
+    /// </summary>
+    public List<int>? RecursiveCallbacks { get; set; }
     /// <summary>Reverse post-order index (visit order of the fixpoint).</summary>
     public int Order { get; set; } = -1;
     /// <summary>True when a back edge enters this block: a loop head, where widening applies.</summary>

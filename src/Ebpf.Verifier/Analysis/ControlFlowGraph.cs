@@ -10,7 +10,8 @@ namespace Ebpf.Verifier.Analysis;
 internal sealed class ControlFlowGraph
 {
     private readonly record struct NodeKey(int Context, int Pc);
-    private readonly record struct CallContext(int Parent, int CallSite, int Entry, int Depth);
+    /// <summary>A call context; <see cref="Callback"/>: entered from a callback helper's call, to which its exits return.</summary>
+    private readonly record struct CallContext(int Parent, int CallSite, int Entry, int Depth, bool Callback = false);
     private readonly record struct NodeEdge(int Target, EdgeKind Kind, Condition? Assume);
 
     public IrProgram Program { get; }
@@ -23,21 +24,25 @@ internal sealed class ControlFlowGraph
 
     private ControlFlowGraph(IrProgram program) => Program = program;
 
-    public static ControlFlowGraph Build(IrProgram program, VerifierOptions options)
+    public static ControlFlowGraph Build(IrProgram program, VerifierOptions options, Func<int, Platforms.CallbackKind>? callbackOf = null)
     {
         var g = new ControlFlowGraph(program);
-        g.Construct(options);
+        g.Construct(options, callbackOf ?? (_ => Platforms.CallbackKind.None));
         return g;
     }
 
-    private void Construct(VerifierOptions options)
+    private void Construct(VerifierOptions options, Func<int, Platforms.CallbackKind> callbackOf)
     {
+        // The subprograms a function argument may name: every target of an lddw function reference.
+        var functions = Program.Slots.OfType<LoadFunctionInstruction>().Select(f => f.Target).Distinct().Order().ToArray();
+        var callbackExits = new HashSet<int>();
+        var recursive = new Dictionary<int, List<int>>();
         var contexts = new List<CallContext> { new(-1, -1, 0, 0) };
         var nodeIds = new Dictionary<NodeKey, int>();
         var nodes = new List<NodeKey>();
         var edges = new List<List<NodeEdge>>();
         var exits = new HashSet<int>();
-        var contextOf = new Dictionary<(int Parent, int CallSite), int>();
+        var contextOf = new Dictionary<(int Parent, int CallSite, int Entry), int>();
         var work = new Stack<int>();
 
         int Node(int context, int pc)
@@ -59,6 +64,17 @@ internal sealed class ControlFlowGraph
                 if (contexts[c].Entry == entry) return true;
             }
             return false;
+        }
+
+        int Child(int ctx, int callSite, int entry, bool callback)
+        {
+            if (contextOf.TryGetValue((ctx, callSite, entry), out int child)) return child;
+            child = contexts.Count;
+            int depth = contexts[ctx].Depth + 1;
+            contexts.Add(new CallContext(ctx, callSite, entry, depth, callback));
+            contextOf[(ctx, callSite, entry)] = child;
+            MaxDepth = Math.Max(MaxDepth, depth);
+            return child;
         }
 
         Node(0, 0);
@@ -108,6 +124,13 @@ internal sealed class ControlFlowGraph
                         exits.Add(id);
                         break;
                     }
+                    if (cc.Callback)
+                    {
+                        // One call of the callback done: back to the helper's call, which may call it again or return.
+                        callbackExits.Add(id);
+                        edges[id].Add(new(Node(cc.Parent, cc.CallSite), EdgeKind.CallbackReturn, null));
+                        break;
+                    }
                     int returnPc = Program.Next(cc.CallSite);
                     if (returnPc >= Program.Length)
                     {
@@ -133,14 +156,30 @@ internal sealed class ControlFlowGraph
                         Errors.Add((pc, "too many call stack frames"));
                         break;
                     }
-                    if (!contextOf.TryGetValue((ctx, pc), out int child))
+                    edges[id].Add(new(Node(Child(ctx, pc, call.Target, false), call.Target), EdgeKind.CallEnter, null));
+                    break;
+                }
+                case CallHelperInstruction helper when callbackOf(helper.HelperId) != Platforms.CallbackKind.None:
+                {
+                    // A loop of unknown count around a call of whichever subprogram the function argument names
+                    // (the entry edge keeps only the states where it names that one), then on past the call.
+                    foreach (int target in functions)
                     {
-                        child = contexts.Count;
-                        contexts.Add(new CallContext(ctx, pc, call.Target, cc.Depth + 1));
-                        contextOf[(ctx, pc)] = child;
-                        MaxDepth = Math.Max(MaxDepth, cc.Depth + 1);
+                        if (OnStack(ctx, target))
+                        {
+                            if (!recursive.TryGetValue(id, out var list)) recursive[id] = list = [];
+                            list.Add(target);
+                            continue;
+                        }
+                        if (cc.Depth + 1 >= options.MaxCallDepth)
+                        {
+                            Errors.Add((pc, "too many call stack frames"));
+                            break;
+                        }
+                        edges[id].Add(new(Node(Child(ctx, pc, target, true), target), EdgeKind.CallbackEnter, null));
                     }
-                    edges[id].Add(new(Node(child, call.Target), EdgeKind.CallEnter, null));
+                    if (next < Program.Length) edges[id].Add(new(Node(ctx, next), EdgeKind.CallbackDone, null));
+                    else Errors.Add((pc, "Control flow falls off the end of the program after a call"));
                     break;
                 }
                 case InvalidInstruction:
@@ -185,6 +224,8 @@ internal sealed class ControlFlowGraph
                 break;
             }
             if (exits.Contains(cur)) block.IsProgramExit = true;
+            if (callbackExits.Contains(cur)) block.IsCallbackExit = true;
+            if (recursive.TryGetValue(cur, out var targets)) block.RecursiveCallbacks = targets;
             foreach (var e in edges[cur]) block.Successors.Add(new CfgEdge(block.Id, e.Target, e.Kind, e.Assume));
         }
         // Nodes in a cycle of plain single-predecessor edges have no leader; make each such cycle a block.
@@ -208,6 +249,8 @@ internal sealed class ControlFlowGraph
                 break;
             }
             if (exits.Contains(cur)) block.IsProgramExit = true;
+            if (callbackExits.Contains(cur)) block.IsCallbackExit = true;
+            if (recursive.TryGetValue(cur, out var targets)) block.RecursiveCallbacks = targets;
             foreach (var e in edges[cur]) block.Successors.Add(new CfgEdge(block.Id, e.Target, e.Kind, e.Assume));
         }
         foreach (var b in Blocks)
@@ -245,10 +288,13 @@ internal sealed class ControlFlowGraph
                     state[t] = 1;
                     stack.Push((t, 0));
                 }
-                else if (state[t] == 1 && !Blocks[t].IsLoopHead)
+                else if (state[t] == 1)
                 {
+                    // A callback helper's call is a loop head for widening, but the helper bounds its calls
+                    // (bpf_loop's cap, a map's elements): only a loop of the program's own needs a counter.
                     Blocks[t].IsLoopHead = true;
-                    Blocks[t].LoopCounter = LoopHeads++;
+                    if (succ[k].Kind != EdgeKind.CallbackReturn && Blocks[t].LoopCounter < 0)
+                        Blocks[t].LoopCounter = LoopHeads++;
                 }
                 continue;
             }

@@ -87,7 +87,7 @@ internal sealed class RegisterRelevance
                     }
                     // A callee's exit returns to the caller's r6-r9 as they were before the call, and its r0 is the
                     // caller's result: keep the caller's callee-saved registers (and everything) through calls.
-                    if (e.Kind is EdgeKind.CallEnter or EdgeKind.Return)
+                    if (e.Kind is EdgeKind.CallEnter or EdgeKind.Return or EdgeKind.CallbackEnter or EdgeKind.CallbackReturn)
                     {
                         live |= CalleeSaved | 1;
                         relevant |= CalleeSaved | 1;
@@ -212,6 +212,10 @@ internal sealed class RegisterRelevance
             case LoadMapInstruction m:
                 live &= (ushort)~Bit(m.Dst);
                 relevant &= (ushort)~Bit(m.Dst);
+                break;
+            case LoadFunctionInstruction f:
+                live &= (ushort)~Bit(f.Dst);
+                relevant &= (ushort)~Bit(f.Dst);
                 break;
             case LoadMapValueInstruction mv:
                 live &= (ushort)~Bit(mv.Dst);

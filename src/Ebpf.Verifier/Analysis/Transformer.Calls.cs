@@ -155,6 +155,7 @@ internal sealed partial class Transformer
         Interval allocSize = Interval.Bottom;
         int mapReference = RegisterKind.UnknownMap;
         var args = proto.Arguments;
+        var callback = _platform.CallbackOf(id);
         for (int i = 0; i < args.Length; i++)
         {
             int reg = i + 1;
@@ -245,6 +246,9 @@ internal sealed partial class Transformer
                     if (T(reg) == Number && Constant(reg) == 0) break;
                     Require(reg, Stack);
                     break;
+                case ArgumentType.PtrToFunc when callback != CallbackKind.None:
+                    Require(reg, Function);
+                    break;
                 case ArgumentType.PtrToSockCommon or ArgumentType.PtrToBtfIdSockCommon or ArgumentType.PtrToBtfId:
                     Require(reg, Socket);
                     if (UView(reg).Lo < 1) Fail($"Possible null access (r{reg} != 0)", reg);
@@ -257,6 +261,12 @@ internal sealed partial class Transformer
         }
 
         if (released != 0) _s.Release(released);
+        if (callback != CallbackKind.None)
+        {
+            // The call's effect is on the CFG's edges: the callback's calls, then FinishCallbackHelper.
+            CheckCallbackHelper(callback);
+            return;
+        }
         ClobberAfterCall();
         if (proto.ReallocatePacket) InvalidatePacketPointers();
         int origin = _pc + 1;

@@ -52,6 +52,7 @@ internal sealed partial class Transformer
             case UnaryInstruction u: Unary(u); break;
             case LoadMapInstruction m: LoadMap(m); break;
             case LoadMapValueInstruction mv: LoadMapValue(mv); break;
+            case LoadFunctionInstruction f: LoadFunction(f); break;
             case MemoryInstruction mem: Memory(mem); break;
             case AtomicInstruction a: Atomic(a); break;
             case PacketLoadInstruction p: PacketLoad(p); break;

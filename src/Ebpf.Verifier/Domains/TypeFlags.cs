@@ -18,9 +18,11 @@ public enum TypeFlags : ushort
     MapFdPrograms = 1 << 7,
     /// <summary>A socket returned by a lookup helper.</summary>
     Socket = 1 << 8,
+    /// <summary>The address of a subprogram (PTR_TO_FUNC, lddw src 4); its offset variable holds the subprogram's pc.</summary>
+    Function = 1 << 9,
 
     Pointers = Context | Stack | Packet | Shared | Socket,
     MemoryPointers = Context | Stack | Packet | Shared,
     Nullable = Shared | MapFd | MapFdPrograms | Socket,
-    Initialized = Number | Pointers | MapFd | MapFdPrograms,
+    Initialized = Number | Pointers | MapFd | MapFdPrograms | Function,
 }

@@ -10,6 +10,7 @@ public static class TypeNames
         (TypeFlags.Uninitialized, "uninit"), (TypeFlags.Number, "number"), (TypeFlags.Context, "ctx"),
         (TypeFlags.Stack, "stack"), (TypeFlags.Packet, "packet"), (TypeFlags.Shared, "shared"),
         (TypeFlags.MapFd, "map_fd"), (TypeFlags.MapFdPrograms, "map_fd_programs"), (TypeFlags.Socket, "socket"),
+        (TypeFlags.Function, "func"),
     ];
 
     public static TypeFlags? Parse(string name)

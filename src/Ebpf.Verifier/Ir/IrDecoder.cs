@@ -23,11 +23,17 @@ public static class IrDecoder
                     slots[pc] = new InvalidInstruction("lddw is missing its second slot");
                     continue;
                 }
-                slots[pc] = DecodeWide(ins, program[pc + 1]);
+                slots[pc] = DecodeWide(ins, program[pc + 1], pc, program.Length);
                 pc++;
                 continue;
             }
             slots[pc] = DecodeOne(ins, pc, program.Length);
+        }
+        // A function reference must name the first slot of an instruction: known only once every slot is decoded.
+        for (int pc = 0; pc < slots.Length; pc++)
+        {
+            if (slots[pc] is LoadFunctionInstruction f && slots[f.Target] is null)
+                slots[pc] = new InvalidInstruction($"lddw function reference to {f.Target}, the middle of an lddw");
         }
         FuseZeroExtensions(slots);
         return new IrProgram(ImmutableArray.Create(slots));
@@ -58,7 +64,7 @@ public static class IrDecoder
         }
     }
 
-    private static IrInstruction DecodeWide(Instruction first, Instruction second)
+    private static IrInstruction DecodeWide(Instruction first, Instruction second, int pc, int length)
     {
         if (second.Opcode != 0 || second.Dst != 0 || second.Src != 0 || second.Offset != 0)
             return new InvalidInstruction("lddw second slot must have opcode 0 and zero registers and offset");
@@ -76,6 +82,12 @@ public static class IrDecoder
                 : new InvalidInstruction("lddw map_idx has a non-zero second immediate"),
             PseudoSource.MapValue => new LoadMapValueInstruction(first.Dst, first.Imm, second.Imm, false),
             PseudoSource.MapIndexValue => new LoadMapValueInstruction(first.Dst, first.Imm, second.Imm, true),
+            // The kernel's BPF_PSEUDO_FUNC: imm is the callee's index relative to the instruction after the first slot.
+            PseudoSource.Func => second.Imm != 0
+                ? new InvalidInstruction("lddw function reference has a non-zero second immediate")
+                : (long)pc + 1 + first.Imm is var target && target >= 0 && target < length
+                    ? new LoadFunctionInstruction(first.Dst, (int)target)
+                    : new InvalidInstruction($"lddw function reference to {(long)pc + 1 + first.Imm}, outside the program"),
             _ => new InvalidInstruction($"lddw with src {first.Src} is not supported"),
         };
     }

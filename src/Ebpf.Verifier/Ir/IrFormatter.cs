@@ -22,6 +22,7 @@ public static class IrFormatter
             UnaryInstruction u => $"{R(u.Dst, true)} = {u.Op.ToString().ToLowerInvariant()} {R(u.Dst, true)}",
             LoadMapInstruction m => $"r{m.Dst} = {(m.ByIndex ? "map_by_idx" : "map_fd")} {m.MapReference}",
             LoadMapValueInstruction m => $"r{m.Dst} = {(m.ByIndex ? "map_val_by_idx" : "map_val")}({m.MapReference}) + {m.Offset}",
+            LoadFunctionInstruction f => $"r{f.Dst} = func <{f.Target}>",
             MemoryInstruction { IsLoad: true } m => $"{R(m.Value.Register, true)} = *({Size(m.Width, m.SignExtend)} *)(r{m.Base}{Off(m.Offset)})",
             MemoryInstruction m => $"*({Size(m.Width)} *)(r{m.Base}{Off(m.Offset)}) = {m.Value}",
             AtomicInstruction a => $"lock *({Size(a.Width)} *)(r{a.Base}{Off(a.Offset)}) {AtomicSymbol(a.Op)} r{a.Src}{((a.Op & Isa.AtomicOp.Fetch) != 0 && a.Op is not (Isa.AtomicOp.Xchg or Isa.AtomicOp.Cmpxchg) ? " fetch" : "")}",

@@ -30,4 +30,7 @@ public interface IVerifierPlatform
 
     /// <summary>Why <paramref name="helper"/> may not take <paramref name="map"/> (a map type it does not serve), or null.</summary>
     string? CheckMapHelper(HelperPrototype helper, MapDescriptor map) => null;
+
+    /// <summary>How helper <paramref name="id"/> calls the function it is given, when it takes one the verifier models.</summary>
+    CallbackKind CallbackOf(int id) => CallbackKind.None;
 }

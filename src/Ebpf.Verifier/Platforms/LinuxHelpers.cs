@@ -239,6 +239,14 @@ public static class LinuxHelpers
 
     private static readonly FrozenDictionary<uint, HelperPrototype> ById = All.ToFrozenDictionary(p => p.Id);
 
+    /// <summary>The callback helpers whose calls the verifier models (bpf_for_each_map_elem, bpf_loop).</summary>
+    public static CallbackKind CallbackOf(int id) => id switch
+    {
+        164 => CallbackKind.ForEachMapElement,
+        181 => CallbackKind.Loop,
+        _ => CallbackKind.None,
+    };
+
     public static HelperPrototype? Find(int id) => id >= 0 && ById.TryGetValue((uint)id, out var p) ? p : null;
 
     /// <summary>Helpers usable only by program types with this context layout (PREVAIL's per-helper context descriptor).</summary>

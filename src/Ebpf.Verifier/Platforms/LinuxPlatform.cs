@@ -128,6 +128,8 @@ public sealed class LinuxPlatform : IVerifierPlatform
 
     public string? CheckMapHelper(HelperPrototype helper, MapDescriptor map) => MapHelperCompatibility.Linux.Check(helper, map.PlatformType);
 
+    public CallbackKind CallbackOf(int id) => LinuxHelpers.CallbackOf(id);
+
     /// <summary>Linux map types (<c>enum bpf_map_type</c>) whose values are programs or maps.</summary>
     public static MapValueKind ValueKindOf(uint linuxMapType) => linuxMapType switch
     {

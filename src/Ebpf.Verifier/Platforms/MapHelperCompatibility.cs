@@ -50,9 +50,9 @@ public sealed class MapHelperCompatibility
         GetLocalStorage = 81, SkSelectReuseport = 82, PushElem = 87, PopElem = 88, PeekElem = 89, SkStorageGet = 107,
         SkStorageDelete = 108, SkbOutput = 111, XdpOutput = 121, RingbufOutput = 130, RingbufReserve = 131, RingbufQuery = 134,
         InodeStorageGet = 145, InodeStorageDelete = 146, TaskStorageGet = 156, TaskStorageDelete = 157, LookupPercpuElem = 195,
-        RingbufReserveDynptr = 198, UserRingbufDrain = 209, CgrpStorageGet = 210, CgrpStorageDelete = 211;
+        ForEachMapElem = 164, RingbufReserveDynptr = 198, UserRingbufDrain = 209, CgrpStorageGet = 210, CgrpStorageDelete = 211;
 
-    private const uint ProgArray = 3, PerfEventArray = 4, PercpuHash = 5, PercpuArray = 6, StackTrace = 7, CgroupArray = 8,
+    private const uint Hash = 1, Array = 2, LruHash = 9, ProgArray = 3, PerfEventArray = 4, PercpuHash = 5, PercpuArray = 6, StackTrace = 7, CgroupArray = 8,
         LruPercpuHash = 10, ArrayOfMaps = 12, HashOfMaps = 13, DevMap = 14, SockMap = 15, CpuMap = 16, XskMap = 17, SockHash = 18,
         CgroupStorage = 19, ReuseportSockarray = 20, PercpuCgroupStorage = 21, Queue = 22, Stack = 23, SkStorage = 24,
         DevMapHash = 25, Ringbuf = 27, InodeStorage = 28, TaskStorage = 29, BloomFilter = 30, UserRingbuf = 31, CgrpStorage = 32;
@@ -88,6 +88,8 @@ public sealed class MapHelperCompatibility
         new Dictionary<uint, uint[]>
         {
             [TailCall] = [ProgArray],
+            // The map types whose ops have map_for_each_callback.
+            [ForEachMapElem] = [Hash, Array, PercpuHash, PercpuArray, LruHash, LruPercpuHash],
             [PerfEventRead] = [PerfEventArray],
             [PerfEventOutput] = [PerfEventArray],
             [PerfEventReadValue] = [PerfEventArray],

@@ -36,4 +36,8 @@ public sealed class ProgramInformationPlatform : IVerifierPlatform
         MapTypeNumbering.Linux => MapHelperCompatibility.Linux.Check(helper, map.PlatformType),
         _ => MapHelperCompatibility.Windows.Check(helper, map.PlatformType),
     };
+
+    /// <summary>Linux's callback helpers where the ABI numbers helpers as Linux does; eBPF for Windows has none.</summary>
+    public CallbackKind CallbackOf(int id) =>
+        _information.Abi.MapTypes == MapTypeNumbering.Linux ? LinuxHelpers.CallbackOf(id) : CallbackKind.None;
 }

@@ -171,7 +171,7 @@ public sealed class SoundnessCatalogue
         { "helper arg socket: unchecked lookup result released", "r2 = r10\nr2 += -16\n*(u64 *)(r10 - 8) = 0\n*(u64 *)(r10 - 16) = 0\nr3 = 12\nr4 = 0\nr5 = 0\ncall 84\nr1 = r0\ncall 86\nr0 = 0\nexit", "Possible null access" },
         { "helper arg socket: a stack pointer", "r1 = r10\ncall 86\nr0 = 0\nexit", "Invalid type (r1.type" },
         { "helper arg unmodelled: spin lock", Checked + "r1 = r0\ncall 93\n" + Out, "not supported" },
-        { "helper arg unmodelled: bpf_loop callback", "r1 = 10\nr2 = 0\nr3 = 0\nr4 = 0\ncall 181\nr0 = 0\nexit", "argument 2 of kind PtrToFunc is not supported" },
+        { "helper arg: bpf_loop callback is a number", "r1 = 10\nr2 = 0\nr3 = 0\nr4 = 0\ncall 181\nr0 = 0\nexit", "Invalid type (r2.type == func)" },
         // ---- unbounded loops
         { "loop: infinite", "<l>:\ngoto <l>", "Loop counter is too large" },
         { "loop: counter never changes", "r1 = 0\n<l>:\nif r1 < 10 goto <l>\nr0 = 0\nexit", "Loop counter is too large" },
