@@ -83,10 +83,6 @@ public static class LinuxSkBuffContext
     private static uint PacketType(ReadOnlySpan<byte> destination) =>
         destination.IndexOfAnyExcept((byte)0) < 0 ? 0u : (destination[0] & 1) != 0 ? 2u : 3u;
 
-    /// <summary>The packet the program sees (from data to data_end), when <paramref name="ctx"/> is the invocation's context.</summary>
-    internal static unsafe bool TryPacket(ulong ctx, ref HelperCallContext call, out byte* data, out ulong length) =>
-        LinuxContextAccess.TryPacket(ctx, ref call, out data, out length);
-
     /// <summary>The frame from its link-layer header to data_end, whichever header the program's data starts at.</summary>
     internal static unsafe bool TryFrame(ulong ctx, ref HelperCallContext call, out ReadOnlySpan<byte> frame)
     {
@@ -126,7 +122,7 @@ public static class LinuxSkBuffContext
     /// </summary>
     internal static unsafe ulong Splice(ulong ctx, ref HelperCallContext call, uint offset, int count)
     {
-        if (!TryPacket(ctx, ref call, out byte* data, out ulong length) || offset > length) return LinuxErrno.Negative(LinuxErrno.EInval);
+        if (!LinuxContextAccess.TryPacket(ctx, ref call, out byte* data, out ulong length) || offset > length) return LinuxErrno.Negative(LinuxErrno.EInval);
         ulong tail = length - offset;
         if (count < 0)
         {

@@ -24,7 +24,7 @@ public static unsafe class LinuxSkBuffHelpers
     /// </summary>
     public static ulong PullData(ulong ctx, ulong length, ulong r3, ulong r4, ulong r5, ref HelperCallContext call)
     {
-        if (!LinuxSkBuffContext.TryPacket(ctx, ref call, out _, out ulong size)) return LinuxErrno.Negative(LinuxErrno.EInval);
+        if (!LinuxContextAccess.TryPacket(ctx, ref call, out _, out ulong size)) return LinuxErrno.Negative(LinuxErrno.EInval);
         return (uint)length <= size ? 0 : LinuxErrno.Negative(LinuxErrno.ENomem);
     }
 
@@ -76,7 +76,7 @@ public static unsafe class LinuxSkBuffHelpers
     /// </summary>
     public static ulong ChangeTail(ulong ctx, ulong newLength, ulong flags, ulong r4, ulong r5, ref HelperCallContext call)
     {
-        if (flags != 0 || !LinuxSkBuffContext.TryPacket(ctx, ref call, out byte* data, out ulong size)) return LinuxErrno.Negative(LinuxErrno.EInval);
+        if (flags != 0 || !LinuxContextAccess.TryPacket(ctx, ref call, out byte* data, out ulong size)) return LinuxErrno.Negative(LinuxErrno.EInval);
         return LinuxSkBuffContext.Resize(ctx, ref call, data, size, (uint)newLength);
     }
 
@@ -92,14 +92,14 @@ public static unsafe class LinuxSkBuffHelpers
     /// </summary>
     public static ulong VlanPush(ulong ctx, ulong proto, ulong tci, ulong r4, ulong r5, ref HelperCallContext call)
     {
-        if (!LinuxSkBuffContext.TryPacket(ctx, ref call, out _, out _)) return LinuxErrno.Negative(LinuxErrno.EInval);
+        if (!LinuxContextAccess.TryPacket(ctx, ref call, out _, out _)) return LinuxErrno.Negative(LinuxErrno.EInval);
         ushort vlanProto = (ushort)proto is Vlan8021Q or Vlan8021AD ? (ushort)proto : Vlan8021Q;
         var (present, oldTci, oldProto) = LinuxSkBuffContext.VlanTag(ctx);
         if (present)
         {
             ulong status = LinuxSkBuffContext.Splice(ctx, ref call, MacAddresses, VlanHeaderLength);
             if (status != 0) return status;
-            LinuxSkBuffContext.TryPacket(ctx, ref call, out byte* data, out _);
+            LinuxContextAccess.TryPacket(ctx, ref call, out byte* data, out _);
             *(ushort*)(data + MacAddresses) = oldProto;
             BinaryPrimitives.WriteUInt16BigEndian(new Span<byte>(data + MacAddresses + 2, 2), oldTci);
             LinuxSkBuffContext.SetProtocol(ctx, oldProto);
@@ -114,7 +114,7 @@ public static unsafe class LinuxSkBuffHelpers
     /// </summary>
     public static ulong VlanPop(ulong ctx, ulong r2, ulong r3, ulong r4, ulong r5, ref HelperCallContext call)
     {
-        if (!LinuxSkBuffContext.TryPacket(ctx, ref call, out _, out _)) return LinuxErrno.Negative(LinuxErrno.EInval);
+        if (!LinuxContextAccess.TryPacket(ctx, ref call, out _, out _)) return LinuxErrno.Negative(LinuxErrno.EInval);
         if (LinuxSkBuffContext.VlanTag(ctx).Present) LinuxSkBuffContext.SetVlanTag(ctx, false, 0, 0);
         else if (!IsVlan(LinuxSkBuffContext.Protocol(ctx))) return 0;
         else if (PopFrameTag(ctx, ref call, out _) is var failed and not 0) return failed;
@@ -131,7 +131,7 @@ public static unsafe class LinuxSkBuffHelpers
     private static ulong PopFrameTag(ulong ctx, ref HelperCallContext call, out ushort tci)
     {
         tci = 0;
-        if (!LinuxSkBuffContext.TryPacket(ctx, ref call, out byte* data, out ulong length) || length < MacAddresses + VlanHeaderLength + 2)
+        if (!LinuxContextAccess.TryPacket(ctx, ref call, out byte* data, out ulong length) || length < MacAddresses + VlanHeaderLength + 2)
             return LinuxErrno.Negative(LinuxErrno.EInval);
         tci = BinaryPrimitives.ReadUInt16BigEndian(new ReadOnlySpan<byte>(data + MacAddresses + 2, 2));
         ushort inner = *(ushort*)(data + MacAddresses + VlanHeaderLength);
@@ -172,7 +172,7 @@ public static unsafe class LinuxSkBuffHelpers
             minimum = decap == DecapIpv4 ? 20u : 40u;
         }
         if (shrink ? (flags & EncapFlags) != 0 : !ValidEncapsulation(flags, magnitude)) return LinuxErrno.Negative(LinuxErrno.EInval);
-        if (!LinuxSkBuffContext.TryPacket(ctx, ref call, out _, out ulong length)) return LinuxErrno.Negative(LinuxErrno.EInval);
+        if (!LinuxContextAccess.TryPacket(ctx, ref call, out _, out ulong length)) return LinuxErrno.Negative(LinuxErrno.EInval);
         ulong network = length - LinuxSkBuffContext.EthernetHeaderLength;
         if (shrink && (magnitude >= network || network - magnitude < minimum)) return unchecked((ulong)-ENotSupp);
         ulong status = LinuxSkBuffContext.Splice(ctx, ref call, offset, diff);
